@@ -1,0 +1,50 @@
+using System.Text.Json;
+using Billing.Runtime;
+using Billing.Runtime.Hosting;
+using Microsoft.Extensions.Options;
+
+namespace Billing.Silo.Hosting;
+
+/// <summary>Wiring of the silo host, kept out of Program.cs.</summary>
+public static class SiloHostingExtensions
+{
+    public static WebApplicationBuilder AddBillingSilo(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddProblemDetails(o => o.CustomizeProblemDetails = ProblemCodes.AddStableCode);
+        builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower);
+        builder.Services.AddGrainRuntime(builder.Configuration);
+        return builder;
+    }
+
+    public static WebApplication UseBillingProblemDetails(this WebApplication app)
+    {
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        return app;
+    }
+
+    /// <summary>
+    /// Opens and migrates the database before serving, and turns a bad configuration or an
+    /// unreachable database into one clear line on stderr and exit code 1, not a stack trace.
+    /// </summary>
+    public static async Task<int> RunSiloAsync(this WebApplication app)
+    {
+        try
+        {
+            await app.Services.GetRequiredService<StorageInitializer>().EnsureInitializedAsync();
+        }
+        catch (StorageUnavailableException error)
+        {
+            await Console.Error.WriteLineAsync($"billing-silo: {error.Message}");
+            return 1;
+        }
+        catch (OptionsValidationException error)
+        {
+            await Console.Error.WriteLineAsync($"billing-silo: invalid configuration: {string.Join(" ", error.Failures)}");
+            return 1;
+        }
+
+        await app.RunAsync();
+        return 0;
+    }
+}
