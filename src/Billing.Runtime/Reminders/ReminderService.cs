@@ -81,11 +81,9 @@ public sealed class ReminderService : IAsyncDisposable
         pollGate.Release();
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        await StopAsync();
-        stopping.Dispose();
-    }
+    // The host stops the service and the container disposes it: both may run, in either order, so
+    // stopping is idempotent and the token source is never disposed (it owns no timer).
+    public async ValueTask DisposeAsync() => await StopAsync();
 
     private async Task PollFromTimerAsync()
     {

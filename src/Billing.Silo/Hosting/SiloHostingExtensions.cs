@@ -11,6 +11,7 @@ public static class SiloHostingExtensions
     public static WebApplicationBuilder AddBillingSilo(this WebApplicationBuilder builder)
     {
         builder.Services.AddProblemDetails(o => o.CustomizeProblemDetails = ProblemCodes.AddStableCode);
+        builder.Services.AddExceptionHandler<RuntimeExceptionHandler>();
         builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower);
         builder.Services.AddGrainRuntime(builder.Configuration);
         return builder;

@@ -1,0 +1,79 @@
+using System.Net;
+using System.Net.Sockets;
+
+namespace Billing.Cli;
+
+/// <summary>A reply from the silo, whatever its status code: callers decide what a 503 means for them.</summary>
+internal sealed record SiloResponse(HttpStatusCode StatusCode, string Body);
+
+/// <summary>The silo gave no usable answer; the message is one line fit for stderr.</summary>
+internal sealed class SiloUnreachableException(string message, Exception? inner = null) : Exception(message, inner);
+
+/// <summary>
+/// Thin HTTP client for the silo API. Every request has a deadline, and network failures become one readable
+/// <see cref="SiloUnreachableException"/> instead of a stack trace.
+/// </summary>
+internal sealed class SiloClient : IDisposable
+{
+    // A silo reply is small JSON; the cap stops a misdirected --url from buffering something huge.
+    private const int MaxResponseBytes = 1024 * 1024;
+
+    private readonly HttpClient http;
+    private readonly TimeSpan timeout;
+
+    public SiloClient(Uri baseUrl, TimeSpan timeout, HttpMessageHandler? handler = null)
+    {
+        BaseUrl = baseUrl;
+        this.timeout = timeout;
+        http = handler is null ? new HttpClient() : new HttpClient(handler);
+        // A trailing slash keeps a path prefix (http://proxy/billing/) when relative paths are resolved against it.
+        http.BaseAddress = new Uri(baseUrl.AbsoluteUri.TrimEnd('/') + "/");
+        http.MaxResponseContentBufferSize = MaxResponseBytes;
+        // The deadline below covers connect, headers and body together; HttpClient's own 100 s default would only get in the way.
+        http.Timeout = Timeout.InfiniteTimeSpan;
+    }
+
+    public Uri BaseUrl { get; }
+
+    /// <summary>The base URL as people write it: no trailing slash.</summary>
+    public string DisplayUrl => BaseUrl.AbsoluteUri.TrimEnd('/');
+
+    public async Task<SiloResponse> GetAsync(string relativePath, CancellationToken cancellationToken)
+    {
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(timeout);
+        try
+        {
+            using var response = await http.GetAsync(relativePath, deadline.Token);
+            var body = await response.Content.ReadAsStringAsync(deadline.Token);
+            return new SiloResponse(response.StatusCode, body);
+        }
+        catch (OperationCanceledException error) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw Unreachable($"no answer within {timeout.TotalMilliseconds:0} ms", error);
+        }
+        catch (HttpRequestException error)
+        {
+            throw Unreachable(Describe(error), error);
+        }
+    }
+
+    public void Dispose() => http.Dispose();
+
+    private SiloUnreachableException Unreachable(string reason, Exception inner) =>
+        new($"cannot reach {DisplayUrl}: {reason}", inner);
+
+    // The socket error ("Connection refused") says what went wrong; HttpRequestException wraps it with noise.
+    private static string Describe(HttpRequestException error)
+    {
+        for (Exception? current = error; current is not null; current = current.InnerException)
+        {
+            if (current is SocketException socket)
+            {
+                return socket.Message;
+            }
+        }
+
+        return error.InnerException?.Message ?? error.Message;
+    }
+}

@@ -1,0 +1,40 @@
+using Billing.Runtime;
+using Microsoft.AspNetCore.Diagnostics;
+
+namespace Billing.Silo.Hosting;
+
+/// <summary>
+/// Turns the runtime's own failures into answers a client can act on instead of a 500: a silo
+/// that is stopping or a grain that is overloaded is "retry elsewhere/later", a call that timed
+/// out is a gateway timeout.
+/// </summary>
+internal sealed class RuntimeExceptionHandler(IProblemDetailsService problems) : IExceptionHandler
+{
+    public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
+    {
+        var (status, code, title) = exception switch
+        {
+            SiloUnavailableException => (StatusCodes.Status503ServiceUnavailable, "silo_unavailable", "The silo is shutting down; retry on another silo."),
+            GrainOverloadedException => (StatusCodes.Status503ServiceUnavailable, "overloaded", "Too many requests are queued for this customer; retry shortly."),
+            GrainCallTimeoutException => (StatusCodes.Status504GatewayTimeout, "timeout", "The request did not complete in time."),
+            _ => (0, string.Empty, string.Empty),
+        };
+        if (status == 0)
+        {
+            return false;
+        }
+
+        httpContext.Response.StatusCode = status;
+        if (status == StatusCodes.Status503ServiceUnavailable)
+        {
+            httpContext.Response.Headers.RetryAfter = "1";
+        }
+
+        return await problems.TryWriteAsync(new ProblemDetailsContext
+        {
+            HttpContext = httpContext,
+            Exception = exception,
+            ProblemDetails = { Status = status, Title = title, Type = $"https://billing.example/problems/{code}", Extensions = { ["code"] = code } },
+        });
+    }
+}

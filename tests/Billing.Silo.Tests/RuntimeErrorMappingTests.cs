@@ -1,0 +1,48 @@
+using System.Net;
+using System.Text.Json;
+using Billing.Runtime;
+using Billing.Runtime.Testing;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Billing.Silo.Tests;
+
+public sealed class RuntimeErrorMappingTests
+{
+    [Theory]
+    [InlineData("silo", HttpStatusCode.ServiceUnavailable, "silo_unavailable")]
+    [InlineData("overloaded", HttpStatusCode.ServiceUnavailable, "overloaded")]
+    [InlineData("timeout", HttpStatusCode.GatewayTimeout, "timeout")]
+    public async Task RuntimeFailuresBecomeProblemDetailsNotServerErrors(string failure, HttpStatusCode expectedStatus, string expectedCode)
+    {
+        await using var database = TestDatabase.CreateSqlite();
+        await using var factory = new SiloFactory(database).WithWebHostBuilder(b =>
+            b.ConfigureServices(s => s.AddTransient<IStartupFilter, ThrowingEndpointFilter>()));
+        using var client = factory.CreateClient();
+
+        using var response = await client.GetAsync(new Uri($"/test/throw/{failure}", UriKind.Relative));
+
+        Assert.Equal(expectedStatus, response.StatusCode);
+        using var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        Assert.Equal(expectedCode, body.RootElement.GetProperty("code").GetString());
+        Assert.Equal(expectedStatus == HttpStatusCode.ServiceUnavailable, response.Headers.RetryAfter is not null);
+    }
+
+    /// <summary>Adds, after the app's own pipeline, a middleware that throws the runtime exception the path names.</summary>
+    private sealed class ThrowingEndpointFilter : IStartupFilter
+    {
+        public Action<IApplicationBuilder> Configure(Action<IApplicationBuilder> next) => app =>
+        {
+            next(app);
+            app.Run(context => throw (context.Request.Path.Value switch
+            {
+                "/test/throw/silo" => new SiloUnavailableException("stopping"),
+                "/test/throw/overloaded" => new GrainOverloadedException(new GrainId("shop", "s1"), 10),
+                "/test/throw/timeout" => (Exception)new GrainCallTimeoutException(new GrainId("shop", "s1"), "CloseAsync", TimeSpan.FromSeconds(30)),
+                _ => new InvalidOperationException("unexpected path"),
+            }));
+        };
+    }
+}
