@@ -13,14 +13,15 @@ public interface IMigrationSource
 }
 
 /// <summary>
-/// Scripts embedded in an assembly as <c>…Migrations.{dialect}.{NNNN}_{name}.sql</c>; the leading
-/// number is the version.
+/// Scripts embedded in an assembly as <c>…{folder}.{dialect}.{NNNN}_{name}.sql</c>; the leading
+/// number is the version. <paramref name="folder"/> is the resource folder with dots for slashes
+/// (<c>Migrations</c>, or <c>Migrations.Catalog</c> when one assembly holds several modules).
 /// </summary>
-public sealed class EmbeddedMigrationSource(Assembly assembly, string module) : IMigrationSource
+public sealed class EmbeddedMigrationSource(Assembly assembly, string module, string folder = "Migrations") : IMigrationSource
 {
     public IEnumerable<MigrationScript> GetScripts(string dialectName)
     {
-        var marker = $".Migrations.{dialectName}.";
+        var marker = $".{folder}.{dialectName}.";
         foreach (var resource in assembly.GetManifestResourceNames().Where(n => n.Contains(marker, StringComparison.Ordinal)))
         {
             var fileName = resource[(resource.IndexOf(marker, StringComparison.Ordinal) + marker.Length)..];
