@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Billing.Runtime;
 using Billing.Runtime.Hosting;
+using Billing.Silo.Metering;
 using Microsoft.Extensions.Options;
 
 namespace Billing.Silo.Hosting;
@@ -13,7 +14,8 @@ public static class SiloHostingExtensions
         builder.Services.AddProblemDetails(o => o.CustomizeProblemDetails = ProblemCodes.AddStableCode);
         builder.Services.AddExceptionHandler<RuntimeExceptionHandler>();
         builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower);
-        builder.Services.AddGrainRuntime(builder.Configuration);
+        builder.Services.AddMeteringJournal(builder.Configuration);
+        builder.Services.AddGrainRuntime(builder.Configuration).AddMeteringGrains();
         return builder;
     }
 
