@@ -24,9 +24,11 @@ public static class MeteringServiceCollectionExtensions
         services.AddSingleton<UsageJournal>();
         services.AddHostedService(sp => sp.GetRequiredService<UsageJournal>());
         services.AddSingleton<MeteringStore>();
+        services.AddSingleton<ShopUsageReader>();
         return services;
     }
 
     public static GrainRuntimeBuilder AddMeteringGrains(this GrainRuntimeBuilder grains) =>
-        grains.AddGrain<ISubscriptionGrain, SubscriptionGrain>(r => new SubscriptionGrainProxy(r));
+        grains.AddGrain<ISubscriptionGrain, SubscriptionGrain>(r => new SubscriptionGrainProxy(r))
+              .AddGrain<IShopGrain, ShopGrain>(r => new ShopGrainProxy(r));
 }

@@ -118,8 +118,21 @@ public sealed partial class SubscriptionGrain(UsageJournal journal, MeteringStor
         var next = subscription.Consume(command.Tokens, instant);
         var usage = Usage(command, next, now);
         await CommitAsync(next, new JournalEntry(Balance(next, now), usage: usage));
+        TellShop(usage);
         return new ConsumeResult(ConsumeOutcome.Accepted, usage.RemainingAfter, usage.Tokens, usage.UsageId);
     }
+
+    /// <summary>
+    /// The shop's totals follow durable events without holding up the answer; a lost notice only
+    /// delays the totals until the shop grain next activates and aggregates from storage.
+    /// </summary>
+    private void TellShop(UsageRecord usage) =>
+        GrainFactory.GetGrain<IShopGrain>(usage.ShopId).RecordAsync([usage]).ContinueWith(
+            static (told, state) => LogShopNoticeFailed((ILogger)state!, told.Exception!.GetBaseException().Message),
+            logger,
+            CancellationToken.None,
+            TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously,
+            TaskScheduler.Default);
 
     /// <summary>Makes the new state visible to the next call at once, and the caller waits until it is durable.</summary>
     private async Task CommitAsync(Subscription next, JournalEntry entry)
@@ -165,6 +178,9 @@ public sealed partial class SubscriptionGrain(UsageJournal journal, MeteringStor
     private SubscriptionView View(Subscription s) => new(
         s.CustomerId, s.PlanId, s.Ledger.Granted.Value, s.Ledger.Remaining.Value, s.Ledger.Consumed.Value,
         s.StartedAt?.ToDateTimeOffset(), s.EndsAt?.ToDateTimeOffset(), s.IsActiveAt(Instant.FromDateTimeOffset(TimeProvider.GetUtcNow())));
+
+    [LoggerMessage(EventId = 2102, Level = LogLevel.Warning, Message = "A usage notice to a shop grain failed ({Reason}); its totals catch up on its next activation")]
+    private static partial void LogShopNoticeFailed(ILogger logger, string reason);
 
     [LoggerMessage(EventId = 2101, Level = LogLevel.Warning, Message = "Subscription {CustomerId} lost a journal write ({Reason}); reloading its balance")]
     private static partial void LogReloading(ILogger logger, string customerId, string reason);

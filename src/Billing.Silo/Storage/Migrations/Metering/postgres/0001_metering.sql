@@ -21,6 +21,8 @@ CREATE TABLE IF NOT EXISTS usage_events (
 CREATE UNIQUE INDEX IF NOT EXISTS ux_usage_events_idempotency ON usage_events (shop_id, idempotency_key) WHERE idempotency_key IS NOT NULL;
 CREATE INDEX IF NOT EXISTS ix_usage_events_customer_seq ON usage_events (customer_id, seq);
 CREATE INDEX IF NOT EXISTS ix_usage_events_shop_seq ON usage_events (shop_id, seq);
+-- A shop grain aggregates its current period from here when it activates.
+CREATE INDEX IF NOT EXISTS ix_usage_events_shop_time ON usage_events (shop_id, occurred_at_ms);
 
 CREATE TABLE IF NOT EXISTS token_grants (
     grant_id      UUID   NOT NULL PRIMARY KEY,
