@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Billing.Runtime;
 using Billing.Runtime.Hosting;
+using Billing.Silo.Api.Metering;
 using Billing.Silo.Metering;
 using Microsoft.Extensions.Options;
 
@@ -13,7 +14,11 @@ public static class SiloHostingExtensions
     {
         builder.Services.AddProblemDetails(o => o.CustomizeProblemDetails = ProblemCodes.AddStableCode);
         builder.Services.AddExceptionHandler<RuntimeExceptionHandler>();
-        builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower);
+        builder.Services.ConfigureHttpJsonOptions(o =>
+        {
+            o.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower;
+            o.SerializerOptions.TypeInfoResolverChain.Insert(0, MeteringJsonContext.Default);
+        });
         builder.Services.AddMeteringJournal(builder.Configuration);
         builder.Services.AddGrainRuntime(builder.Configuration).AddMeteringGrains();
         return builder;
