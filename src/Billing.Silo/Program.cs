@@ -8,6 +8,8 @@ builder.AddBillingSilo();
 var app = builder.Build();
 app.UseBillingProblemDetails();
 app.MapHealthApi();
+app.MapAdminApi();
+app.MapCustomerCatalogApi();
 
 return await app.RunSiloAsync();
 
