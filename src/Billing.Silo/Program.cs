@@ -1,4 +1,5 @@
 using Billing.Silo.Api;
+using Billing.Silo.Api.Metering;
 using Billing.Silo.Hosting;
 
 // Settings files ship beside the binary; relative data paths (./data) follow the working directory.
@@ -8,6 +9,7 @@ builder.AddBillingSilo();
 var app = builder.Build();
 app.UseBillingProblemDetails();
 app.MapHealthApi();
+app.MapLoadTestApi(app.Configuration);
 app.MapAdminApi();
 app.MapCustomerCatalogApi();
 

@@ -6,7 +6,7 @@ namespace Billing.Silo.Hosting;
 /// <summary>
 /// Turns the runtime's own failures into answers a client can act on instead of a 500: a silo
 /// that is stopping or a grain that is overloaded is "retry elsewhere/later", a call that timed
-/// out is a gateway timeout.
+/// out is a gateway timeout, and an unreadable request is the client's 4xx.
 /// </summary>
 internal sealed class RuntimeExceptionHandler(IProblemDetailsService problems) : IExceptionHandler
 {
@@ -17,6 +17,8 @@ internal sealed class RuntimeExceptionHandler(IProblemDetailsService problems) :
             SiloUnavailableException => (StatusCodes.Status503ServiceUnavailable, "silo_unavailable", "The silo is shutting down; retry on another silo."),
             GrainOverloadedException => (StatusCodes.Status503ServiceUnavailable, "overloaded", "Too many requests are queued for this customer; retry shortly."),
             GrainCallTimeoutException => (StatusCodes.Status504GatewayTimeout, "timeout", "The request did not complete in time."),
+            // Malformed JSON or a body of the wrong shape: the client's mistake in every environment.
+            BadHttpRequestException bad => (bad.StatusCode, bad.StatusCode == StatusCodes.Status400BadRequest ? "invalid_request" : ProblemCodes.FromStatus(bad.StatusCode), "The request could not be read."),
             _ => (0, string.Empty, string.Empty),
         };
         if (status == 0)

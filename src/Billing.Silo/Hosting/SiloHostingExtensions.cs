@@ -1,7 +1,9 @@
 using System.Text.Json;
 using Billing.Runtime;
 using Billing.Runtime.Hosting;
+using Billing.Silo.Api.Metering;
 using Billing.Silo.Catalog;
+using Billing.Silo.Metering;
 using Microsoft.Extensions.Options;
 
 namespace Billing.Silo.Hosting;
@@ -13,8 +15,13 @@ public static class SiloHostingExtensions
     {
         builder.Services.AddProblemDetails(o => o.CustomizeProblemDetails = ProblemCodes.AddStableCode);
         builder.Services.AddExceptionHandler<RuntimeExceptionHandler>();
-        builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower);
-        builder.Services.AddGrainRuntime(builder.Configuration);
+        builder.Services.ConfigureHttpJsonOptions(o =>
+        {
+            o.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower;
+            o.SerializerOptions.TypeInfoResolverChain.Insert(0, MeteringJsonContext.Default);
+        });
+        builder.Services.AddMeteringJournal(builder.Configuration);
+        builder.Services.AddGrainRuntime(builder.Configuration).AddMeteringGrains();
         builder.Services.AddCatalog(builder.Configuration);
         return builder;
     }

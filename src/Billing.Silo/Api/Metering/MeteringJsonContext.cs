@@ -1,0 +1,10 @@
+using System.Text.Json.Serialization;
+
+namespace Billing.Silo.Api.Metering;
+
+/// <summary>Source-generated JSON for the hot path: no reflection-based serializer work per request.</summary>
+[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower)]
+[JsonSerializable(typeof(ConsumeRequest))]
+[JsonSerializable(typeof(ConsumeResponse))]
+[JsonSerializable(typeof(ParseOnlyResponse))]
+internal sealed partial class MeteringJsonContext : JsonSerializerContext;

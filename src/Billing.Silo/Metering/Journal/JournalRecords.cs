@@ -1,0 +1,82 @@
+namespace Billing.Silo.Metering.Journal;
+
+/// <summary>One accepted consumption, as stored in <c>usage_events</c>.</summary>
+public sealed record UsageRecord(
+    Guid UsageId,
+    string CustomerId,
+    string ShopId,
+    string KeyId,
+    long Sequence,
+    long Tokens,
+    long CostNanos,
+    string Currency,
+    string? Description,
+    string? Endpoint,
+    string? Method,
+    int? StatusCode,
+    long OccurredAtMs,
+    string? IdempotencyKey,
+    string? RequestHash,
+    long RemainingAfter);
+
+/// <summary>Tokens granted to a customer (a plan bought or renewed), as stored in <c>token_grants</c>.</summary>
+public sealed record GrantRecord(Guid GrantId, string CustomerId, string PlanId, long Sequence, long Tokens, long GrantedAtMs, long? EndsAtMs);
+
+/// <summary>A customer's balance after an entry: the snapshot row in <c>subscriptions</c>.</summary>
+public sealed record BalanceRecord(
+    string CustomerId,
+    string? PlanId,
+    long Sequence,
+    long Granted,
+    long Remaining,
+    long Consumed,
+    long? StartedAtMs,
+    long? EndsAtMs,
+    bool IsActive,
+    long? PricePerTokenNanos,
+    string? Currency,
+    long UpdatedAtMs);
+
+/// <summary>
+/// What one grain turn asks the journal to make durable: a usage event or a grant, with the
+/// balance it leads to. <see cref="Durable"/> completes once the batch holding it has committed.
+/// </summary>
+public sealed class JournalEntry
+{
+    private readonly TaskCompletionSource durable = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public JournalEntry(BalanceRecord balance, UsageRecord? usage = null, GrantRecord? grant = null)
+    {
+        if (usage is not null && usage.CustomerId != balance.CustomerId || grant is not null && grant.CustomerId != balance.CustomerId)
+        {
+            throw new ArgumentException("A journal entry's event and balance must belong to one customer.", nameof(balance));
+        }
+
+        Balance = balance;
+        Usage = usage;
+        Grant = grant;
+    }
+
+    public BalanceRecord Balance { get; }
+
+    public UsageRecord? Usage { get; }
+
+    public GrantRecord? Grant { get; }
+
+    public string CustomerId => Balance.CustomerId;
+
+    public Task Durable => durable.Task;
+
+    internal void Committed() => durable.TrySetResult();
+
+    internal void Failed(Exception error) => durable.TrySetException(error);
+}
+
+/// <summary>Writes one batch in one transaction: all of it becomes durable, or none of it.</summary>
+public interface IUsageJournalStore
+{
+    Task WriteBatchAsync(IReadOnlyList<JournalEntry> batch, CancellationToken cancellationToken);
+}
+
+/// <summary>The journal refused or lost an entry; the balance it carried is not durable.</summary>
+public sealed class JournalWriteException(string message, Exception? inner = null) : Exception(message, inner);

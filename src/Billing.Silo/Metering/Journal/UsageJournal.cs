@@ -1,0 +1,175 @@
+using System.Collections.Concurrent;
+using System.Threading.Channels;
+using Billing.Runtime.Metrics;
+using Microsoft.Extensions.Options;
+
+namespace Billing.Silo.Metering.Journal;
+
+/// <summary>
+/// The silo's group commit. Grains append entries; one writer takes everything pending (up to a
+/// batch) and commits it in one transaction, then completes each entry. One fsync serves every
+/// request in the batch.
+/// <para>
+/// Fail-stop per customer: when a batch fails, every customer in it is fenced, and their later
+/// entries are refused until the customer's grain has reloaded its balance from storage and
+/// called <see cref="Reset"/>. A balance that depends on a lost event is never written.
+/// </para>
+/// </summary>
+public sealed partial class UsageJournal : IHostedService
+{
+    private readonly Channel<JournalEntry> pending;
+    private readonly IUsageJournalStore store;
+    private readonly UsageJournalOptions options;
+    private readonly TimeProvider time;
+    private readonly ILogger<UsageJournal> logger;
+    private readonly ConcurrentDictionary<string, byte> fenced = new(StringComparer.Ordinal);
+    private readonly CancellationTokenSource stopping = new();
+    private Task? writer;
+    private long batches;
+    private long entries;
+
+    public UsageJournal(IUsageJournalStore store, IOptions<UsageJournalOptions> options, TimeProvider time, ILogger<UsageJournal> logger)
+    {
+        this.store = store;
+        this.options = options.Value;
+        this.time = time;
+        this.logger = logger;
+        pending = Channel.CreateBounded<JournalEntry>(new BoundedChannelOptions(this.options.MaxPendingEntries)
+        {
+            SingleReader = true,
+            FullMode = BoundedChannelFullMode.Wait,
+        });
+    }
+
+    /// <summary>Write latency of batches, from the start of the write to its commit.</summary>
+    public LatencyHistogram CommitLatency { get; } = new();
+
+    public long Batches => Interlocked.Read(ref batches);
+
+    public long Entries => Interlocked.Read(ref entries);
+
+    /// <summary>Queues an entry and completes when it is durable; throws <see cref="JournalWriteException"/> when it is not.</summary>
+    public async Task AppendAsync(JournalEntry entry)
+    {
+        if (fenced.ContainsKey(entry.CustomerId))
+        {
+            throw new JournalWriteException($"Customer {entry.CustomerId} is fenced after a failed journal write; its grain must reload first.");
+        }
+
+        if (!pending.Writer.TryWrite(entry))
+        {
+            await pending.Writer.WriteAsync(entry);
+        }
+
+        await entry.Durable;
+    }
+
+    /// <summary>Lifts the fence of a customer whose grain has reloaded its balance from storage.</summary>
+    public void Reset(string customerId) => fenced.TryRemove(customerId, out _);
+
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        writer ??= Task.Run(() => RunAsync(stopping.Token), CancellationToken.None);
+        return Task.CompletedTask;
+    }
+
+    /// <summary>Takes no more entries, writes what is queued, and returns when the last batch is committed.</summary>
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        pending.Writer.TryComplete();
+        if (writer is not null)
+        {
+            await writer.WaitAsync(cancellationToken);
+        }
+    }
+
+    private async Task RunAsync(CancellationToken cancellationToken)
+    {
+        var batch = new List<JournalEntry>(Math.Min(options.MaxBatchSize, 1_024));
+        var reader = pending.Reader;
+        while (await reader.WaitToReadAsync(cancellationToken))
+        {
+            if (options.MaxLingerMs > 0 && reader.Count < options.MaxBatchSize)
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(options.MaxLingerMs), time, cancellationToken);
+            }
+
+            while (batch.Count < options.MaxBatchSize && reader.TryRead(out var entry))
+            {
+                batch.Add(entry);
+            }
+
+            await WriteAsync(batch, cancellationToken);
+            batch.Clear();
+        }
+    }
+
+    private async Task WriteAsync(List<JournalEntry> batch, CancellationToken cancellationToken)
+    {
+        var writable = RefuseFenced(batch);
+        if (writable.Count == 0)
+        {
+            return;
+        }
+
+        var started = time.GetTimestamp();
+        try
+        {
+            await store.WriteBatchAsync(writable, cancellationToken);
+        }
+        catch (Exception error)
+        {
+            FailAndFence(writable, error);
+            return;
+        }
+
+        CommitLatency.Record((long)time.GetElapsedTime(started).TotalMicroseconds);
+        Interlocked.Increment(ref batches);
+        Interlocked.Add(ref entries, writable.Count);
+        foreach (var entry in writable)
+        {
+            entry.Committed();
+        }
+    }
+
+    private List<JournalEntry> RefuseFenced(List<JournalEntry> batch)
+    {
+        if (fenced.IsEmpty)
+        {
+            return batch;
+        }
+
+        var writable = new List<JournalEntry>(batch.Count);
+        foreach (var entry in batch)
+        {
+            if (fenced.ContainsKey(entry.CustomerId))
+            {
+                entry.Failed(new JournalWriteException($"Customer {entry.CustomerId} is fenced after a failed journal write; its grain must reload first."));
+            }
+            else
+            {
+                writable.Add(entry);
+            }
+        }
+
+        return writable;
+    }
+
+    private void FailAndFence(List<JournalEntry> batch, Exception error)
+    {
+        foreach (var entry in batch)
+        {
+            fenced.TryAdd(entry.CustomerId, 0);
+        }
+
+        LogBatchFailed(logger, batch.Count, fenced.Count, error);
+        var failure = new JournalWriteException($"The usage journal could not write a batch of {batch.Count}: {error.Message}", error);
+        foreach (var entry in batch)
+        {
+            entry.Failed(failure);
+        }
+    }
+
+    [LoggerMessage(EventId = 2001, Level = LogLevel.Error, Message = "Usage journal batch of {Count} failed; {Fenced} customer(s) fenced until their grains reload")]
+    private static partial void LogBatchFailed(ILogger logger, int count, int fenced, Exception error);
+}

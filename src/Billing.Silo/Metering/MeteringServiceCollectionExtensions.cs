@@ -1,0 +1,34 @@
+using Billing.Runtime;
+using Billing.Runtime.Storage.Sql;
+using Billing.Silo.Metering.Journal;
+
+namespace Billing.Silo.Metering;
+
+public static class MeteringServiceCollectionExtensions
+{
+    /// <summary>
+    /// The metering tables, the usage journal and the subscription grain. Call before
+    /// <c>AddGrainRuntime</c>: hosted services stop in reverse order, so the journal then stops
+    /// after the grains have made their last appends.
+    /// </summary>
+    public static IServiceCollection AddMeteringJournal(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddValidatedOptions<UsageJournalOptions>(configuration.GetSection(UsageJournalOptions.SectionName), o => o.Validate());
+        services.AddSingleton<IMigrationSource>(new EmbeddedMigrationSource(typeof(UsageJournal).Assembly, "metering", "Migrations.Metering"));
+        services.AddSingleton<IUsageJournalStore>(sp => sp.GetRequiredService<SqlDatabase>() switch
+        {
+            PostgresDatabase postgres => new PostgresUsageJournalStore(postgres),
+            SqliteDatabase sqlite => new SqliteUsageJournalStore(sqlite),
+            var other => throw new InvalidOperationException($"No usage journal store for {other.DialectName}."),
+        });
+        services.AddSingleton<UsageJournal>();
+        services.AddHostedService(sp => sp.GetRequiredService<UsageJournal>());
+        services.AddSingleton<MeteringStore>();
+        services.AddSingleton<ShopUsageReader>();
+        return services;
+    }
+
+    public static GrainRuntimeBuilder AddMeteringGrains(this GrainRuntimeBuilder grains) =>
+        grains.AddGrain<ISubscriptionGrain, SubscriptionGrain>(r => new SubscriptionGrainProxy(r))
+              .AddGrain<IShopGrain, ShopGrain>(r => new ShopGrainProxy(r));
+}

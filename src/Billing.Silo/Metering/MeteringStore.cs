@@ -1,0 +1,78 @@
+using System.Data.Common;
+using System.Globalization;
+using Billing.Domain;
+using Billing.Runtime.Storage.Sql;
+using Billing.Silo.Metering.Journal;
+using NodaTime;
+
+namespace Billing.Silo.Metering;
+
+/// <summary>Reads of the metering tables: balance snapshots, idempotency keys, and event sums for conservation checks.</summary>
+public sealed class MeteringStore(SqlDatabase database)
+{
+    private const string UsageColumns =
+        "usage_id, customer_id, shop_id, key_id, seq, tokens, cost_nanos, currency, description, endpoint, method, status_code, occurred_at_ms, idempotency_key, request_hash, remaining_after";
+
+    public Task<Subscription?> LoadSubscriptionAsync(string customerId, CancellationToken cancellationToken) =>
+        database.ReadAsync(
+            async (connection, ct) =>
+            {
+                await using var command = connection.CreateCommand(
+                    "SELECT plan_id, seq, tokens_granted, tokens_remaining, tokens_consumed, started_at_ms, ends_at_ms, is_active, price_per_token_nanos, currency FROM subscriptions WHERE customer_id = @customer_id")
+                    .With("customer_id", customerId);
+                await using var reader = await command.ExecuteReaderAsync(ct);
+                return await reader.ReadAsync(ct) ? ReadSubscription(customerId, reader) : null;
+            },
+            cancellationToken);
+
+    public Task<UsageRecord?> FindByIdempotencyKeyAsync(string shopId, string idempotencyKey, CancellationToken cancellationToken) =>
+        database.ReadAsync(
+            async (connection, ct) =>
+            {
+                await using var command = connection.CreateCommand($"SELECT {UsageColumns} FROM usage_events WHERE shop_id = @shop_id AND idempotency_key = @key")
+                    .With("shop_id", shopId).With("key", idempotencyKey);
+                await using var reader = await command.ExecuteReaderAsync(ct);
+                return await reader.ReadAsync(ct) ? ReadUsage(reader) : null;
+            },
+            cancellationToken);
+
+    /// <summary>Granted and consumed tokens of a customer summed from the events alone: what the snapshot must agree with.</summary>
+    public Task<(long Granted, long Consumed)> SumEventsAsync(string customerId, CancellationToken cancellationToken) =>
+        database.ReadAsync(
+            async (connection, ct) =>
+            {
+                await using var granted = connection.CreateCommand("SELECT COALESCE(SUM(tokens), 0) FROM token_grants WHERE customer_id = @c").With("c", customerId);
+                await using var consumed = connection.CreateCommand("SELECT COALESCE(SUM(tokens), 0) FROM usage_events WHERE customer_id = @c").With("c", customerId);
+                return (await granted.ScalarInt64Async(ct) ?? 0, await consumed.ScalarInt64Async(ct) ?? 0);
+            },
+            cancellationToken);
+
+    internal static UsageRecord ReadUsage(DbDataReader r) => new(
+        r.GetValue(0) is Guid id ? id : Guid.Parse(r.GetString(0), CultureInfo.InvariantCulture),
+        r.GetString(1), r.GetString(2), r.GetString(3), r.GetInt64(4), r.GetInt64(5), r.GetInt64(6), r.GetString(7),
+        NullableString(r, 8), NullableString(r, 9), NullableString(r, 10), r.IsDBNull(11) ? null : r.GetInt32(11),
+        r.GetInt64(12), NullableString(r, 13), NullableString(r, 14), r.GetInt64(15));
+
+    private static Subscription ReadSubscription(string customerId, DbDataReader r)
+    {
+        var ledger = new TokenLedger(new TokenAmount(r.GetInt64(2)), new TokenAmount(r.GetInt64(3)), new TokenAmount(r.GetInt64(4)));
+        var price = r.IsDBNull(8) || r.IsDBNull(9) ? (Money?)null : MoneyNanos.ToMoney(r.GetInt64(8), Currency.Parse(r.GetString(9)));
+        return Subscription.Restore(
+            customerId, NullableString(r, 0), ledger, NullableInstant(r, 5), NullableInstant(r, 6),
+            Convert.ToBoolean(r.GetValue(7), CultureInfo.InvariantCulture), price, r.GetInt64(1));
+    }
+
+    private static string? NullableString(DbDataReader r, int ordinal) => r.IsDBNull(ordinal) ? null : r.GetString(ordinal);
+
+    private static Instant? NullableInstant(DbDataReader r, int ordinal) => r.IsDBNull(ordinal) ? null : Instant.FromUnixTimeMilliseconds(r.GetInt64(ordinal));
+}
+
+/// <summary>Money in storage: whole 1e-9 units of the currency, so sub-cent token prices stay exact.</summary>
+public static class MoneyNanos
+{
+    private const decimal NanosPerUnit = 1_000_000_000m;
+
+    public static long FromMoney(Money money) => decimal.ToInt64(decimal.Round(money.Amount * NanosPerUnit, 0, MidpointRounding.ToEven));
+
+    public static Money ToMoney(long nanos, Currency currency) => new(nanos / NanosPerUnit, currency);
+}

@@ -1,0 +1,48 @@
+using Billing.Domain;
+using Billing.Runtime;
+using Billing.Runtime.Core;
+using Billing.Silo.Metering.Journal;
+
+namespace Billing.Silo.Metering;
+
+/// <summary>What metering needs to know of a shop: who pays for it, and in which zone and currency its periods run.</summary>
+public sealed record ShopProfile(string ShopId, string CustomerId, string TimeZone, Currency Currency);
+
+/// <summary>The catalog, as metering sees it.</summary>
+public interface IShopProfiles
+{
+    Task<ShopProfile?> GetAsync(string shopId, CancellationToken cancellationToken);
+}
+
+public sealed record UsageCountsView(long Requests, long Tokens, decimal Cost, long Errors);
+
+public sealed record DailyUsageView(DateOnly Date, long Requests, long Tokens, decimal Cost, long Errors);
+
+public sealed record EndpointUsageView(string Endpoint, long Requests, long Tokens, decimal Cost, long Errors);
+
+/// <summary>A shop's current period as <c>GET /api/v1/usage</c> shows it.</summary>
+public sealed record ShopUsageView(
+    string ShopId,
+    DateOnly PeriodStart,
+    DateOnly PeriodEnd,
+    string TimeZone,
+    string Currency,
+    UsageCountsView Totals,
+    IReadOnlyList<DailyUsageView> Days,
+    IReadOnlyList<EndpointUsageView> Endpoints);
+
+/// <summary>The grain per shop: accumulates its current billing period from the usage journal's events.</summary>
+public interface IShopGrain : IGrainWithStringKey
+{
+    /// <summary>Durable usage events of this shop, told once each, in any order.</summary>
+    Task RecordAsync(IReadOnlyList<UsageRecord> usage);
+
+    Task<ShopUsageView> GetCurrentPeriodAsync();
+}
+
+internal sealed class ShopGrainProxy(GrainReference grain) : IShopGrain
+{
+    public Task RecordAsync(IReadOnlyList<UsageRecord> usage) => grain.InvokeAsync((IShopGrain g) => g.RecordAsync(usage));
+
+    public Task<ShopUsageView> GetCurrentPeriodAsync() => grain.InvokeAsync((IShopGrain g) => g.GetCurrentPeriodAsync());
+}

@@ -1,0 +1,44 @@
+using Billing.Domain;
+using Billing.Runtime.Storage.Sql;
+using NodaTime;
+
+namespace Billing.Silo.Metering;
+
+/// <summary>
+/// Rebuilds a shop's period totals from <c>usage_events</c>. One customer's events commit in
+/// sequence order, so everything up to the highest visible sequence is visible: the aggregate is
+/// taken up to that sequence, and live events above it are the only ones still to be added.
+/// Buckets are 15 minutes of UTC, which every IANA offset of today divides, so each bucket falls
+/// on one local day.
+/// </summary>
+public sealed class ShopUsageReader(SqlDatabase database)
+{
+    private const long BucketMs = 15 * 60 * 1000;
+
+    public Task<long> RebuildAsync(string shopId, PeriodUsage into, CancellationToken cancellationToken) =>
+        database.ReadAsync(
+            async (connection, ct) =>
+            {
+                await using var max = connection.CreateCommand("SELECT MAX(seq) FROM usage_events WHERE shop_id = @shop").With("shop", shopId);
+                var upTo = await max.ScalarInt64Async(ct) ?? 0;
+                await using var command = connection.CreateCommand(
+                    $"""
+                     SELECT occurred_at_ms / {BucketMs}, endpoint, COUNT(*), SUM(tokens), SUM(cost_nanos), SUM(CASE WHEN status_code >= 400 THEN 1 ELSE 0 END)
+                     FROM usage_events
+                     WHERE shop_id = @shop AND occurred_at_ms >= @from_ms AND occurred_at_ms < @to_ms AND seq <= @up_to
+                     GROUP BY occurred_at_ms / {BucketMs}, endpoint
+                     """)
+                    .With("shop", shopId).With("from_ms", into.Period.StartInstant.ToUnixTimeMilliseconds())
+                    .With("to_ms", into.Period.EndInstant.ToUnixTimeMilliseconds()).With("up_to", upTo);
+                await using var reader = await command.ExecuteReaderAsync(ct);
+                while (await reader.ReadAsync(ct))
+                {
+                    var at = Instant.FromUnixTimeMilliseconds(Math.Max(reader.GetInt64(0) * BucketMs, into.Period.StartInstant.ToUnixTimeMilliseconds()));
+                    var cost = MoneyNanos.ToMoney(reader.GetInt64(4), into.Currency);
+                    into.Record(new UsageFact(at, reader.GetInt64(2), reader.GetInt64(3), cost, reader.IsDBNull(1) ? null : reader.GetString(1), reader.GetInt64(5)));
+                }
+
+                return upTo;
+            },
+            cancellationToken);
+}

@@ -1,0 +1,187 @@
+using Billing.Domain;
+using Billing.Runtime;
+using Billing.Silo.Metering.Journal;
+using NodaTime;
+
+namespace Billing.Silo.Metering;
+
+/// <summary>
+/// One customer's prepaid balance. Reentrant on purpose: a call decides and deducts in memory
+/// before its first await, then waits for the journal to make it durable while the next call
+/// proceeds, so one customer's calls share group commits instead of queueing behind each fsync.
+/// If a write fails, the grain refuses further calls and deactivates; the next activation reloads
+/// the durable balance.
+/// </summary>
+[Reentrant]
+[GrainType("subscription")]
+public sealed partial class SubscriptionGrain(UsageJournal journal, MeteringStore store, ILogger<SubscriptionGrain> logger) : Grain, ISubscriptionGrain
+{
+    private const int IdempotencyWindowSize = 10_000;
+    private const int MaxBatchSize = 1_000;
+
+    private readonly IdempotencyWindow recentKeys = new(IdempotencyWindowSize);
+    private Subscription subscription = null!;
+    private bool reloadRequired;
+
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        var customerId = GetPrimaryKeyString();
+        subscription = await store.LoadSubscriptionAsync(customerId, cancellationToken) ?? Subscription.None(customerId);
+        journal.Reset(customerId);
+    }
+
+    public Task<ConsumeResult> ConsumeAsync(ConsumeCommand command) =>
+        command.IdempotencyKey is null ? ConsumeNowAsync(command) : ConsumeOnceAsync(command, command.IdempotencyKey);
+
+    public async Task<IReadOnlyList<ConsumeResult>> ConsumeBatchAsync(IReadOnlyList<ConsumeCommand> commands)
+    {
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(commands.Count, MaxBatchSize, nameof(commands));
+        var answers = new List<Task<ConsumeResult>>(commands.Count);
+        foreach (var command in commands)
+        {
+            // Each starts (and deducts) before the next, in order; all wait for durability together.
+            answers.Add(ConsumeAsync(command));
+        }
+
+        return await Task.WhenAll(answers);
+    }
+
+    public async Task<SubscriptionView> GrantAsync(PlanGrant plan)
+    {
+        EnsureUsable();
+        var now = TimeProvider.GetUtcNow();
+        var next = subscription.Grant(plan, Instant.FromDateTimeOffset(now));
+        var grant = new GrantRecord(
+            Guid.CreateVersion7(now), next.CustomerId, plan.PlanId, next.Sequence, plan.Tokens.Value, now.ToUnixTimeMilliseconds(), next.EndsAt?.ToUnixTimeMilliseconds());
+        await CommitAsync(next, new JournalEntry(Balance(next, now), grant: grant));
+        return View(next);
+    }
+
+    public Task<SubscriptionView> GetAsync() => Task.FromResult(View(subscription));
+
+    private async Task<ConsumeResult> ConsumeOnceAsync(ConsumeCommand command, string key)
+    {
+        if (recentKeys.TryGet(command.ShopId, key, out var earlier))
+        {
+            var first = await earlier.Result;
+            return earlier.RequestHash != command.RequestHash ? Reused()
+                : first.IsAccepted ? first with { Outcome = ConsumeOutcome.Replayed }
+                : first;
+        }
+
+        var answer = recentKeys.Begin(command.ShopId, key, command.RequestHash);
+        try
+        {
+            var result = await DecideOnceAsync(command, key, answer);
+            if (!result.IsAccepted && result.Outcome != ConsumeOutcome.IdempotencyKeyReused)
+            {
+                recentKeys.Forget(command.ShopId, key, answer);
+            }
+
+            answer.Complete(result);
+            return result;
+        }
+        catch (Exception error)
+        {
+            recentKeys.Forget(command.ShopId, key, answer);
+            answer.Fail(error);
+            throw;
+        }
+    }
+
+    private async Task<ConsumeResult> DecideOnceAsync(ConsumeCommand command, string key, IdempotencyWindow.Answer answer)
+    {
+        var stored = await store.FindByIdempotencyKeyAsync(command.ShopId, key, CancellationToken.None);
+        if (stored is null)
+        {
+            return await ConsumeNowAsync(command);
+        }
+
+        answer.RequestHash = stored.RequestHash;
+        return stored.RequestHash != command.RequestHash
+            ? Reused()
+            : new ConsumeResult(ConsumeOutcome.Replayed, stored.RemainingAfter, stored.Tokens, stored.UsageId);
+    }
+
+    private async Task<ConsumeResult> ConsumeNowAsync(ConsumeCommand command)
+    {
+        EnsureUsable();
+        var now = TimeProvider.GetUtcNow();
+        var instant = Instant.FromDateTimeOffset(now);
+        var decision = subscription.Decide(command.Tokens, instant);
+        if (decision != ConsumeDecision.Accepted)
+        {
+            var outcome = decision == ConsumeDecision.InsufficientTokens ? ConsumeOutcome.InsufficientTokens : ConsumeOutcome.NoActiveSubscription;
+            return new ConsumeResult(outcome, subscription.Ledger.Remaining.Value, 0, null);
+        }
+
+        var next = subscription.Consume(command.Tokens, instant);
+        var usage = Usage(command, next, now);
+        await CommitAsync(next, new JournalEntry(Balance(next, now), usage: usage));
+        TellShop(usage);
+        return new ConsumeResult(ConsumeOutcome.Accepted, usage.RemainingAfter, usage.Tokens, usage.UsageId);
+    }
+
+    /// <summary>
+    /// The shop's totals follow durable events without holding up the answer; a lost notice only
+    /// delays the totals until the shop grain next activates and aggregates from storage.
+    /// </summary>
+    private void TellShop(UsageRecord usage) =>
+        GrainFactory.GetGrain<IShopGrain>(usage.ShopId).RecordAsync([usage]).ContinueWith(
+            static (told, state) => LogShopNoticeFailed((ILogger)state!, told.Exception!.GetBaseException().Message),
+            logger,
+            CancellationToken.None,
+            TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously,
+            TaskScheduler.Default);
+
+    /// <summary>Makes the new state visible to the next call at once, and the caller waits until it is durable.</summary>
+    private async Task CommitAsync(Subscription next, JournalEntry entry)
+    {
+        subscription = next;
+        try
+        {
+            await journal.AppendAsync(entry);
+        }
+        catch (JournalWriteException error)
+        {
+            reloadRequired = true;
+            LogReloading(logger, next.CustomerId, error.Message);
+            DeactivateOnIdle();
+            throw;
+        }
+    }
+
+    private void EnsureUsable()
+    {
+        if (reloadRequired)
+        {
+            throw new JournalWriteException($"The balance of {subscription.CustomerId} is being reloaded after a failed write; retry.");
+        }
+    }
+
+    private UsageRecord Usage(ConsumeCommand command, Subscription next, DateTimeOffset now)
+    {
+        var cost = next.CostOf(command.Tokens, Currency.EUR);
+        return new UsageRecord(
+            Guid.CreateVersion7(now), next.CustomerId, command.ShopId, command.KeyId, next.Sequence, command.Tokens.Value,
+            MoneyNanos.FromMoney(cost), cost.Currency.Code, command.Description, command.Endpoint, command.Method, command.StatusCode,
+            now.ToUnixTimeMilliseconds(), command.IdempotencyKey, command.RequestHash, next.Ledger.Remaining.Value);
+    }
+
+    private ConsumeResult Reused() => new(ConsumeOutcome.IdempotencyKeyReused, subscription.Ledger.Remaining.Value, 0, null);
+
+    private static BalanceRecord Balance(Subscription s, DateTimeOffset now) => new(
+        s.CustomerId, s.PlanId, s.Sequence, s.Ledger.Granted.Value, s.Ledger.Remaining.Value, s.Ledger.Consumed.Value,
+        s.StartedAt?.ToUnixTimeMilliseconds(), s.EndsAt?.ToUnixTimeMilliseconds(), s.IsActive,
+        s.PricePerToken is { } price ? MoneyNanos.FromMoney(price) : null, s.PricePerToken?.Currency.Code, now.ToUnixTimeMilliseconds());
+
+    private SubscriptionView View(Subscription s) => new(
+        s.CustomerId, s.PlanId, s.Ledger.Granted.Value, s.Ledger.Remaining.Value, s.Ledger.Consumed.Value,
+        s.StartedAt?.ToDateTimeOffset(), s.EndsAt?.ToDateTimeOffset(), s.IsActiveAt(Instant.FromDateTimeOffset(TimeProvider.GetUtcNow())));
+
+    [LoggerMessage(EventId = 2102, Level = LogLevel.Warning, Message = "A usage notice to a shop grain failed ({Reason}); its totals catch up on its next activation")]
+    private static partial void LogShopNoticeFailed(ILogger logger, string reason);
+
+    [LoggerMessage(EventId = 2101, Level = LogLevel.Warning, Message = "Subscription {CustomerId} lost a journal write ({Reason}); reloading its balance")]
+    private static partial void LogReloading(ILogger logger, string customerId, string reason);
+}

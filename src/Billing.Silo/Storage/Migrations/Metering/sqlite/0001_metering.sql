@@ -1,0 +1,52 @@
+-- Metering: usage events are the source of truth; subscriptions hold the balance snapshot that the
+-- usage journal writes in the same transaction as the events that changed it.
+CREATE TABLE IF NOT EXISTS usage_events (
+    usage_id        TEXT          NOT NULL PRIMARY KEY,  -- UUID version 7: time-ordered
+    customer_id     TEXT          NOT NULL,
+    shop_id         TEXT          NOT NULL,
+    key_id          TEXT          NOT NULL,
+    seq             INTEGER        NOT NULL,              -- the customer's ledger sequence after this event
+    tokens          INTEGER        NOT NULL,
+    cost_nanos      INTEGER        NOT NULL,              -- value of the tokens at the plan's price, 1e-9 currency units
+    currency        TEXT          NOT NULL,
+    description     TEXT          NULL,
+    endpoint        TEXT          NULL,
+    method          TEXT          NULL,
+    status_code     INTEGER       NULL,
+    occurred_at_ms  INTEGER        NOT NULL,
+    idempotency_key TEXT          NULL,
+    request_hash    TEXT          NULL,                  -- SHA-256 of the request body, to tell a retry from a reuse
+    remaining_after INTEGER        NOT NULL               -- the answer a retry with the same key gets again
+);
+CREATE UNIQUE INDEX IF NOT EXISTS ux_usage_events_idempotency ON usage_events (shop_id, idempotency_key) WHERE idempotency_key IS NOT NULL;
+CREATE INDEX IF NOT EXISTS ix_usage_events_customer_seq ON usage_events (customer_id, seq);
+CREATE INDEX IF NOT EXISTS ix_usage_events_shop_seq ON usage_events (shop_id, seq);
+-- A shop grain aggregates its current period from here when it activates.
+CREATE INDEX IF NOT EXISTS ix_usage_events_shop_time ON usage_events (shop_id, occurred_at_ms);
+
+CREATE TABLE IF NOT EXISTS token_grants (
+    grant_id      TEXT   NOT NULL PRIMARY KEY,
+    customer_id   TEXT   NOT NULL,
+    plan_id       TEXT   NOT NULL,
+    seq           INTEGER NOT NULL,
+    tokens        INTEGER NOT NULL,
+    granted_at_ms INTEGER NOT NULL,
+    ends_at_ms    INTEGER NULL
+);
+CREATE INDEX IF NOT EXISTS ix_token_grants_customer ON token_grants (customer_id, seq);
+
+CREATE TABLE IF NOT EXISTS subscriptions (
+    customer_id           TEXT    NOT NULL PRIMARY KEY,
+    plan_id               TEXT    NULL,
+    seq                   INTEGER  NOT NULL,
+    tokens_granted        INTEGER  NOT NULL,
+    tokens_remaining      INTEGER  NOT NULL,
+    tokens_consumed       INTEGER  NOT NULL,
+    started_at_ms         INTEGER  NULL,
+    ends_at_ms            INTEGER  NULL,
+    is_active             INTEGER NOT NULL,
+    price_per_token_nanos INTEGER  NULL,
+    currency              TEXT    NULL,
+    updated_at_ms         INTEGER  NOT NULL,
+    CONSTRAINT ck_subscriptions_conservation CHECK (tokens_granted = tokens_remaining + tokens_consumed AND tokens_remaining >= 0)
+);
