@@ -60,7 +60,7 @@ public static class AdminApi
     private static async Task<IResult> GetCustomerAsync(string id, CatalogStore store, CancellationToken cancellationToken) =>
         await store.GetCustomerAsync(id, cancellationToken) is { } customer
             ? Results.Ok(CustomerResponse.From(customer))
-            : ApiProblem.NotFound("customer_not_found", "Customer", id);
+            : ApiProblem.NotFound("customer_not_found", "customer", id);
 
     private static async Task<IResult> CreateShopAsync(string id, HttpRequest request, CatalogStore store, CancellationToken cancellationToken)
     {
@@ -72,13 +72,13 @@ public static class AdminApi
 
         if (!CatalogIds.IsWellFormed(id, CatalogIds.Customer))
         {
-            return ApiProblem.NotFound("customer_not_found", "Customer", id);
+            return ApiProblem.NotFound("customer_not_found", "customer", id);
         }
 
         var shop = new Shop(CatalogIds.New(CatalogIds.Shop), id, name!);
         return await store.CreateShopAsync(shop, cancellationToken)
             ? Results.Created($"/api/v1/admin/shops/{shop.Id}", ShopResponse.From(shop))
-            : ApiProblem.NotFound("customer_not_found", "Customer", id);
+            : ApiProblem.NotFound("customer_not_found", "customer", id);
     }
 
     private static async Task<IResult> IssueApiKeyAsync(string id, HttpRequest request, CatalogStore store, CancellationToken cancellationToken)
@@ -91,7 +91,7 @@ public static class AdminApi
 
         return await store.IssueApiKeyAsync(id, name!, cancellationToken) is { } issued
             ? Results.Created($"/api/v1/admin/api-keys/{issued.Id}", ApiKeyCreatedResponse.From(issued))
-            : ApiProblem.NotFound("shop_not_found", "Shop", id);
+            : ApiProblem.NotFound("shop_not_found", "shop", id);
     }
 
     /// <summary>Idempotent: revoking a revoked key is 204 again. This silo forgets the key at once; others within the cache time.</summary>

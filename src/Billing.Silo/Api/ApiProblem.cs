@@ -8,8 +8,9 @@ public static class ApiProblem
     public static IResult Create(int status, string code, string title, string? detail = null) =>
         Results.Problem(detail: detail, statusCode: status, title: title, type: TypeOf(code), extensions: new Dictionary<string, object?> { ["code"] = code });
 
-    public static IResult NotFound(string code, string what, string id) =>
-        Create(StatusCodes.Status404NotFound, code, $"{what} not found", $"There is no {what.ToLowerInvariant()} with id '{Shorten(id)}'.");
+    /// <summary>404 for an id; <paramref name="noun"/> as in running text ("customer", "API key").</summary>
+    public static IResult NotFound(string code, string noun, string id) =>
+        Create(StatusCodes.Status404NotFound, code, $"{char.ToUpperInvariant(noun[0])}{noun[1..]} not found", $"There is no {noun} with id '{Shorten(id)}'.");
 
     /// <summary>400 with every field's problems under <c>errors</c> (field → messages) and all of them in <c>detail</c>.</summary>
     public static IResult Invalid(string code, string title, IReadOnlyList<FieldError> errors) =>

@@ -19,9 +19,9 @@ public sealed class AdminKeyVerifier : IHostedService
     private readonly Lazy<Task<byte[]>> hash;
 
     public AdminKeyVerifier(
-        IOptions<AdminKeyOptions> options, StorageInitializer storage, CatalogStore store, SiloConsole console, ILogger<AdminKeyVerifier> logger)
+        IOptions<AdminKeyOptions> options, StorageInitializer storage, CatalogStore store, SiloConsole console, TimeProvider time, ILogger<AdminKeyVerifier> logger)
     {
-        hash = new Lazy<Task<byte[]>>(() => ResolveAsync(options.Value, storage, store, console, logger));
+        hash = new Lazy<Task<byte[]>>(() => ResolveAsync(options.Value, storage, store, console, time, logger));
     }
 
     /// <summary>Resolving at start makes the generated key appear among the start-up lines, not at the first admin request.</summary>
@@ -32,7 +32,7 @@ public sealed class AdminKeyVerifier : IHostedService
     public async ValueTask<bool> VerifyAsync(string presented) => ApiKeyFormat.Verify(presented, await hash.Value);
 
     private static async Task<byte[]> ResolveAsync(
-        AdminKeyOptions options, StorageInitializer storage, CatalogStore store, SiloConsole console, ILogger logger)
+        AdminKeyOptions options, StorageInitializer storage, CatalogStore store, SiloConsole console, TimeProvider time, ILogger logger)
     {
         if (options.IsConfigured)
         {
@@ -41,7 +41,8 @@ public sealed class AdminKeyVerifier : IHostedService
         }
 
         await storage.EnsureInitializedAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        // Start-up must fail fast on a database that stops answering, as StorageInitializer does.
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30), time);
         var stored = await store.GetSettingAsync(SettingName, timeout.Token);
         if (stored is null)
         {

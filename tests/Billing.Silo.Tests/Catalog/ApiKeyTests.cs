@@ -216,6 +216,8 @@ public sealed class ApiKeyTests
         Assert.Equal(HttpStatusCode.NoContent, first.StatusCode);
         Assert.Equal(HttpStatusCode.NoContent, again.StatusCode);
         Assert.Equal("api_key_not_found", notFound.GetProperty("code").GetString());
+        Assert.Equal("API key not found", notFound.GetProperty("title").GetString());
+        Assert.Equal("There is no API key with id 'key_0123456789abcdefghij'.", notFound.GetProperty("detail").GetString());
         Assert.True((await silo.Store.FindByPrefixAsync(ApiKeyFormat.Parse(key).Prefix, CancellationToken.None))!.IsRevoked);
     }
 
