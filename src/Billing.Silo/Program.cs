@@ -10,6 +10,8 @@ var app = builder.Build();
 app.UseBillingProblemDetails();
 app.MapHealthApi();
 app.MapLoadTestApi(app.Configuration);
+app.MapAdminApi();
+app.MapCustomerCatalogApi();
 
 return await app.RunSiloAsync();
 

@@ -2,6 +2,7 @@ using System.Text.Json;
 using Billing.Runtime;
 using Billing.Runtime.Hosting;
 using Billing.Silo.Api.Metering;
+using Billing.Silo.Catalog;
 using Billing.Silo.Metering;
 using Microsoft.Extensions.Options;
 
@@ -21,6 +22,7 @@ public static class SiloHostingExtensions
         });
         builder.Services.AddMeteringJournal(builder.Configuration);
         builder.Services.AddGrainRuntime(builder.Configuration).AddMeteringGrains();
+        builder.Services.AddCatalog(builder.Configuration);
         return builder;
     }
 
@@ -39,6 +41,8 @@ public static class SiloHostingExtensions
     {
         try
         {
+            // Every validated option, before anything starts: the host's own check would only throw a stack trace.
+            app.Services.GetService<IStartupValidator>()?.Validate();
             await app.Services.GetRequiredService<StorageInitializer>().EnsureInitializedAsync();
         }
         catch (StorageUnavailableException error)
@@ -46,13 +50,22 @@ public static class SiloHostingExtensions
             await Console.Error.WriteLineAsync($"billing-silo: {error.Message}");
             return 1;
         }
-        catch (OptionsValidationException error)
+        catch (Exception error) when (ValidationFailures(error) is { Count: > 0 } failures)
         {
-            await Console.Error.WriteLineAsync($"billing-silo: invalid configuration: {string.Join(" ", error.Failures)}");
+            await Console.Error.WriteLineAsync($"billing-silo: invalid configuration: {string.Join(" ", failures)}");
             return 1;
         }
 
         await app.RunAsync();
         return 0;
     }
+
+    /// <summary>The start-up validator reports several invalid sections as an AggregateException of them.</summary>
+    private static List<string> ValidationFailures(Exception error) => error switch
+    {
+        OptionsValidationException invalid => [.. invalid.Failures],
+        AggregateException all when all.InnerExceptions.All(e => e is OptionsValidationException) =>
+            [.. all.InnerExceptions.SelectMany(e => ((OptionsValidationException)e).Failures)],
+        _ => [],
+    };
 }

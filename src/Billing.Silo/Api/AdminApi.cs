@@ -1,0 +1,123 @@
+using Billing.Domain;
+using Billing.Silo.Auth;
+using Billing.Silo.Catalog;
+
+namespace Billing.Silo.Api;
+
+/// <summary>
+/// The operator's catalog API under <c>/api/v1/admin</c>, behind the admin key: plans, customers,
+/// their shops, and the shops' API keys.
+/// </summary>
+public static class AdminApi
+{
+    public static IEndpointRouteBuilder MapAdminApi(this IEndpointRouteBuilder routes)
+    {
+        var admin = routes.MapGroup("/api/v1/admin").RequireAdminKey();
+        admin.MapPost("/plans", CreatePlanAsync).WithName("CreatePlan");
+        admin.MapGet("/plans", CustomerCatalogApi.ListPlansAsync).WithName("AdminListPlans");
+        admin.MapPost("/customers", CreateCustomerAsync).WithName("CreateCustomer");
+        admin.MapGet("/customers/{id}", GetCustomerAsync).WithName("GetCustomer");
+        admin.MapPost("/customers/{id}/shops", CreateShopAsync).WithName("CreateShop");
+        admin.MapPost("/shops/{id}/api-keys", IssueApiKeyAsync).WithName("IssueApiKey");
+        admin.MapDelete("/api-keys/{id}", RevokeApiKeyAsync).WithName("RevokeApiKey");
+        return routes;
+    }
+
+    private static async Task<IResult> CreatePlanAsync(HttpRequest request, CatalogStore store, CancellationToken cancellationToken)
+    {
+        var (draft, problem) = await JsonBody.ReadAsync<PlanDraft>(request, cancellationToken);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        if (!Plan.TryCreate(CatalogIds.New(CatalogIds.Plan), draft!, out var plan, out var errors))
+        {
+            return ApiProblem.Invalid("invalid_plan", "The plan is invalid", errors);
+        }
+
+        await store.CreatePlanAsync(plan, cancellationToken);
+        return Results.Created($"/api/v1/admin/plans/{plan.Id}", PlanResponse.From(plan));
+    }
+
+    private static async Task<IResult> CreateCustomerAsync(HttpRequest request, CatalogStore store, CancellationToken cancellationToken)
+    {
+        var (draft, problem) = await JsonBody.ReadAsync<CustomerDraft>(request, cancellationToken);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        if (!CustomerProfile.TryCreate(CatalogIds.New(CatalogIds.Customer), draft!, out var customer, out var errors))
+        {
+            return ApiProblem.Invalid("invalid_customer", "The customer is invalid", errors);
+        }
+
+        await store.CreateCustomerAsync(customer, cancellationToken);
+        return Results.Created($"/api/v1/admin/customers/{customer.Id}", CustomerResponse.From(customer));
+    }
+
+    private static async Task<IResult> GetCustomerAsync(string id, CatalogStore store, CancellationToken cancellationToken) =>
+        await store.GetCustomerAsync(id, cancellationToken) is { } customer
+            ? Results.Ok(CustomerResponse.From(customer))
+            : ApiProblem.NotFound("customer_not_found", "customer", id);
+
+    private static async Task<IResult> CreateShopAsync(string id, HttpRequest request, CatalogStore store, CancellationToken cancellationToken)
+    {
+        var (name, problem) = await ReadNameAsync(request, "invalid_shop", "The shop is invalid", cancellationToken);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        if (!CatalogIds.IsWellFormed(id, CatalogIds.Customer))
+        {
+            return ApiProblem.NotFound("customer_not_found", "customer", id);
+        }
+
+        var shop = new Shop(CatalogIds.New(CatalogIds.Shop), id, name!);
+        return await store.CreateShopAsync(shop, cancellationToken)
+            ? Results.Created($"/api/v1/admin/shops/{shop.Id}", ShopResponse.From(shop))
+            : ApiProblem.NotFound("customer_not_found", "customer", id);
+    }
+
+    private static async Task<IResult> IssueApiKeyAsync(string id, HttpRequest request, CatalogStore store, CancellationToken cancellationToken)
+    {
+        var (name, problem) = await ReadNameAsync(request, "invalid_api_key_request", "The API key request is invalid", cancellationToken);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        return await store.IssueApiKeyAsync(id, name!, cancellationToken) is { } issued
+            ? Results.Created($"/api/v1/admin/api-keys/{issued.Id}", ApiKeyCreatedResponse.From(issued))
+            : ApiProblem.NotFound("shop_not_found", "shop", id);
+    }
+
+    /// <summary>Idempotent: revoking a revoked key is 204 again. This silo forgets the key at once; others within the cache time.</summary>
+    private static async Task<IResult> RevokeApiKeyAsync(string id, CatalogStore store, ApiKeyAuthenticator authenticator, CancellationToken cancellationToken)
+    {
+        var prefix = await store.RevokeApiKeyAsync(id, cancellationToken);
+        if (prefix is null)
+        {
+            return ApiProblem.NotFound("api_key_not_found", "API key", id);
+        }
+
+        authenticator.Forget(prefix);
+        return Results.NoContent();
+    }
+
+    /// <summary>A <c>{"name": …}</c> body, trimmed and checked with the catalog's name rule.</summary>
+    private static async Task<(string? Name, IResult? Problem)> ReadNameAsync(HttpRequest request, string code, string title, CancellationToken cancellationToken)
+    {
+        var (body, problem) = await JsonBody.ReadAsync<NameRequest>(request, cancellationToken);
+        if (problem is not null)
+        {
+            return (null, problem);
+        }
+
+        var name = body!.Name?.Trim();
+        var errors = CatalogNames.Validate("name", name);
+        return errors.Count == 0 ? (name, null) : (null, ApiProblem.Invalid(code, title, errors));
+    }
+}

@@ -1,0 +1,90 @@
+using Billing.Silo.Api;
+using Billing.Silo.Metering;
+using Microsoft.Extensions.Primitives;
+
+namespace Billing.Silo.Auth;
+
+/// <summary>
+/// <c>RequireAdminKey()</c> and <c>RequireApiKey()</c> for endpoints and route groups. They run as
+/// endpoint filters before the handler reads any body, and answer 401 ProblemDetails with
+/// <c>WWW-Authenticate: Bearer</c>.
+/// </summary>
+public static class AuthEndpointExtensions
+{
+    public const string ApiKeyHeader = "X-API-Key";
+
+    // Far above any real key (55..87 characters), far below header limits: nothing longer is hashed or parsed.
+    private const int MaxCredentialLength = 512;
+
+    private static readonly object PrincipalItemKey = new();
+
+    /// <summary>Only requests with <c>Authorization: Bearer &lt;admin key&gt;</c>; otherwise 401 <c>unauthorized</c>.</summary>
+    public static TBuilder RequireAdminKey<TBuilder>(this TBuilder builder)
+        where TBuilder : IEndpointConventionBuilder =>
+        builder.AddEndpointFilter(static async (context, next) =>
+        {
+            var http = context.HttpContext;
+            var presented = BearerToken(http.Request);
+            if (presented is null || !await http.RequestServices.GetRequiredService<AdminKeyVerifier>().VerifyAsync(presented))
+            {
+                return Unauthorized(http, "unauthorized", "This endpoint needs the admin key: send Authorization: Bearer <admin key>.");
+            }
+
+            return await next(context);
+        });
+
+    /// <summary>
+    /// Only requests with a live API key in <c>Authorization: Bearer</c> or <c>X-API-Key</c>; otherwise
+    /// 401 <c>invalid_api_key</c>. Handlers read who called with <see cref="GetApiKeyPrincipal"/>.
+    /// </summary>
+    public static TBuilder RequireApiKey<TBuilder>(this TBuilder builder)
+        where TBuilder : IEndpointConventionBuilder =>
+        builder.AddEndpointFilter(static async (context, next) =>
+        {
+            var http = context.HttpContext;
+            var presented = BearerToken(http.Request) ?? SingleValue(http.Request.Headers[ApiKeyHeader]);
+            if (presented is null)
+            {
+                return Unauthorized(http, "invalid_api_key", $"An API key is required: send Authorization: Bearer <key> or {ApiKeyHeader}: <key>.");
+            }
+
+            var principal = await http.RequestServices.GetRequiredService<IApiKeyAuthenticator>().AuthenticateAsync(presented, http.RequestAborted);
+            if (principal is null)
+            {
+                return Unauthorized(http, "invalid_api_key", "The API key is malformed, unknown or revoked.");
+            }
+
+            http.Items[PrincipalItemKey] = principal;
+            return await next(context);
+        });
+
+    /// <summary>Who the request's API key speaks for; throws when the endpoint lacks <see cref="RequireApiKey{TBuilder}"/>.</summary>
+    public static ApiKeyPrincipal GetApiKeyPrincipal(this HttpContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        return context.Items.TryGetValue(PrincipalItemKey, out var value) && value is ApiKeyPrincipal principal
+            ? principal
+            : throw new InvalidOperationException("No API key principal on this request: map the endpoint inside a RequireApiKey() group.");
+    }
+
+    private static string? BearerToken(HttpRequest request)
+    {
+        const string Scheme = "Bearer ";
+        var header = SingleValue(request.Headers.Authorization);
+        return header is not null && header.StartsWith(Scheme, StringComparison.OrdinalIgnoreCase)
+            ? NullIfEmpty(header[Scheme.Length..].Trim())
+            : null;
+    }
+
+    /// <summary>A header sent once with a bounded value; repeated or oversized headers count as absent.</summary>
+    private static string? SingleValue(StringValues values) =>
+        values.Count == 1 && values[0] is { Length: > 0 and <= MaxCredentialLength } value ? NullIfEmpty(value.Trim()) : null;
+
+    private static string? NullIfEmpty(string value) => value.Length == 0 ? null : value;
+
+    private static IResult Unauthorized(HttpContext http, string code, string detail)
+    {
+        http.Response.Headers.WWWAuthenticate = "Bearer";
+        return ApiProblem.Create(StatusCodes.Status401Unauthorized, code, "Unauthorized", detail);
+    }
+}

@@ -1,0 +1,133 @@
+using System.Data.Common;
+using Billing.Domain;
+using Billing.Runtime.Storage.Sql;
+
+namespace Billing.Silo.Catalog;
+
+/// <summary>
+/// Plans, customers, shops, API keys and silo settings in the <c>catalog</c> tables, on either
+/// dialect. Reads return domain objects (or null when absent or the id is malformed, without a
+/// query); writes go through <see cref="SqlDatabase.WriteAsync{T}"/>.
+/// </summary>
+public sealed partial class CatalogStore(SqlDatabase database, TimeProvider time, ILogger<CatalogStore> logger)
+{
+    /// <summary>The most plans one page may hold.</summary>
+    public const int MaxPageSize = 500;
+
+    // VAT rates are stored as integer basis points of one (0.21 → 2100): exact in both dialects.
+    private const decimal BasisPointsPerUnit = 10_000m;
+
+    private const string PlanColumns = "id, name, price_minor_units, currency, tokens_included, duration_days, is_recurring, description";
+
+    public Task CreatePlanAsync(Plan plan, CancellationToken cancellationToken) =>
+        ExecuteAsync(
+            $"INSERT INTO plans ({PlanColumns}, created_at_ms) VALUES (@id, @name, @price, @currency, @tokens, @days, @recurring, @description, @now_ms)",
+            command => command.With("id", plan.Id).With("name", plan.Name).With("price", plan.Price.ToMinorUnits())
+                .With("currency", plan.Price.Currency.Code).With("tokens", plan.TokensIncluded.Value).With("days", plan.DurationDays)
+                .With("recurring", plan.IsRecurring).With("description", plan.Description),
+            cancellationToken);
+
+    public Task<Plan?> GetPlanAsync(string planId, CancellationToken cancellationToken) =>
+        CatalogIds.IsWellFormed(planId, CatalogIds.Plan)
+            ? ReadOneAsync($"SELECT {PlanColumns} FROM plans WHERE id = @id", c => c.With("id", planId), ReadPlan, cancellationToken)
+            : Task.FromResult<Plan?>(null);
+
+    /// <summary>Plans in creation order, at most <paramref name="limit"/>, after the plan <paramref name="afterPlanId"/> when given.</summary>
+    public Task<IReadOnlyList<Plan>> ListPlansAsync(string? afterPlanId, int limit, CancellationToken cancellationToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(limit, MaxPageSize);
+        var after = afterPlanId is null ? string.Empty : "WHERE (created_at_ms, id) > (SELECT created_at_ms, id FROM plans WHERE id = @after)";
+        var sql = $"SELECT {PlanColumns} FROM plans {after} ORDER BY created_at_ms, id LIMIT @limit";
+        return database.ReadAsync<IReadOnlyList<Plan>>(
+            async (connection, ct) =>
+            {
+                await using var command = connection.CreateCommand(sql).With("limit", limit);
+                if (afterPlanId is not null)
+                {
+                    command.With("after", afterPlanId);
+                }
+
+                var plans = new List<Plan>();
+                await using var reader = await command.ExecuteReaderAsync(ct);
+                while (await reader.ReadAsync(ct))
+                {
+                    plans.Add(ReadPlan(reader));
+                }
+
+                return plans;
+            },
+            cancellationToken);
+    }
+
+    public Task CreateCustomerAsync(CustomerProfile customer, CancellationToken cancellationToken) =>
+        ExecuteAsync(
+            """
+            INSERT INTO customers (id, name, email, currency, time_zone, vat_rate_bp, created_at_ms)
+            VALUES (@id, @name, @email, @currency, @time_zone, @vat_rate_bp, @now_ms)
+            """,
+            command => command.With("id", customer.Id).With("name", customer.Name).With("email", customer.Email)
+                .With("currency", customer.Currency.Code).With("time_zone", customer.TimeZoneId)
+                .With("vat_rate_bp", decimal.ToInt32(customer.VatRate * BasisPointsPerUnit)),
+            cancellationToken);
+
+    public Task<CustomerProfile?> GetCustomerAsync(string customerId, CancellationToken cancellationToken) =>
+        CatalogIds.IsWellFormed(customerId, CatalogIds.Customer)
+            ? ReadOneAsync(
+                "SELECT id, name, email, currency, time_zone, vat_rate_bp FROM customers WHERE id = @id",
+                c => c.With("id", customerId),
+                r => new CustomerProfile(
+                    r.GetString(0), r.GetString(1), r.GetString(2), Currency.Parse(r.GetString(3)), r.GetString(4), r.GetInt32(5) / BasisPointsPerUnit),
+                cancellationToken)
+            : Task.FromResult<CustomerProfile?>(null);
+
+    /// <summary>False when the shop's customer does not exist (checked in the same statement, so no race with a delete).</summary>
+    public async Task<bool> CreateShopAsync(Shop shop, CancellationToken cancellationToken) =>
+        await ExecuteAsync(
+            """
+            INSERT INTO shops (id, customer_id, name, created_at_ms)
+            SELECT @id, @customer_id, @name, @now_ms WHERE EXISTS (SELECT 1 FROM customers WHERE id = @customer_id)
+            """,
+            command => command.With("id", shop.Id).With("customer_id", shop.CustomerId).With("name", shop.Name),
+            cancellationToken) == 1;
+
+    public Task<Shop?> GetShopAsync(string shopId, CancellationToken cancellationToken) =>
+        CatalogIds.IsWellFormed(shopId, CatalogIds.Shop)
+            ? ReadOneAsync(
+                "SELECT id, customer_id, name FROM shops WHERE id = @id",
+                c => c.With("id", shopId),
+                r => new Shop(r.GetString(0), r.GetString(1), r.GetString(2)),
+                cancellationToken)
+            : Task.FromResult<Shop?>(null);
+
+    private static Plan ReadPlan(DbDataReader reader)
+    {
+        var currency = Currency.Parse(reader.GetString(3));
+        return new Plan(
+            reader.GetString(0), reader.GetString(1), Money.FromMinorUnits(reader.GetInt64(2), currency), new TokenAmount(reader.GetInt64(4)),
+            reader.IsDBNull(5) ? null : reader.GetInt32(5), reader.GetBoolean(6), reader.IsDBNull(7) ? null : reader.GetString(7));
+    }
+
+    private Task<T?> ReadOneAsync<T>(string sql, Func<DbCommand, DbCommand> bind, Func<DbDataReader, T> map, CancellationToken cancellationToken)
+        where T : class =>
+        database.ReadAsync(
+            async (connection, ct) =>
+            {
+                await using var command = bind(connection.CreateCommand(sql));
+                await using var reader = await command.ExecuteReaderAsync(ct);
+                return await reader.ReadAsync(ct) ? map(reader) : null;
+            },
+            cancellationToken);
+
+    /// <summary>Runs one write statement with <c>@now_ms</c> bound to the current time; returns the rows affected.</summary>
+    private Task<int> ExecuteAsync(string sql, Func<DbCommand, DbCommand> bind, CancellationToken cancellationToken) =>
+        database.WriteAsync(
+            async (connection, ct) =>
+            {
+                await using var command = bind(connection.CreateCommand(sql)).With("now_ms", NowMs());
+                return await command.ExecuteNonQueryAsync(ct);
+            },
+            cancellationToken);
+
+    private long NowMs() => time.GetUtcNow().ToUnixTimeMilliseconds();
+}
