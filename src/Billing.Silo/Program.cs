@@ -10,6 +10,7 @@ var app = builder.Build();
 app.UseBillingProblemDetails();
 app.MapHealthApi();
 app.MapLoadTestApi(app.Configuration);
+app.MapMeteringApi();
 app.MapAdminApi();
 app.MapCustomerCatalogApi();
 

@@ -1,3 +1,5 @@
+using System.Buffers;
+using System.Runtime.CompilerServices;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.Extensions.Options;
@@ -14,7 +16,7 @@ public static class JsonBody
     /// <summary>Catalog requests are a few hundred bytes; nothing near this is legitimate.</summary>
     public const int MaxBytes = 64 * 1024;
 
-    public static async Task<(T? Value, IResult? Problem)> ReadAsync<T>(HttpRequest request, CancellationToken cancellationToken)
+    public static async Task<(T? Value, IResult? Problem)> ReadAsync<T>(HttpRequest request, CancellationToken cancellationToken, int maxBytes = MaxBytes)
         where T : class
     {
         if (!request.HasJsonContentType())
@@ -23,17 +25,31 @@ public static class JsonBody
                 StatusCodes.Status415UnsupportedMediaType, "unsupported_media_type", "Unsupported media type", "Send the body as application/json."));
         }
 
-        var body = await ReadBoundedAsync(request.Body, cancellationToken);
-        if (body is null)
-        {
-            return (null, ApiProblem.Create(
-                StatusCodes.Status413PayloadTooLarge, "payload_too_large", "Payload too large", $"The body must be at most {MaxBytes} bytes."));
-        }
-
-        var options = request.HttpContext.RequestServices.GetRequiredService<IOptions<JsonOptions>>().Value.SerializerOptions;
+        var buffer = new StrongBox<byte[]>(ArrayPool<byte>.Shared.Rent(InitialBufferBytes(request, maxBytes)));
         try
         {
-            return JsonSerializer.Deserialize<T>(body.Value.Span, options) is { } value
+            var length = await ReadBoundedAsync(request.Body, maxBytes, buffer, cancellationToken);
+            if (length is null)
+            {
+                return (null, ApiProblem.Create(
+                    StatusCodes.Status413PayloadTooLarge, "payload_too_large", "Payload too large", $"The body must be at most {maxBytes} bytes."));
+            }
+
+            var options = request.HttpContext.RequestServices.GetRequiredService<IOptions<JsonOptions>>().Value.SerializerOptions;
+            return Deserialize<T>(buffer.Value.AsSpan(0, length.Value), options);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer.Value!);
+        }
+    }
+
+    private static (T? Value, IResult? Problem) Deserialize<T>(ReadOnlySpan<byte> body, JsonSerializerOptions options)
+        where T : class
+    {
+        try
+        {
+            return JsonSerializer.Deserialize<T>(body, options) is { } value
                 ? (value, null)
                 : (null, InvalidJson("The body must be a JSON object, not null."));
         }
@@ -47,23 +63,36 @@ public static class JsonBody
     private static IResult InvalidJson(string detail) =>
         ApiProblem.Create(StatusCodes.Status400BadRequest, "invalid_json", "Malformed JSON", detail);
 
-    /// <summary>The whole body, or null when it is longer than <see cref="MaxBytes"/> (reading stops there).</summary>
-    private static async Task<ReadOnlyMemory<byte>?> ReadBoundedAsync(Stream body, CancellationToken cancellationToken)
+    // Content-Length, when sent and plausible, sizes the first buffer; otherwise start small and grow.
+    private static int InitialBufferBytes(HttpRequest request, int maxBytes) =>
+        request.ContentLength is { } length && length <= maxBytes ? (int)length + 1 : Math.Min(4_096, maxBytes + 1);
+
+    /// <summary>Reads the whole body into a pooled buffer that grows as needed; null when it is longer than <paramref name="maxBytes"/> (reading stops there).</summary>
+    private static async Task<int?> ReadBoundedAsync(Stream body, int maxBytes, StrongBox<byte[]> buffer, CancellationToken cancellationToken)
     {
-        var buffer = new byte[MaxBytes + 1];
         var length = 0;
-        int read;
-        while (length < buffer.Length && (read = await body.ReadAsync(buffer.AsMemory(length), cancellationToken)) > 0)
+        while (true)
         {
+            if (length == buffer.Value!.Length)
+            {
+                if (length > maxBytes)
+                {
+                    return null;
+                }
+
+                var larger = ArrayPool<byte>.Shared.Rent(Math.Min(buffer.Value.Length * 2, maxBytes + 1));
+                buffer.Value.AsSpan(0, length).CopyTo(larger);
+                ArrayPool<byte>.Shared.Return(buffer.Value);
+                buffer.Value = larger;
+            }
+
+            var read = await body.ReadAsync(buffer.Value.AsMemory(length), cancellationToken);
+            if (read == 0)
+            {
+                return length > maxBytes ? null : length;
+            }
+
             length += read;
         }
-
-        if (length > MaxBytes)
-        {
-            // Not a conditional expression: there, null would convert to an empty Memory through byte[].
-            return null;
-        }
-
-        return new ReadOnlyMemory<byte>(buffer, 0, length);
     }
 }

@@ -18,7 +18,7 @@ internal sealed class RuntimeExceptionHandler(IProblemDetailsService problems) :
             GrainOverloadedException => (StatusCodes.Status503ServiceUnavailable, "overloaded", "Too many requests are queued for this customer; retry shortly."),
             GrainCallTimeoutException => (StatusCodes.Status504GatewayTimeout, "timeout", "The request did not complete in time."),
             // Malformed JSON or a body of the wrong shape: the client's mistake in every environment.
-            BadHttpRequestException bad => (bad.StatusCode, bad.StatusCode == StatusCodes.Status400BadRequest ? "invalid_request" : ProblemCodes.FromStatus(bad.StatusCode), "The request could not be read."),
+            BadHttpRequestException bad => (bad.StatusCode, bad.StatusCode == StatusCodes.Status400BadRequest ? "invalid_json" : ProblemCodes.FromStatus(bad.StatusCode), "The request could not be read."),
             _ => (0, string.Empty, string.Empty),
         };
         if (status == 0)

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text;
+using Billing.Domain;
 using Billing.Runtime.Testing;
 using Billing.Silo.Api.Metering;
 
@@ -16,7 +17,7 @@ public sealed class ConsumeRequestTests
     {
         var errors = new ConsumeRequest(tokens, null, null, null, null).Validate();
 
-        Assert.Equal(["tokens must be between 1 and 1000000"], errors["tokens"]);
+        Assert.Equal([new FieldError("tokens", "tokens must be between 1 and 1000000")], errors);
     }
 
     [Fact]
@@ -25,7 +26,7 @@ public sealed class ConsumeRequestTests
         Assert.Empty(new ConsumeRequest(1, "d", "/v1", "POST", 200).Validate());
         Assert.Empty(new ConsumeRequest(1_000_000, null, null, null, null).Validate());
         var errors = new ConsumeRequest(1, new string('d', 501), new string('e', 201), new string('m', 17), 700).Validate();
-        Assert.Equal(["description", "endpoint", "method", "status_code"], errors.Keys.Order());
+        Assert.Equal(["description", "endpoint", "method", "status_code"], errors.Select(e => e.Field).Order());
     }
 
     [Fact]
@@ -61,6 +62,6 @@ public sealed class ConsumeRequestTests
         Assert.Equal(HttpStatusCode.OK, ok.StatusCode);
         Assert.Equal("{\"tokens\":3}", await ok.Content.ReadAsStringAsync());
         Assert.Equal(HttpStatusCode.BadRequest, broken.StatusCode);
-        Assert.Contains("\"code\":\"invalid_request\"", await broken.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Contains("\"code\":\"invalid_json\"", await broken.Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }
 }

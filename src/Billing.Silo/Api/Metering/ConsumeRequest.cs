@@ -12,13 +12,13 @@ public sealed record ConsumeRequest(long Tokens, string? Description, string? En
     public const int MaxMethodLength = 16;
     public const int MaxIdempotencyKeyLength = 255;
 
-    /// <summary>Every problem with the request, by field; empty when it is valid.</summary>
-    public Dictionary<string, string[]> Validate()
+    /// <summary>Every problem with the request; empty when it is valid.</summary>
+    public List<FieldError> Validate()
     {
-        var errors = new Dictionary<string, string[]>();
+        var errors = new List<FieldError>();
         if (!TokenAmount.TryValidateRequest(Tokens, out _))
         {
-            errors["tokens"] = [TokenAmount.RequestOutOfRangeMessage];
+            errors.Add(new FieldError("tokens", TokenAmount.RequestOutOfRangeMessage));
         }
 
         CheckLength(errors, "description", Description, MaxDescriptionLength);
@@ -26,7 +26,7 @@ public sealed record ConsumeRequest(long Tokens, string? Description, string? En
         CheckLength(errors, "method", Method, MaxMethodLength);
         if (StatusCode is < 100 or > 599)
         {
-            errors["status_code"] = ["status_code must be an HTTP status between 100 and 599"];
+            errors.Add(new FieldError("status_code", "status_code must be an HTTP status between 100 and 599"));
         }
 
         return errors;
@@ -48,14 +48,33 @@ public sealed record ConsumeRequest(long Tokens, string? Description, string? En
         : key.Any(char.IsControl) ? "Idempotency-Key must not contain control characters"
         : null;
 
-    private static void CheckLength(Dictionary<string, string[]> errors, string field, string? value, int max)
+    private static void CheckLength(List<FieldError> errors, string field, string? value, int max)
     {
         if (value is { Length: > 0 } && value.Length > max)
         {
-            errors[field] = [$"{field} must be at most {max} characters"];
+            errors.Add(new FieldError(field, $"{field} must be at most {max} characters"));
         }
     }
 }
+
+/// <summary>One event of <c>POST /api/v1/usage/batch</c>: a consume with its own optional idempotency key.</summary>
+public sealed record UsageBatchEvent(long Tokens, string? Description, string? Endpoint, string? Method, int? StatusCode, string? IdempotencyKey)
+{
+    public ConsumeRequest Request => new(Tokens, Description, Endpoint, Method, StatusCode);
+}
+
+public sealed record UsageBatchRequest(IReadOnlyList<UsageBatchEvent>? Events)
+{
+    public const int MaxEvents = 1_000;
+
+    /// <summary>A thousand events of bounded fields fit well within this.</summary>
+    public const int MaxBodyBytes = 1024 * 1024;
+}
+
+/// <summary>The result of one batch event: <c>status</c> is what a single consume would have answered.</summary>
+public sealed record UsageBatchResult(int Index, int Status, string? Code, long? TokensRemaining, long? UsedTokens, Guid? UsageId);
+
+public sealed record UsageBatchResponse(int Accepted, int Rejected, IReadOnlyList<UsageBatchResult> Results);
 
 /// <summary>The answer to an accepted consume.</summary>
 public sealed record ConsumeResponse(long TokensRemaining, long UsedTokens, Guid UsageId);

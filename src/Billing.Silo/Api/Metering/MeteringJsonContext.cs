@@ -7,4 +7,6 @@ namespace Billing.Silo.Api.Metering;
 [JsonSerializable(typeof(ConsumeRequest))]
 [JsonSerializable(typeof(ConsumeResponse))]
 [JsonSerializable(typeof(ParseOnlyResponse))]
+[JsonSerializable(typeof(UsageBatchRequest))]
+[JsonSerializable(typeof(UsageBatchResponse))]
 internal sealed partial class MeteringJsonContext : JsonSerializerContext;

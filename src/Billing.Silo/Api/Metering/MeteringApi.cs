@@ -1,0 +1,90 @@
+using Billing.Runtime;
+using Billing.Silo.Auth;
+using Billing.Silo.Metering;
+
+namespace Billing.Silo.Api.Metering;
+
+/// <summary>
+/// The customer's metering API (API key): consume tokens, ingest a batch, read the current
+/// period's usage and the subscription. Each handler authenticates (filter), reads and validates
+/// the body, and makes one grain call: the grains decide.
+/// </summary>
+public static class MeteringApi
+{
+    public const string IdempotencyKeyHeader = "Idempotency-Key";
+
+    public static IEndpointRouteBuilder MapMeteringApi(this IEndpointRouteBuilder routes)
+    {
+        var customer = routes.MapGroup("/api/v1").RequireApiKey();
+        customer.MapPost("/billing/tokens/consume", ConsumeAsync).WithName("ConsumeTokens");
+        customer.MapPost("/usage/batch", UsageBatchApi.IngestAsync).WithName("IngestUsageBatch");
+        customer.MapGet("/usage", UsageAsync).WithName("CurrentPeriodUsage");
+        customer.MapGet("/billing/subscription", SubscriptionApi.GetAsync).WithName("GetSubscription");
+        routes.MapGroup("/api/v1/admin").RequireAdminKey()
+            .MapPost("/customers/{customerId}/subscription", SubscriptionApi.GrantAsync).WithName("GrantSubscription");
+        return routes;
+    }
+
+    private static async Task<IResult> ConsumeAsync(HttpContext http, IGrainFactory grains, CancellationToken cancellationToken)
+    {
+        var principal = http.GetApiKeyPrincipal();
+        var (request, problem) = await JsonBody.ReadAsync<ConsumeRequest>(http.Request, cancellationToken);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        var idempotencyKey = http.Request.Headers[IdempotencyKeyHeader].ToString() is { Length: > 0 } header ? header : null;
+        var errors = request!.Validate();
+        if (ConsumeRequest.ValidateIdempotencyKey(idempotencyKey) is { } keyError)
+        {
+            errors.Add(new Domain.FieldError("idempotency_key", keyError));
+        }
+
+        if (errors.Count > 0)
+        {
+            return ApiProblem.Invalid("invalid_request", "Invalid consume request", errors);
+        }
+
+        var result = await grains.GetGrain<ISubscriptionGrain>(principal.CustomerId).ConsumeAsync(Command(principal, request, idempotencyKey));
+        if (result.Outcome == ConsumeOutcome.Replayed)
+        {
+            http.Response.Headers["Idempotent-Replayed"] = "true";
+        }
+
+        return Answer(result, request.Tokens);
+    }
+
+    private static async Task<IResult> UsageAsync(HttpContext http, IGrainFactory grains) =>
+        TypedResults.Ok(await grains.GetGrain<IShopGrain>(http.GetApiKeyPrincipal().ShopId).GetCurrentPeriodAsync());
+
+    internal static ConsumeCommand Command(ApiKeyPrincipal principal, ConsumeRequest request, string? idempotencyKey) =>
+        new(principal.ShopId, principal.KeyId, new Domain.TokenAmount(request.Tokens), request.Description, request.Endpoint, request.Method,
+            request.StatusCode, idempotencyKey, idempotencyKey is null ? null : request.Hash());
+
+    internal static (int Status, string? Code, string Title) Classify(ConsumeOutcome outcome) => outcome switch
+    {
+        ConsumeOutcome.Accepted or ConsumeOutcome.Replayed => (StatusCodes.Status200OK, null, "OK"),
+        ConsumeOutcome.InsufficientTokens => (StatusCodes.Status402PaymentRequired, "insufficient_tokens", "Insufficient tokens"),
+        ConsumeOutcome.NoActiveSubscription => (StatusCodes.Status403Forbidden, "no_active_subscription", "No active subscription"),
+        ConsumeOutcome.IdempotencyKeyReused => (StatusCodes.Status422UnprocessableEntity, "idempotency_key_reused", "Idempotency key reused"),
+        _ => throw new ArgumentOutOfRangeException(nameof(outcome), outcome, "unknown consume outcome"),
+    };
+
+    private static IResult Answer(ConsumeResult result, long requestedTokens)
+    {
+        if (result.IsAccepted)
+        {
+            return TypedResults.Ok(new ConsumeResponse(result.TokensRemaining, result.UsedTokens, result.UsageId!.Value));
+        }
+
+        var (status, code, title) = Classify(result.Outcome);
+        var detail = result.Outcome switch
+        {
+            ConsumeOutcome.InsufficientTokens => $"{requestedTokens} tokens requested, {result.TokensRemaining} remain; nothing was deducted.",
+            ConsumeOutcome.NoActiveSubscription => "The customer has no active subscription (none granted, expired, or no tokens left).",
+            _ => $"This {IdempotencyKeyHeader} was used before with a different request body.",
+        };
+        return ApiProblem.Create(status, code!, title, detail);
+    }
+}

@@ -1,0 +1,69 @@
+using Billing.Domain;
+using Billing.Runtime;
+using Billing.Silo.Auth;
+using Billing.Silo.Catalog;
+using Billing.Silo.Metering;
+using NodaTime;
+
+namespace Billing.Silo.Api.Metering;
+
+/// <summary>A subscription as the API shows it (seed 001: plan, tokens_remaining, end_date, is_active).</summary>
+public sealed record SubscriptionResponse(
+    string CustomerId, string? PlanId, string? PlanName, long TokensGranted, long TokensRemaining, long TokensConsumed,
+    DateTimeOffset? StartDate, DateTimeOffset? EndDate, bool IsActive);
+
+public sealed record GrantSubscriptionRequest(string? PlanId);
+
+internal static class SubscriptionApi
+{
+    public static async Task<IResult> GetAsync(HttpContext http, IGrainFactory grains, CatalogStore catalog, CancellationToken cancellationToken)
+    {
+        var view = await grains.GetGrain<ISubscriptionGrain>(http.GetApiKeyPrincipal().CustomerId).GetAsync();
+        return TypedResults.Ok(await ResponseAsync(view, catalog, cancellationToken));
+    }
+
+    /// <summary>Grants or renews a plan's tokens without payment (operators; payments come later).</summary>
+    public static async Task<IResult> GrantAsync(string customerId, HttpContext http, IGrainFactory grains, CatalogStore catalog, CancellationToken cancellationToken)
+    {
+        var customer = await catalog.GetCustomerAsync(customerId, cancellationToken);
+        if (customer is null)
+        {
+            return ApiProblem.NotFound("customer_not_found", "customer", customerId);
+        }
+
+        var (request, problem) = await JsonBody.ReadAsync<GrantSubscriptionRequest>(http.Request, cancellationToken);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        if (string.IsNullOrWhiteSpace(request!.PlanId))
+        {
+            return ApiProblem.Invalid("invalid_subscription_request", "Invalid subscription request", [new FieldError("plan_id", "plan_id is required")]);
+        }
+
+        var plan = await catalog.GetPlanAsync(request.PlanId, cancellationToken);
+        if (plan is null)
+        {
+            return ApiProblem.NotFound("plan_not_found", "plan", request.PlanId);
+        }
+
+        if (plan.Price.Currency != customer.Currency)
+        {
+            return ApiProblem.Create(
+                StatusCodes.Status422UnprocessableEntity, "currency_mismatch", "Currency mismatch",
+                $"Plan {plan.Id} is priced in {plan.Price.Currency}; customer {customer.Id} pays in {customer.Currency}.");
+        }
+
+        var grant = new PlanGrant(plan.Id, plan.TokensIncluded, plan.DurationDays is { } days ? Duration.FromDays(days) : null, plan.Price);
+        var view = await grains.GetGrain<ISubscriptionGrain>(customer.Id).GrantAsync(grant);
+        return TypedResults.Ok(await ResponseAsync(view, catalog, cancellationToken));
+    }
+
+    private static async Task<SubscriptionResponse> ResponseAsync(SubscriptionView view, CatalogStore catalog, CancellationToken cancellationToken)
+    {
+        var plan = view.PlanId is null ? null : await catalog.GetPlanAsync(view.PlanId, cancellationToken);
+        return new SubscriptionResponse(
+            view.CustomerId, view.PlanId, plan?.Name, view.TokensGranted, view.TokensRemaining, view.TokensConsumed, view.StartedAt, view.EndsAt, view.IsActive);
+    }
+}

@@ -1,0 +1,59 @@
+using Billing.Domain;
+using Billing.Runtime;
+using Billing.Silo.Auth;
+using Billing.Silo.Metering;
+
+namespace Billing.Silo.Api.Metering;
+
+/// <summary>
+/// <c>POST /api/v1/usage/batch</c>: up to 1,000 consumes in one request, applied in order by one
+/// grain call and made durable together; each event gets the answer a single consume would have got.
+/// </summary>
+internal static class UsageBatchApi
+{
+    public static async Task<IResult> IngestAsync(HttpContext http, IGrainFactory grains, CancellationToken cancellationToken)
+    {
+        var principal = http.GetApiKeyPrincipal();
+        var (batch, problem) = await JsonBody.ReadAsync<UsageBatchRequest>(http.Request, cancellationToken, UsageBatchRequest.MaxBodyBytes);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        if (batch!.Events is not { Count: > 0 and <= UsageBatchRequest.MaxEvents } events)
+        {
+            return ApiProblem.Invalid("invalid_batch", "Invalid usage batch", [new FieldError("events", $"events must hold 1 to {UsageBatchRequest.MaxEvents} events")]);
+        }
+
+        var results = new UsageBatchResult?[events.Count];
+        var commands = new List<ConsumeCommand>(events.Count);
+        var positions = new List<int>(events.Count);
+        for (var i = 0; i < events.Count; i++)
+        {
+            var invalid = Validate(events[i]);
+            if (invalid is not null)
+            {
+                results[i] = new UsageBatchResult(i, StatusCodes.Status400BadRequest, "invalid_request", null, null, null);
+                continue;
+            }
+
+            commands.Add(MeteringApi.Command(principal, events[i].Request, events[i].IdempotencyKey));
+            positions.Add(i);
+        }
+
+        var outcomes = commands.Count == 0 ? [] : await grains.GetGrain<ISubscriptionGrain>(principal.CustomerId).ConsumeBatchAsync(commands);
+        for (var j = 0; j < outcomes.Count; j++)
+        {
+            var (status, code, _) = MeteringApi.Classify(outcomes[j].Outcome);
+            results[positions[j]] = new UsageBatchResult(
+                positions[j], status, code, outcomes[j].TokensRemaining, outcomes[j].IsAccepted ? outcomes[j].UsedTokens : null, outcomes[j].UsageId);
+        }
+
+        var all = results.Select(r => r!).ToList();
+        var accepted = all.Count(r => r.Status == StatusCodes.Status200OK);
+        return TypedResults.Ok(new UsageBatchResponse(accepted, all.Count - accepted, all));
+    }
+
+    private static string? Validate(UsageBatchEvent e) =>
+        e.Request.Validate() is { Count: > 0 } errors ? errors[0].Message : ConsumeRequest.ValidateIdempotencyKey(e.IdempotencyKey);
+}
