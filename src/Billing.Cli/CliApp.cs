@@ -29,6 +29,7 @@ internal static class CliApp
         var root = new RootCommand("Command-line client for the billing silo.");
         root.Add(globals.Url);
         root.Add(HealthCommand.Create(globals));
+        root.Add(LoadTestCommand.Create(globals));
         root.Add(VersionCommand.Create());
         return root;
     }

@@ -14,6 +14,12 @@ internal static class ExitCodes
     /// <summary>No usable answer: connection failed, timed out, or the reply was not what a silo sends.</summary>
     public const int Unreachable = 2;
 
+    /// <summary>A load test ran, but the silo's balances do not account for the tokens it accepted.</summary>
+    public const int ConservationBroken = 3;
+
+    /// <summary>The silo answered but refused the load test's setup (wrong admin key, missing endpoint, invalid plan).</summary>
+    public const int SetupRefused = 4;
+
     /// <summary>Bad command line (sysexits.h EX_USAGE), kept apart from 1 so a typo never reads as "unhealthy".</summary>
     public const int Usage = 64;
 }

@@ -21,11 +21,11 @@ internal sealed class SiloClient : IDisposable
     private readonly HttpClient http;
     private readonly TimeSpan timeout;
 
-    public SiloClient(Uri baseUrl, TimeSpan timeout, HttpMessageHandler? handler = null)
+    public SiloClient(Uri baseUrl, TimeSpan timeout, HttpMessageHandler? handler = null, bool disposeHandler = true)
     {
         BaseUrl = baseUrl;
         this.timeout = timeout;
-        http = handler is null ? new HttpClient() : new HttpClient(handler);
+        http = handler is null ? new HttpClient() : new HttpClient(handler, disposeHandler);
         // A trailing slash keeps a path prefix (http://proxy/billing/) when relative paths are resolved against it.
         http.BaseAddress = new Uri(baseUrl.AbsoluteUri.TrimEnd('/') + "/");
         http.MaxResponseContentBufferSize = MaxResponseBytes;
@@ -38,13 +38,21 @@ internal sealed class SiloClient : IDisposable
     /// <summary>The base URL as people write it: no trailing slash.</summary>
     public string DisplayUrl => BaseUrl.AbsoluteUri.TrimEnd('/');
 
-    public async Task<SiloResponse> GetAsync(string relativePath, CancellationToken cancellationToken)
+    /// <summary>An absolute URI for a path relative to the base URL, keeping any path prefix the base URL has.</summary>
+    public Uri Resolve(string relativePath) => new(http.BaseAddress!, relativePath);
+
+    public Task<SiloResponse> GetAsync(string relativePath, CancellationToken cancellationToken) =>
+        SendAsync(new HttpRequestMessage(HttpMethod.Get, relativePath), cancellationToken);
+
+    /// <summary>Sends a request (its URI relative to the base URL) and disposes it; the deadline covers the whole exchange.</summary>
+    public async Task<SiloResponse> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
+        using var owned = request;
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         deadline.CancelAfter(timeout);
         try
         {
-            using var response = await http.GetAsync(relativePath, deadline.Token);
+            using var response = await http.SendAsync(owned, deadline.Token);
             var body = await response.Content.ReadAsStringAsync(deadline.Token);
             return new SiloResponse(response.StatusCode, body);
         }

@@ -19,3 +19,14 @@ internal static class CliRunner
         return new CliRun(exitCode, stdout.ToString(), stderr.ToString());
     }
 }
+
+internal static class CliAssert
+{
+    /// <summary>A usage error: exit 64, the message on stderr after the "billing: " prefix, nothing on stdout.</summary>
+    public static void UsageError(CliRun run, string message)
+    {
+        Assert.Equal(ExitCodes.Usage, run.ExitCode);
+        Assert.Contains($"billing: {message}", run.Stderr, StringComparison.Ordinal);
+        Assert.Equal("", run.Stdout);
+    }
+}

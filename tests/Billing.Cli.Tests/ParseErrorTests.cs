@@ -11,9 +11,7 @@ public sealed class ParseErrorTests
     {
         var run = await CliRunner.RunAsync("--url", url, "health");
 
-        Assert.Equal(ExitCodes.Usage, run.ExitCode);
-        Assert.Contains($"billing: --url '{url}' is not an absolute http(s) URL", run.Stderr, StringComparison.Ordinal);
-        Assert.Equal("", run.Stdout);
+        CliAssert.UsageError(run, $"--url '{url}' is not an absolute http(s) URL");
     }
 
     [Fact]
@@ -36,9 +34,7 @@ public sealed class ParseErrorTests
     {
         var run = await CliRunner.RunAsync("health", "--timeout-ms", timeoutMs);
 
-        Assert.Equal(ExitCodes.Usage, run.ExitCode);
-        Assert.Contains($"billing: --timeout-ms must be a whole number of milliseconds from 1 to 60000, got '{timeoutMs}'.", run.Stderr, StringComparison.Ordinal);
-        Assert.Equal("", run.Stdout);
+        CliAssert.UsageError(run, $"--timeout-ms must be a whole number of milliseconds from 1 to 60000, got '{timeoutMs}'.");
     }
 
     [Fact]

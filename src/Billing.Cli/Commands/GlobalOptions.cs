@@ -12,6 +12,7 @@ internal sealed class GlobalOptions
 
     public GlobalOptions(Func<string, string?> environment)
     {
+        Environment = environment;
         Url = new Option<Uri>("--url")
         {
             Description = $"Base URL of the silo. Defaults to ${UrlEnvironmentVariable}, else {DefaultUrl}.",
@@ -24,6 +25,24 @@ internal sealed class GlobalOptions
     }
 
     public Option<Uri> Url { get; }
+
+    /// <summary>Reads an environment variable; injected so tests control what commands see.</summary>
+    public Func<string, string?> Environment { get; }
+
+    /// <summary>
+    /// The URL in effect, for a command's validator: there a default is not filled in yet, so it is worked out here.
+    /// Null when the URL given is invalid (that has its own error).
+    /// </summary>
+    public Uri? UrlFor(SymbolResult result)
+    {
+        if (result.GetResult(Url) is not { Implicit: false } given)
+        {
+            return TryParseBaseUrl(DefaultFrom(Environment), out var fallback) ? fallback : null;
+        }
+
+        // "--url" without a value has its own error too.
+        return given.Tokens is [.., var last] && TryParseBaseUrl(last.Value, out var url) ? url : null;
+    }
 
     private static string DefaultFrom(Func<string, string?> environment)
     {

@@ -1,6 +1,4 @@
 using System.CommandLine;
-using System.CommandLine.Parsing;
-using System.Globalization;
 
 namespace Billing.Cli.Commands;
 
@@ -30,25 +28,8 @@ internal static class HealthCommand
 
     private sealed record Settings(Uri Url, int TimeoutMs, bool Json);
 
-    private static Option<int> TimeoutOption() => new("--timeout-ms")
-    {
-        Description = $"Give up after this many milliseconds (1..{MaxTimeoutMs}).",
-        DefaultValueFactory = _ => DefaultTimeoutMs,
-        // A custom parser rather than a validator: validators run after conversion and throw on "abc".
-        CustomParser = ParseTimeout,
-    };
-
-    private static int ParseTimeout(ArgumentResult result)
-    {
-        var text = result.Tokens[^1].Value;
-        if (int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var value) && value is >= 1 and <= MaxTimeoutMs)
-        {
-            return value;
-        }
-
-        result.AddError($"--timeout-ms must be a whole number of milliseconds from 1 to {MaxTimeoutMs}, got '{text}'.");
-        return DefaultTimeoutMs;
-    }
+    private static Option<int> TimeoutOption() => RangedOption.Create(
+        "--timeout-ms", $"Give up after this many milliseconds (1..{MaxTimeoutMs}).", 1, MaxTimeoutMs, DefaultTimeoutMs, "milliseconds");
 
     private static async Task<int> RunAsync(Settings settings, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)
     {

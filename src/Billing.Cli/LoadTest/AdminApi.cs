@@ -1,0 +1,79 @@
+using System.Globalization;
+using System.Net.Http.Headers;
+using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
+using Billing.Cli.Commands;
+
+namespace Billing.Cli.LoadTest;
+
+/// <summary>The silo answered a setup call, but not with what the load test needs; the message is one line for stderr.</summary>
+internal sealed class LoadTestSetupException(string message) : Exception(message);
+
+/// <summary>An id as the silo sent it: kept as JSON so a numeric id is not sent back as a string, or the reverse.</summary>
+internal sealed record EntityId(JsonElement Json)
+{
+    public string PathSegment => Uri.EscapeDataString(ToString());
+
+    public override string ToString() =>
+        Json.ValueKind == JsonValueKind.String ? Json.GetString() ?? "" : Json.GetRawText();
+}
+
+/// <summary>Calls to the silo's admin API (bearer admin key, snake_case JSON) that fail loudly on anything but 2xx.</summary>
+internal sealed class AdminApi(SiloClient client, string adminKey)
+{
+    public async Task<JsonElement> PostAsync<T>(string path, T body, JsonTypeInfo<T> type, CancellationToken cancellationToken)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Post, path)
+        {
+            Content = new ByteArrayContent(JsonSerializer.SerializeToUtf8Bytes(body, type)),
+        };
+        request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", adminKey);
+        var response = await client.SendAsync(request, cancellationToken);
+        if ((int)response.StatusCode is < 200 or > 299)
+        {
+            throw Refused($"POST /{path}", response);
+        }
+
+        return ParseObject($"POST /{path}", response.Body);
+    }
+
+    public static EntityId RequireId(JsonElement reply, string call) => new(RequireProperty(reply, "id", call));
+
+    public static string RequireString(JsonElement reply, string name, string call)
+    {
+        var value = RequireProperty(reply, name, call);
+        return value.ValueKind == JsonValueKind.String && value.GetString() is { Length: > 0 } text
+            ? text
+            : throw new LoadTestSetupException($"{call} answered without a '{name}' string.");
+    }
+
+    /// <summary>"answered 401 (Unauthorized: bad admin key)" from a problem-details reply, or the bare status otherwise.</summary>
+    public static LoadTestSetupException Refused(string call, SiloResponse response)
+    {
+        var status = ((int)response.StatusCode).ToString(CultureInfo.InvariantCulture);
+        return HealthReport.TryParseProblem(response.Body, out var problem)
+            ? new LoadTestSetupException($"{call} answered {status} ({problem}).")
+            : new LoadTestSetupException($"{call} answered {status}.");
+    }
+
+    private static JsonElement RequireProperty(JsonElement reply, string name, string call) =>
+        reply.TryGetProperty(name, out var value) && value.ValueKind is JsonValueKind.String or JsonValueKind.Number
+            ? value
+            : throw new LoadTestSetupException($"{call} answered without an '{name}'.");
+
+    private static JsonElement ParseObject(string call, string body)
+    {
+        try
+        {
+            using var document = JsonDocument.Parse(body);
+            return document.RootElement.ValueKind == JsonValueKind.Object
+                ? document.RootElement.Clone()
+                : throw new LoadTestSetupException($"{call} answered with JSON that is not an object.");
+        }
+        catch (JsonException)
+        {
+            throw new LoadTestSetupException($"{call} answered with something that is not JSON.");
+        }
+    }
+}
