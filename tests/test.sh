@@ -31,7 +31,7 @@ ensure_local_postgres() {
 
 if [ -z "${BILLING_TEST_POSTGRES:-}" ]; then
   ensure_local_postgres
-  export BILLING_TEST_POSTGRES="Host=127.0.0.1;Port=5432;Username=postgres;Password=postgres"
+  export BILLING_TEST_POSTGRES="Host=127.0.0.1;Port=5432;Username=postgres;Password=postgres;SSL Mode=Disable"
 fi
 
 log=$(mktemp)

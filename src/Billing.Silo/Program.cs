@@ -11,6 +11,7 @@ app.UseBillingProblemDetails();
 app.MapHealthApi();
 app.MapLoadTestApi(app.Configuration);
 app.MapMeteringApi();
+app.MapRuntimeMetricsApi();
 app.MapAdminApi();
 app.MapCustomerCatalogApi();
 

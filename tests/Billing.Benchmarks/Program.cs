@@ -5,6 +5,17 @@ using Billing.Benchmarks;
 // Usage: dotnet run -c Release --project tests/Billing.Benchmarks -- [runtime] [--quick] [--json]
 // Needs PostgreSQL for the postgres rows (BILLING_TEST_POSTGRES, default the local server).
 var quick = args.Contains("--quick");
+if (args.Contains("metering"))
+{
+    var metering = await Billing.Benchmarks.Metering.MeteringBenchmark.RunAsync(customers: 1_000, callers: 64, operations: quick ? 100_000 : 500_000, batchCalls: quick ? 100 : 500);
+    foreach (var r in metering)
+    {
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| {r.Name} | {r.Callers} | {r.Operations:N0} | {r.OperationsPerSecond:N0} | {r.P50Ms:0.###} | {r.P99Ms:0.###} |"));
+    }
+
+    return;
+}
+
 var json = args.Contains("--json");
 var runs = quick ? 1 : 3;
 var results = new List<BenchmarkResult>

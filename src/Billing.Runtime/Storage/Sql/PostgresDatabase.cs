@@ -14,6 +14,13 @@ public sealed class PostgresDatabase : SqlDatabase, IAsyncDisposable
     public PostgresDatabase(string connectionString)
     {
         var builder = new NpgsqlConnectionStringBuilder(connectionString);
+        if (!builder.ContainsKey("Max Auto Prepare"))
+        {
+            // The silo runs a small fixed set of statements: preparing them once per connection
+            // saves a parse and plan per execution. Set 'Max Auto Prepare=0' behind a transaction-mode pooler.
+            builder.MaxAutoPrepare = 32;
+        }
+
         Description = $"PostgreSQL database '{builder.Database}' at {builder.Host}:{builder.Port}";
         dataSource = NpgsqlDataSource.Create(builder);
     }

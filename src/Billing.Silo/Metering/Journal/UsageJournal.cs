@@ -6,9 +6,11 @@ using Microsoft.Extensions.Options;
 namespace Billing.Silo.Metering.Journal;
 
 /// <summary>
-/// The silo's group commit. Grains append entries; one writer takes everything pending (up to a
+/// The silo's group commit. Grains append entries; the writer takes everything pending (up to a
 /// batch) and commits it in one transaction, then completes each entry. One fsync serves every
-/// request in the batch.
+/// request in the batch, and up to <see cref="UsageJournalOptions.MaxConcurrentBatches"/> batches
+/// commit at once, so a closed loop of callers is not held to one commit latency per batch. A
+/// customer is in at most one in-flight batch (<see cref="BatchAssembler"/>).
 /// <para>
 /// Fail-stop per customer: when a batch fails, every customer in it is fenced, and their later
 /// entries are refused until the customer's grain has reloaded its balance from storage and
@@ -24,6 +26,10 @@ public sealed partial class UsageJournal : IHostedService
     private readonly ILogger<UsageJournal> logger;
     private readonly ConcurrentDictionary<string, byte> fenced = new(StringComparer.Ordinal);
     private readonly CancellationTokenSource stopping = new();
+    private readonly BatchAssembler assembler;
+    private readonly SemaphoreSlim writeSlots;
+    private TaskCompletionSource batchDone = NewSignal();
+    private Task<bool>? arrival;
     private Task? writer;
     private long batches;
     private long entries;
@@ -34,6 +40,8 @@ public sealed partial class UsageJournal : IHostedService
         this.options = options.Value;
         this.time = time;
         this.logger = logger;
+        assembler = new BatchAssembler(this.options.MaxBatchSize, this.options.MaxPendingEntries);
+        writeSlots = new SemaphoreSlim(this.options.MaxConcurrentBatches, this.options.MaxConcurrentBatches);
         pending = Channel.CreateBounded<JournalEntry>(new BoundedChannelOptions(this.options.MaxPendingEntries)
         {
             SingleReader = true,
@@ -85,22 +93,88 @@ public sealed partial class UsageJournal : IHostedService
 
     private async Task RunAsync(CancellationToken cancellationToken)
     {
-        var batch = new List<JournalEntry>(Math.Min(options.MaxBatchSize, 1_024));
         var reader = pending.Reader;
-        while (await reader.WaitToReadAsync(cancellationToken))
+        while (true)
         {
-            if (options.MaxLingerMs > 0 && reader.Count < options.MaxBatchSize)
+            await writeSlots.WaitAsync(cancellationToken);
+            var batch = await NextBatchAsync(reader, cancellationToken);
+            if (batch is null)
+            {
+                writeSlots.Release();
+                break;
+            }
+
+            _ = WriteAndReleaseAsync(batch, cancellationToken);
+        }
+
+        // Stopping: wait until every in-flight batch has committed or failed.
+        for (var slot = 0; slot < options.MaxConcurrentBatches; slot++)
+        {
+            await writeSlots.WaitAsync(CancellationToken.None);
+        }
+    }
+
+    /// <summary>The next writable batch; null once the journal is stopped and everything has been handed out.</summary>
+    private async Task<List<JournalEntry>?> NextBatchAsync(ChannelReader<JournalEntry> reader, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            // Taken before looking, so a commit that finishes meanwhile is not missed.
+            var freed = Volatile.Read(ref batchDone).Task;
+            FailFencedDeferred();
+            if (options.MaxLingerMs > 0 && reader.Count is > 0 and var queued && queued < options.MaxBatchSize)
             {
                 await Task.Delay(TimeSpan.FromMilliseconds(options.MaxLingerMs), time, cancellationToken);
             }
 
-            while (batch.Count < options.MaxBatchSize && reader.TryRead(out var entry))
+            var batch = assembler.Next(() => reader.TryRead(out var entry) ? entry : null);
+            if (batch.Count > 0)
             {
-                batch.Add(entry);
+                return batch;
             }
 
+            if (reader.Completion.IsCompleted && assembler.DeferredCount == 0)
+            {
+                return null;
+            }
+
+            // Nothing writable: wait for new entries (one read wait outstanding at most), or for a
+            // commit that frees held-back customers.
+            if (assembler.CanDefer && arrival is null or { IsCompleted: true } && !reader.Completion.IsCompleted)
+            {
+                arrival = reader.WaitToReadAsync(cancellationToken).AsTask();
+            }
+
+            await (assembler.CanDefer && arrival is not null && !arrival.IsCompleted ? Task.WhenAny(freed, arrival) : freed).WaitAsync(cancellationToken);
+        }
+    }
+
+    private async Task WriteAndReleaseAsync(List<JournalEntry> batch, CancellationToken cancellationToken)
+    {
+        try
+        {
             await WriteAsync(batch, cancellationToken);
-            batch.Clear();
+        }
+        finally
+        {
+            assembler.Done(batch);
+            writeSlots.Release();
+            Interlocked.Exchange(ref batchDone, NewSignal()).TrySetResult();
+        }
+    }
+
+    private static TaskCompletionSource NewSignal() => new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    private void FailFencedDeferred()
+    {
+        if (fenced.IsEmpty)
+        {
+            return;
+        }
+
+        foreach (var entry in assembler.RemoveDeferred(e => fenced.ContainsKey(e.CustomerId)))
+        {
+            entry.Failed(new JournalWriteException($"Customer {entry.CustomerId} is fenced after a failed journal write; its grain must reload first."));
         }
     }
 

@@ -15,12 +15,16 @@ public sealed class UsageJournalOptions
     /// </summary>
     public int MaxLingerMs { get; set; }
 
+    /// <summary>Batches committing at the same time (each on its own connection).</summary>
+    public int MaxConcurrentBatches { get; set; } = 4;
+
     /// <summary>Entries waiting for the writer; appenders wait (backpressure) beyond this.</summary>
     public int MaxPendingEntries { get; set; } = 100_000;
 
     public IEnumerable<string> Validate()
     {
         if (MaxBatchSize is < 1 or > 100_000) yield return "Billing:Journal:MaxBatchSize must be 1..100000.";
+        if (MaxConcurrentBatches is < 1 or > 64) yield return "Billing:Journal:MaxConcurrentBatches must be 1..64.";
         if (MaxLingerMs is < 0 or > 1_000) yield return "Billing:Journal:MaxLingerMs must be 0..1000.";
         if (MaxPendingEntries < MaxBatchSize || MaxPendingEntries > 10_000_000) yield return "Billing:Journal:MaxPendingEntries must be MaxBatchSize..10000000.";
     }

@@ -1,0 +1,74 @@
+using System.Diagnostics;
+using Billing.Domain;
+using Billing.Runtime.Metrics;
+using Billing.Silo.Metering;
+
+namespace Billing.Benchmarks.Metering;
+
+/// <summary>
+/// The metering path without HTTP, on PostgreSQL: durable consumes through the subscription grain
+/// and the usage journal, the same work as one transaction per request, and batch ingest.
+/// </summary>
+public static class MeteringBenchmark
+{
+    private const long TokensEach = 1_000_000_000;
+
+    public static async Task<IReadOnlyList<BenchmarkResult>> RunAsync(int customers, int callers, long operations, int batchCalls)
+    {
+        await using var silo = await MeteringSilo.StartAsync(customers, TokensEach);
+        using var probe = new Timer(_ => Console.Error.WriteLine($"pool threads {ThreadPool.ThreadCount}, queued {ThreadPool.PendingWorkItemCount}, completed {ThreadPool.CompletedWorkItemCount}"), null, 1000, 1000);
+        var journal = await DriveAsync("durable consumes (grain + journal)", silo, callers, operations, 1, (c, s, _) =>
+            silo.Grains.GetGrain<ISubscriptionGrain>(c).ConsumeAsync(Command(s)).ContinueWith(t => Check(t.Result), TaskScheduler.Default));
+        Console.Error.WriteLine($"journal: {silo.Journal.Batches} batches, {silo.Journal.Entries} entries, commit p50 {silo.Journal.CommitLatency.PercentileMicroseconds(0.5)} us p99 {silo.Journal.CommitLatency.PercentileMicroseconds(0.99)} us");
+        var perRequest = new PerRequestTransactionConsumer(silo.Postgres.DataSource);
+        var baseline = await DriveAsync("per-request transaction", silo, callers, operations / 10, 1, async (c, s, _) =>
+        {
+            if (await perRequest.ConsumeAsync(c, s, 1, CancellationToken.None) is null)
+            {
+                throw new InvalidOperationException("the per-request baseline ran out of tokens");
+            }
+        });
+        var commands = Enumerable.Range(0, 1_000).Select(_ => Command("")).ToArray();
+        var batches = await DriveAsync("batch ingest (1,000 events/call)", silo, Math.Min(callers, 16), batchCalls, 1_000, async (c, s, _) =>
+        {
+            var results = await silo.Grains.GetGrain<ISubscriptionGrain>(c).ConsumeBatchAsync(commands.Select(x => x with { ShopId = s }).ToArray());
+            Array.ForEach(results.ToArray(), Check);
+        });
+        return [journal, baseline, batches];
+    }
+
+    private static ConsumeCommand Command(string shopId) =>
+        new(shopId, "key_bench", new TokenAmount(1), "bench", "/v1/chat", "POST", 200, null, null);
+
+    private static void Check(ConsumeResult result)
+    {
+        if (!result.IsAccepted)
+        {
+            throw new InvalidOperationException($"a benchmark consume was refused: {result.Outcome}");
+        }
+    }
+
+    /// <summary>Each caller runs its share of calls one after another over its own customers; bounded by count and 120 s.</summary>
+    private static async Task<BenchmarkResult> DriveAsync(
+        string name, MeteringSilo silo, int callers, long calls, int eventsPerCall, Func<string, string, int, Task> call)
+    {
+        var latencies = new LatencyHistogram();
+        var clock = Stopwatch.StartNew();
+        long completed = 0;
+        var perCaller = calls / callers;
+        await Task.WhenAll(Enumerable.Range(0, callers).Select(caller => Task.Run(async () =>
+        {
+            for (long i = 0; i < perCaller && clock.Elapsed < TimeSpan.FromSeconds(120); i++)
+            {
+                var (customer, shop) = silo.Customers[(int)((caller + (i * callers)) % silo.Customers.Count)];
+                var started = Stopwatch.GetTimestamp();
+                await call(customer, shop, caller);
+                latencies.Record((long)Stopwatch.GetElapsedTime(started).TotalMicroseconds);
+                Interlocked.Increment(ref completed);
+            }
+        })));
+        var seconds = clock.Elapsed.TotalSeconds;
+        return new BenchmarkResult(name, "postgres", callers, silo.Customers.Count, completed * eventsPerCall, seconds,
+            latencies.PercentileMicroseconds(0.50) / 1000.0, latencies.PercentileMicroseconds(0.99) / 1000.0);
+    }
+}

@@ -1,0 +1,82 @@
+using Billing.Domain;
+using Billing.Runtime;
+using Billing.Runtime.Storage.Sql;
+using Billing.Runtime.Testing;
+using Billing.Silo.Catalog;
+using Billing.Silo.Hosting;
+using Billing.Silo.Metering;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using NodaTime;
+
+namespace Billing.Benchmarks.Metering;
+
+/// <summary>The real silo, started in this process on a throwaway PostgreSQL database, with customers that hold tokens.</summary>
+public sealed class MeteringSilo : IAsyncDisposable
+{
+    private readonly WebApplication app;
+    private readonly TestDatabase database;
+
+    private MeteringSilo(WebApplication app, TestDatabase database, IReadOnlyList<(string CustomerId, string ShopId)> customers)
+    {
+        this.app = app;
+        this.database = database;
+        Customers = customers;
+    }
+
+    public IReadOnlyList<(string CustomerId, string ShopId)> Customers { get; }
+
+    public IGrainFactory Grains => app.Services.GetRequiredService<IGrainFactory>();
+
+    public Billing.Silo.Metering.Journal.UsageJournal Journal => app.Services.GetRequiredService<Billing.Silo.Metering.Journal.UsageJournal>();
+
+    public PostgresDatabase Postgres => (PostgresDatabase)app.Services.GetRequiredService<SqlDatabase>();
+
+    public static async Task<MeteringSilo> StartAsync(int customers, long tokensEach)
+    {
+        var database = await TestDatabase.CreatePostgresAsync();
+        var builder = WebApplication.CreateBuilder();
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Billing:Storage"] = database.Storage,
+            ["ConnectionStrings:Billing"] = database.ConnectionString + ";Maximum Pool Size=64",
+            ["Billing:AdminKey"] = "benchmark-admin-key-0123456789-abcdefghij",
+        });
+        builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        builder.AddBillingSilo();
+        var app = builder.Build();
+        await app.StartAsync();
+        var created = await CreateCustomersAsync(app.Services, customers, tokensEach);
+        return new MeteringSilo(app, database, created);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await app.StopAsync();
+        await app.DisposeAsync();
+        await database.DisposeAsync();
+    }
+
+    private static async Task<List<(string, string)>> CreateCustomersAsync(IServiceProvider services, int count, long tokensEach)
+    {
+        var catalog = services.GetRequiredService<CatalogStore>();
+        var grains = services.GetRequiredService<IGrainFactory>();
+        var plan = new PlanGrant("plan_bench", new TokenAmount(tokensEach), Duration.FromDays(365), new Money(10m, Currency.EUR));
+        var created = new List<(string, string)>(count);
+        for (var i = 0; i < count; i++)
+        {
+            var customer = new CustomerProfile(CatalogIds.New(CatalogIds.Customer), $"bench {i}", $"bench{i}@example.com", Currency.EUR, "Europe/Amsterdam", 0.21m);
+            var shop = new Shop(CatalogIds.New(CatalogIds.Shop), customer.Id, $"shop {i}");
+            await catalog.CreateCustomerAsync(customer, CancellationToken.None);
+            await catalog.CreateShopAsync(shop, CancellationToken.None);
+            await grains.GetGrain<ISubscriptionGrain>(customer.Id).GrantAsync(plan);
+            created.Add((customer.Id, shop.Id));
+        }
+
+        return created;
+    }
+}
