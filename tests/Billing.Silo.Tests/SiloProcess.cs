@@ -1,0 +1,97 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using Billing.Runtime.Testing;
+
+namespace Billing.Silo.Tests;
+
+/// <summary>The built silo as a user runs it: a separate process on a free loopback port.</summary>
+internal sealed class SiloProcess : IDisposable
+{
+    private static readonly string SiloDll = typeof(Program).Assembly.Location;
+
+    private SiloProcess(Process process, int port)
+    {
+        Process = process;
+        Port = port;
+        Url = new Uri($"http://127.0.0.1:{port}");
+    }
+
+    public Process Process { get; }
+
+    public int Port { get; }
+
+    public Uri Url { get; }
+
+    public static SiloProcess Start(string workingDirectory, IReadOnlyDictionary<string, string> environment, int? port = null)
+    {
+        var chosen = port ?? FreePort();
+        var start = new ProcessStartInfo("dotnet", [SiloDll, "--urls", $"http://127.0.0.1:{chosen}"])
+        {
+            WorkingDirectory = workingDirectory,
+            RedirectStandardError = true,
+            RedirectStandardOutput = true,
+            UseShellExecute = false,
+        };
+        foreach (var (key, value) in environment)
+        {
+            start.Environment[key] = value;
+        }
+
+        start.Environment.Remove(TestDatabase.PostgresServerVariable);
+        var process = Process.Start(start) ?? throw new InvalidOperationException("could not start the silo");
+        process.OutputDataReceived += (_, _) => { };
+        process.BeginOutputReadLine();
+        return new SiloProcess(process, chosen);
+    }
+
+    /// <summary>Polls <c>/health</c> until it answers (bounded); returns the status, or null if it never answered.</summary>
+    public async Task<HttpStatusCode?> WaitHealthyAsync(TimeSpan limit)
+    {
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
+        var deadline = Stopwatch.StartNew();
+        while (deadline.Elapsed < limit && !Process.HasExited)
+        {
+            try
+            {
+                using var response = await http.GetAsync(new Uri(Url, "/health"));
+                return response.StatusCode;
+            }
+            catch (HttpRequestException)
+            {
+                await Task.Delay(100);
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>SIGKILL: no shutdown, no flush, exactly what a crash leaves behind.</summary>
+    public async Task KillAsync()
+    {
+        if (!Process.HasExited)
+        {
+            Process.Kill(entireProcessTree: true);
+        }
+
+        await Process.WaitForExitAsync();
+    }
+
+    public void Dispose()
+    {
+        if (!Process.HasExited)
+        {
+            Process.Kill(entireProcessTree: true);
+            Process.WaitForExit(10_000);
+        }
+
+        Process.Dispose();
+    }
+
+    public static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
