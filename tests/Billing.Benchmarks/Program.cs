@@ -2,12 +2,14 @@ using System.Globalization;
 using System.Text.Json;
 using Billing.Benchmarks;
 
-// Usage: dotnet run -c Release --project tests/Billing.Benchmarks -- [runtime] [--quick] [--json]
+// Usage: dotnet run -c Release --project tests/Billing.Benchmarks -- [metering] [--quick] [--json]
 // Needs PostgreSQL for the postgres rows (BILLING_TEST_POSTGRES, default the local server).
 var quick = args.Contains("--quick");
 if (args.Contains("metering"))
 {
     var metering = await Billing.Benchmarks.Metering.MeteringBenchmark.RunAsync(customers: 1_000, callers: 64, operations: quick ? 100_000 : 500_000, batchCalls: quick ? 100 : 500);
+    Console.WriteLine("| scenario (PostgreSQL, in process) | callers | events | events/s | p50 ms per call | p99 ms per call |");
+    Console.WriteLine("|---|---:|---:|---:|---:|---:|");
     foreach (var r in metering)
     {
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| {r.Name} | {r.Callers} | {r.Operations:N0} | {r.OperationsPerSecond:N0} | {r.P50Ms:0.###} | {r.P99Ms:0.###} |"));

@@ -16,10 +16,9 @@ public static class MeteringBenchmark
     public static async Task<IReadOnlyList<BenchmarkResult>> RunAsync(int customers, int callers, long operations, int batchCalls)
     {
         await using var silo = await MeteringSilo.StartAsync(customers, TokensEach);
-        using var probe = new Timer(_ => Console.Error.WriteLine($"pool threads {ThreadPool.ThreadCount}, queued {ThreadPool.PendingWorkItemCount}, completed {ThreadPool.CompletedWorkItemCount}"), null, 1000, 1000);
         var journal = await DriveAsync("durable consumes (grain + journal)", silo, callers, operations, 1, (c, s, _) =>
             silo.Grains.GetGrain<ISubscriptionGrain>(c).ConsumeAsync(Command(s)).ContinueWith(t => Check(t.Result), TaskScheduler.Default));
-        Console.Error.WriteLine($"journal: {silo.Journal.Batches} batches, {silo.Journal.Entries} entries, commit p50 {silo.Journal.CommitLatency.PercentileMicroseconds(0.5)} us p99 {silo.Journal.CommitLatency.PercentileMicroseconds(0.99)} us");
+        Console.Error.WriteLine($"journal: {silo.Journal.Batches} batches, {silo.Journal.Entries} entries, commit p50 {silo.Journal.CommitLatency.PercentileMicroseconds(0.5) / 1000.0:0.###} ms p99 {silo.Journal.CommitLatency.PercentileMicroseconds(0.99) / 1000.0:0.###} ms");
         var perRequest = new PerRequestTransactionConsumer(silo.Postgres.DataSource);
         var baseline = await DriveAsync("per-request transaction", silo, callers, operations / 10, 1, async (c, s, _) =>
         {
