@@ -5,6 +5,16 @@ using Billing.Benchmarks;
 // Usage: dotnet run -c Release --project tests/Billing.Benchmarks -- [metering] [--quick] [--json]
 // Needs PostgreSQL for the postgres rows (BILLING_TEST_POSTGRES, default the local server).
 var quick = args.Contains("--quick");
+if (args.Contains("journal-store"))
+{
+    foreach (var (writers, size) in new[] { (1, 20), (4, 20), (4, 64), (4, 500) })
+    {
+        await Billing.Benchmarks.Metering.JournalStoreProbe.RunAsync(writers, size, batchesPerWriter: size >= 500 ? 50 : 300);
+    }
+
+    return;
+}
+
 if (args.Contains("metering"))
 {
     var metering = await Billing.Benchmarks.Metering.MeteringBenchmark.RunAsync(customers: 1_000, callers: 64, operations: quick ? 100_000 : 500_000, batchCalls: quick ? 100 : 500);

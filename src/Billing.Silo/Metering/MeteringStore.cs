@@ -13,17 +13,57 @@ public sealed class MeteringStore(SqlDatabase database)
     private const string UsageColumns =
         "usage_id, customer_id, shop_id, key_id, seq, tokens, cost_nanos, currency, description, endpoint, method, status_code, occurred_at_ms, idempotency_key, request_hash, remaining_after";
 
+    /// <summary>
+    /// The customer's subscription as the events say: the last snapshot, plus the grants and usage
+    /// committed after it (snapshots are flushed about once a second, so after a crash they lag).
+    /// </summary>
     public Task<Subscription?> LoadSubscriptionAsync(string customerId, CancellationToken cancellationToken) =>
         database.ReadAsync(
             async (connection, ct) =>
             {
-                await using var command = connection.CreateCommand(
-                    "SELECT plan_id, seq, tokens_granted, tokens_remaining, tokens_consumed, started_at_ms, ends_at_ms, is_active, price_per_token_nanos, currency FROM subscriptions WHERE customer_id = @customer_id")
-                    .With("customer_id", customerId);
-                await using var reader = await command.ExecuteReaderAsync(ct);
-                return await reader.ReadAsync(ct) ? ReadSubscription(customerId, reader) : null;
+                var snapshot = await ReadSnapshotAsync(connection, customerId, ct);
+                var (usedAfter, lastUsageSeq) = await ReadUsageAfterAsync(connection, customerId, snapshot?.Sequence ?? 0, ct);
+                var grants = await ReadGrantsAfterAsync(connection, customerId, snapshot?.Sequence ?? 0, ct);
+                return SubscriptionReplay.Apply(customerId, snapshot, grants, usedAfter, lastUsageSeq);
             },
             cancellationToken);
+
+    private static async Task<Subscription?> ReadSnapshotAsync(DbConnection connection, string customerId, CancellationToken cancellationToken)
+    {
+        await using var command = connection.CreateCommand(
+            "SELECT plan_id, seq, tokens_granted, tokens_remaining, tokens_consumed, started_at_ms, ends_at_ms, is_active, price_per_token_nanos, currency FROM subscriptions WHERE customer_id = @customer_id")
+            .With("customer_id", customerId);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        return await reader.ReadAsync(cancellationToken) ? ReadSubscription(customerId, reader) : null;
+    }
+
+    private static async Task<(long Tokens, long LastSequence)> ReadUsageAfterAsync(DbConnection connection, string customerId, long afterSequence, CancellationToken cancellationToken)
+    {
+        await using var command = connection.CreateCommand(
+            "SELECT COALESCE(SUM(tokens), 0), COALESCE(MAX(seq), 0) FROM usage_events WHERE customer_id = @customer_id AND seq > @after")
+            .With("customer_id", customerId).With("after", afterSequence);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        await reader.ReadAsync(cancellationToken);
+        return (Convert.ToInt64(reader.GetValue(0), CultureInfo.InvariantCulture), Convert.ToInt64(reader.GetValue(1), CultureInfo.InvariantCulture));
+    }
+
+    private static async Task<List<GrantRecord>> ReadGrantsAfterAsync(DbConnection connection, string customerId, long afterSequence, CancellationToken cancellationToken)
+    {
+        await using var command = connection.CreateCommand(
+            "SELECT grant_id, plan_id, seq, tokens, granted_at_ms, started_at_ms, ends_at_ms, price_per_token_nanos, currency FROM token_grants WHERE customer_id = @customer_id AND seq > @after ORDER BY seq")
+            .With("customer_id", customerId).With("after", afterSequence);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var grants = new List<GrantRecord>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            grants.Add(new GrantRecord(
+                reader.GetValue(0) is Guid id ? id : Guid.Parse(reader.GetString(0), CultureInfo.InvariantCulture), customerId, reader.GetString(1),
+                reader.GetInt64(2), reader.GetInt64(3), reader.GetInt64(4), reader.GetInt64(5), reader.IsDBNull(6) ? null : reader.GetInt64(6),
+                reader.GetInt64(7), reader.GetString(8)));
+        }
+
+        return grants;
+    }
 
     public Task<UsageRecord?> FindByIdempotencyKeyAsync(string shopId, string idempotencyKey, CancellationToken cancellationToken) =>
         database.ReadAsync(

@@ -52,7 +52,8 @@ public sealed partial class SubscriptionGrain(UsageJournal journal, MeteringStor
         var now = TimeProvider.GetUtcNow();
         var next = subscription.Grant(plan, Instant.FromDateTimeOffset(now));
         var grant = new GrantRecord(
-            Guid.CreateVersion7(now), next.CustomerId, plan.PlanId, next.Sequence, plan.Tokens.Value, now.ToUnixTimeMilliseconds(), next.EndsAt?.ToUnixTimeMilliseconds());
+            Guid.CreateVersion7(now), next.CustomerId, plan.PlanId, next.Sequence, plan.Tokens.Value, now.ToUnixTimeMilliseconds(),
+            next.StartedAt!.Value.ToUnixTimeMilliseconds(), next.EndsAt?.ToUnixTimeMilliseconds(), MoneyNanos.FromMoney(plan.PricePerToken), plan.Price.Currency.Code);
         await CommitAsync(next, new JournalEntry(Balance(next, now), grant: grant));
         return View(next);
     }

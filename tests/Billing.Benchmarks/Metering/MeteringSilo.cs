@@ -51,6 +51,9 @@ public sealed class MeteringSilo : IAsyncDisposable
         var app = builder.Build();
         await app.StartAsync();
         var created = await CreateCustomersAsync(app.Services, customers, tokensEach);
+
+        // The per-request baseline updates the snapshot rows directly: make sure they exist.
+        await app.Services.GetRequiredService<Billing.Silo.Metering.Journal.UsageJournal>().FlushBalancesAsync(CancellationToken.None);
         return new MeteringSilo(app, database, created);
     }
 

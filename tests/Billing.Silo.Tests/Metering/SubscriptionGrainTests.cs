@@ -137,6 +137,9 @@ public sealed class SubscriptionGrainTests
 
                 return inner.WriteBatchAsync(batch, cancellationToken);
             }
+
+            public Task WriteBalancesAsync(IReadOnlyList<BalanceRecord> balances, CancellationToken cancellationToken) =>
+                inner.WriteBalancesAsync(balances, cancellationToken);
         }
     }
 }

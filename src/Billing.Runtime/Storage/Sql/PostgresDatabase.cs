@@ -21,6 +21,14 @@ public sealed class PostgresDatabase : SqlDatabase, IAsyncDisposable
             builder.MaxAutoPrepare = 32;
         }
 
+        if (!builder.ContainsKey("No Reset On Close"))
+        {
+            // The silo never changes session state (no SET, no temporary tables), so resetting a
+            // connection each time it returns to the pool is pure cost: measured here it halved
+            // the usage journal's commit rate. Set 'No Reset On Close=false' if your own code needs it.
+            builder.NoResetOnClose = true;
+        }
+
         Description = $"PostgreSQL database '{builder.Database}' at {builder.Host}:{builder.Port}";
         dataSource = NpgsqlDataSource.Create(builder);
     }

@@ -19,8 +19,12 @@ public sealed record UsageRecord(
     string? RequestHash,
     long RemainingAfter);
 
-/// <summary>Tokens granted to a customer (a plan bought or renewed), as stored in <c>token_grants</c>.</summary>
-public sealed record GrantRecord(Guid GrantId, string CustomerId, string PlanId, long Sequence, long Tokens, long GrantedAtMs, long? EndsAtMs);
+/// <summary>
+/// Tokens granted to a customer (a plan bought or renewed), as stored in <c>token_grants</c>, with
+/// the subscription's terms after the grant, so a balance can be rebuilt from events alone.
+/// </summary>
+public sealed record GrantRecord(
+    Guid GrantId, string CustomerId, string PlanId, long Sequence, long Tokens, long GrantedAtMs, long StartedAtMs, long? EndsAtMs, long PricePerTokenNanos, string Currency);
 
 /// <summary>A customer's balance after an entry: the snapshot row in <c>subscriptions</c>.</summary>
 public sealed record BalanceRecord(
@@ -72,10 +76,14 @@ public sealed class JournalEntry
     internal void Failed(Exception error) => durable.TrySetException(error);
 }
 
-/// <summary>Writes one batch in one transaction: all of it becomes durable, or none of it.</summary>
+/// <summary>Where the journal writes: event batches on the hot path, balance snapshots now and then.</summary>
 public interface IUsageJournalStore
 {
+    /// <summary>The usage events and grants of one batch, in one transaction: all of it becomes durable, or none of it.</summary>
     Task WriteBatchAsync(IReadOnlyList<JournalEntry> batch, CancellationToken cancellationToken);
+
+    /// <summary>Upserts balance snapshots whose events are already durable; a snapshot never moves backwards.</summary>
+    Task WriteBalancesAsync(IReadOnlyList<BalanceRecord> balances, CancellationToken cancellationToken);
 }
 
 /// <summary>The journal refused or lost an entry; the balance it carried is not durable.</summary>

@@ -5,11 +5,11 @@ using NpgsqlTypes;
 namespace Billing.Silo.Metering.Journal;
 
 /// <summary>
-/// One round trip per batch: the usage events, the grants and the newest balance per customer go
-/// as one <see cref="NpgsqlBatch"/> of <c>unnest</c> statements, which PostgreSQL runs as one
-/// implicit transaction: all rows or none, one WAL flush. (A COPY would cost extra round trips for
-/// its start and end and a separate upsert; at group-commit batch sizes the round trips dominate.)
-/// A snapshot never moves backwards (<c>WHERE seq &lt; excluded.seq</c>).
+/// One round trip per batch: the usage events and grants go as one <see cref="NpgsqlBatch"/> of
+/// <c>unnest</c> inserts, which PostgreSQL runs as one implicit transaction: all rows or none, one
+/// WAL flush. (A COPY would cost extra round trips for its start and end; at group-commit batch
+/// sizes the round trips dominate.) Balance snapshots are upserted separately and less often; a
+/// snapshot never moves backwards (<c>WHERE seq &lt; excluded.seq</c>).
 /// </summary>
 public sealed class PostgresUsageJournalStore(PostgresDatabase database) : IUsageJournalStore
 {
@@ -19,8 +19,8 @@ public sealed class PostgresUsageJournalStore(PostgresDatabase database) : IUsag
         """;
 
     private const string InsertGrants = """
-        INSERT INTO token_grants (grant_id, customer_id, plan_id, seq, tokens, granted_at_ms, ends_at_ms)
-        SELECT * FROM unnest(@grant_id, @customer_id, @plan_id, @seq, @tokens, @granted_at_ms, @ends_at_ms)
+        INSERT INTO token_grants (grant_id, customer_id, plan_id, seq, tokens, granted_at_ms, started_at_ms, ends_at_ms, price_per_token_nanos, currency)
+        SELECT * FROM unnest(@grant_id, @customer_id, @plan_id, @seq, @tokens, @granted_at_ms, @started_at_ms, @ends_at_ms, @price, @currency)
         """;
 
     private const string UpsertBalances = """
@@ -50,7 +50,17 @@ public sealed class PostgresUsageJournalStore(PostgresDatabase database) : IUsag
             statements.BatchCommands.Add(GrantCommand(grants));
         }
 
-        statements.BatchCommands.Add(BalanceCommand(JournalBatches.NewestBalances(batch)));
+        if (statements.BatchCommands.Count > 0)
+        {
+            await statements.ExecuteNonQueryAsync(cancellationToken);
+        }
+    }
+
+    public async Task WriteBalancesAsync(IReadOnlyList<BalanceRecord> balances, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.DataSource.OpenConnectionAsync(cancellationToken);
+        await using var statements = new NpgsqlBatch(connection);
+        statements.BatchCommands.Add(BalanceCommand(balances));
         await statements.ExecuteNonQueryAsync(cancellationToken);
     }
 
@@ -81,7 +91,10 @@ public sealed class PostgresUsageJournalStore(PostgresDatabase database) : IUsag
         Array("seq", NpgsqlDbType.Bigint, g.Select(r => r.Sequence)),
         Array("tokens", NpgsqlDbType.Bigint, g.Select(r => r.Tokens)),
         Array("granted_at_ms", NpgsqlDbType.Bigint, g.Select(r => r.GrantedAtMs)),
-        Array("ends_at_ms", NpgsqlDbType.Bigint, g.Select(r => r.EndsAtMs)));
+        Array("started_at_ms", NpgsqlDbType.Bigint, g.Select(r => r.StartedAtMs)),
+        Array("ends_at_ms", NpgsqlDbType.Bigint, g.Select(r => r.EndsAtMs)),
+        Array("price", NpgsqlDbType.Bigint, g.Select(r => r.PricePerTokenNanos)),
+        Array("currency", NpgsqlDbType.Text, g.Select(r => r.Currency)));
 
     private static NpgsqlBatchCommand BalanceCommand(IReadOnlyList<BalanceRecord> b) => Command(
         UpsertBalances,

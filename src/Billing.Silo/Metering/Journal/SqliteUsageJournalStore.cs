@@ -3,7 +3,7 @@ using Billing.Runtime.Storage.Sql;
 
 namespace Billing.Silo.Metering.Journal;
 
-/// <summary>One SQLite transaction per batch, with statements prepared once per batch and re-bound per row.</summary>
+/// <summary>One SQLite transaction per batch of events (and per flush of snapshots), statements prepared once and re-bound per row.</summary>
 public sealed class SqliteUsageJournalStore(SqliteDatabase database) : IUsageJournalStore
 {
     private const string InsertUsage = """
@@ -12,8 +12,8 @@ public sealed class SqliteUsageJournalStore(SqliteDatabase database) : IUsageJou
         """;
 
     private const string InsertGrant = """
-        INSERT INTO token_grants (grant_id, customer_id, plan_id, seq, tokens, granted_at_ms, ends_at_ms)
-        VALUES (@grant_id, @customer_id, @plan_id, @seq, @tokens, @granted_at_ms, @ends_at_ms)
+        INSERT INTO token_grants (grant_id, customer_id, plan_id, seq, tokens, granted_at_ms, started_at_ms, ends_at_ms, price_per_token_nanos, currency)
+        VALUES (@grant_id, @customer_id, @plan_id, @seq, @tokens, @granted_at_ms, @started_at_ms, @ends_at_ms, @price, @currency)
         """;
 
     private const string UpsertBalance = """
@@ -34,9 +34,19 @@ public sealed class SqliteUsageJournalStore(SqliteDatabase database) : IUsageJou
                 await using var transaction = await connection.BeginTransactionAsync(ct);
                 await InsertEachAsync(connection, transaction, InsertUsage, batch.Select(e => e.Usage).OfType<UsageRecord>(), BindUsage, ct);
                 await InsertEachAsync(connection, transaction, InsertGrant, batch.Select(e => e.Grant).OfType<GrantRecord>(), BindGrant, ct);
-                await InsertEachAsync(connection, transaction, UpsertBalance, JournalBatches.NewestBalances(batch), BindBalance, ct);
                 await transaction.CommitAsync(ct);
                 return batch.Count;
+            },
+            cancellationToken);
+
+    public Task WriteBalancesAsync(IReadOnlyList<BalanceRecord> balances, CancellationToken cancellationToken) =>
+        database.WriteAsync(
+            async (connection, ct) =>
+            {
+                await using var transaction = await connection.BeginTransactionAsync(ct);
+                await InsertEachAsync(connection, transaction, UpsertBalance, balances, BindBalance, ct);
+                await transaction.CommitAsync(ct);
+                return balances.Count;
             },
             cancellationToken);
 
@@ -60,7 +70,8 @@ public sealed class SqliteUsageJournalStore(SqliteDatabase database) : IUsageJou
 
     private static void BindGrant(DbCommand c, GrantRecord g) =>
         c.With("grant_id", g.GrantId.ToString()).With("customer_id", g.CustomerId).With("plan_id", g.PlanId).With("seq", g.Sequence)
-         .With("tokens", g.Tokens).With("granted_at_ms", g.GrantedAtMs).With("ends_at_ms", g.EndsAtMs);
+         .With("tokens", g.Tokens).With("granted_at_ms", g.GrantedAtMs).With("started_at_ms", g.StartedAtMs).With("ends_at_ms", g.EndsAtMs)
+         .With("price", g.PricePerTokenNanos).With("currency", g.Currency);
 
     private static void BindBalance(DbCommand c, BalanceRecord b) =>
         c.With("customer_id", b.CustomerId).With("plan_id", b.PlanId).With("seq", b.Sequence).With("granted", b.Granted)

@@ -78,10 +78,11 @@ public sealed partial class UsageJournal : IHostedService
     public Task StartAsync(CancellationToken cancellationToken)
     {
         writer ??= Task.Run(() => RunAsync(stopping.Token), CancellationToken.None);
+        StartSnapshots();
         return Task.CompletedTask;
     }
 
-    /// <summary>Takes no more entries, writes what is queued, and returns when the last batch is committed.</summary>
+    /// <summary>Takes no more entries, writes what is queued, flushes the balance snapshots, and returns when all is durable.</summary>
     public async Task StopAsync(CancellationToken cancellationToken)
     {
         pending.Writer.TryComplete();
@@ -89,6 +90,8 @@ public sealed partial class UsageJournal : IHostedService
         {
             await writer.WaitAsync(cancellationToken);
         }
+
+        await StopSnapshotsAsync();
     }
 
     private async Task RunAsync(CancellationToken cancellationToken)
@@ -200,6 +203,7 @@ public sealed partial class UsageJournal : IHostedService
         CommitLatency.Record((long)time.GetElapsedTime(started).TotalMicroseconds);
         Interlocked.Increment(ref batches);
         Interlocked.Add(ref entries, writable.Count);
+        RememberCommitted(writable);
         foreach (var entry in writable)
         {
             entry.Committed();

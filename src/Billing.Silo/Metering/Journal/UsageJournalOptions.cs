@@ -15,6 +15,9 @@ public sealed class UsageJournalOptions
     /// </summary>
     public int MaxLingerMs { get; set; }
 
+    /// <summary>How often committed balances are written as snapshots (events are written at once, always).</summary>
+    public int SnapshotIntervalMs { get; set; } = 1_000;
+
     /// <summary>Batches committing at the same time (each on its own connection).</summary>
     public int MaxConcurrentBatches { get; set; } = 4;
 
@@ -24,6 +27,7 @@ public sealed class UsageJournalOptions
     public IEnumerable<string> Validate()
     {
         if (MaxBatchSize is < 1 or > 100_000) yield return "Billing:Journal:MaxBatchSize must be 1..100000.";
+        if (SnapshotIntervalMs is < 10 or > 600_000) yield return "Billing:Journal:SnapshotIntervalMs must be 10..600000.";
         if (MaxConcurrentBatches is < 1 or > 64) yield return "Billing:Journal:MaxConcurrentBatches must be 1..64.";
         if (MaxLingerMs is < 0 or > 1_000) yield return "Billing:Journal:MaxLingerMs must be 0..1000.";
         if (MaxPendingEntries < MaxBatchSize || MaxPendingEntries > 10_000_000) yield return "Billing:Journal:MaxPendingEntries must be MaxBatchSize..10000000.";

@@ -1,5 +1,6 @@
--- Metering: usage events are the source of truth; subscriptions hold the balance snapshot that the
--- usage journal writes in the same transaction as the events that changed it.
+-- Metering: usage events and grants are the source of truth. subscriptions holds balance snapshots
+-- that the usage journal flushes about once a second; a grain loads its snapshot and replays the
+-- events after the snapshot's seq.
 CREATE TABLE IF NOT EXISTS usage_events (
     usage_id        UUID          NOT NULL PRIMARY KEY,  -- version 7: time-ordered
     customer_id     TEXT          NOT NULL,
@@ -31,7 +32,10 @@ CREATE TABLE IF NOT EXISTS token_grants (
     seq           BIGINT NOT NULL,
     tokens        BIGINT NOT NULL,
     granted_at_ms BIGINT NOT NULL,
-    ends_at_ms    BIGINT NULL
+    started_at_ms BIGINT NOT NULL,              -- the subscription after this grant: enough to rebuild it from events alone
+    ends_at_ms    BIGINT NULL,
+    price_per_token_nanos BIGINT NOT NULL,
+    currency      TEXT   NOT NULL
 );
 CREATE INDEX IF NOT EXISTS ix_token_grants_customer ON token_grants (customer_id, seq);
 
