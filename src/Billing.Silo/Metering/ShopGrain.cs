@@ -56,7 +56,7 @@ public sealed class ShopGrain(IShopProfiles profiles, ShopUsageReader reader) : 
     {
         var period = BillingPeriod.MonthContaining(at, profile.TimeZone);
         var usage = new PeriodUsage(period, profile.Currency);
-        aggregatedUpToSequence = await reader.RebuildAsync(profile.ShopId, usage, cancellationToken);
+        aggregatedUpToSequence = await reader.RebuildAsync(profile.ShopId, profile.CustomerId, usage, cancellationToken);
         current = usage;
     }
 

@@ -5,9 +5,11 @@ using NodaTime;
 namespace Billing.Silo.Metering;
 
 /// <summary>
-/// Rebuilds a shop's period totals from <c>usage_events</c>. One customer's events commit in
-/// sequence order, so everything up to the highest visible sequence is visible: the aggregate is
-/// taken up to that sequence, and live events above it are the only ones still to be added.
+/// Rebuilds a shop's period totals from <c>usage_events</c>. A shop belongs to one customer, and
+/// one customer's events commit in sequence order, so everything up to the customer's highest
+/// visible sequence is visible: the aggregate is taken up to that sequence, and live events above
+/// it are the only ones still to be added. (The customer's index finds that sequence, so the
+/// shop needs no index of its own on it: one index less to maintain per usage event.)
 /// Buckets are 15 minutes of UTC, which every IANA offset of today divides, so each bucket falls
 /// on one local day.
 /// </summary>
@@ -15,11 +17,11 @@ public sealed class ShopUsageReader(SqlDatabase database)
 {
     private const long BucketMs = 15 * 60 * 1000;
 
-    public Task<long> RebuildAsync(string shopId, PeriodUsage into, CancellationToken cancellationToken) =>
+    public Task<long> RebuildAsync(string shopId, string customerId, PeriodUsage into, CancellationToken cancellationToken) =>
         database.ReadAsync(
             async (connection, ct) =>
             {
-                await using var max = connection.CreateCommand("SELECT MAX(seq) FROM usage_events WHERE shop_id = @shop").With("shop", shopId);
+                await using var max = connection.CreateCommand("SELECT MAX(seq) FROM usage_events WHERE customer_id = @customer").With("customer", customerId);
                 var upTo = await max.ScalarInt64Async(ct) ?? 0;
                 await using var command = connection.CreateCommand(
                     $"""

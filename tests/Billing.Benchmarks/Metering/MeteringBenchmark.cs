@@ -19,6 +19,7 @@ public static class MeteringBenchmark
         var journal = await DriveAsync("durable consumes (grain + journal)", silo, callers, operations, 1, (c, s, _) =>
             silo.Grains.GetGrain<ISubscriptionGrain>(c).ConsumeAsync(Command(s)).ContinueWith(t => Check(t.Result), TaskScheduler.Default));
         Console.Error.WriteLine($"journal: {silo.Journal.Batches} batches, {silo.Journal.Entries} entries, commit p50 {silo.Journal.CommitLatency.PercentileMicroseconds(0.5) / 1000.0:0.###} ms p99 {silo.Journal.CommitLatency.PercentileMicroseconds(0.99) / 1000.0:0.###} ms");
+        await silo.Journal.FlushBalancesAsync(CancellationToken.None);
         var perRequest = new PerRequestTransactionConsumer(silo.Postgres.DataSource);
         var baseline = await DriveAsync("per-request transaction", silo, callers, operations / 10, 1, async (c, s, _) =>
         {

@@ -2,7 +2,7 @@
 -- that the usage journal flushes about once a second; a grain loads its snapshot and replays the
 -- events after the snapshot's seq.
 CREATE TABLE IF NOT EXISTS usage_events (
-    usage_id        UUID          NOT NULL PRIMARY KEY,  -- version 7: time-ordered
+    usage_id        UUID          NOT NULL,              -- version 7: time-ordered; unique by generation, not indexed
     customer_id     TEXT          NOT NULL,
     shop_id         TEXT          NOT NULL,
     key_id          TEXT          NOT NULL,
@@ -17,11 +17,12 @@ CREATE TABLE IF NOT EXISTS usage_events (
     occurred_at_ms  BIGINT        NOT NULL,
     idempotency_key TEXT          NULL,
     request_hash    TEXT          NULL,                  -- SHA-256 of the request body, to tell a retry from a reuse
-    remaining_after BIGINT        NOT NULL               -- the answer a retry with the same key gets again
+    remaining_after BIGINT        NOT NULL,              -- the answer a retry with the same key gets again
+    -- One customer's events are numbered by its ledger: the natural key, and the index that
+    -- replays a customer after its snapshot. Every index costs each event, so there are few.
+    PRIMARY KEY (customer_id, seq)
 );
 CREATE UNIQUE INDEX IF NOT EXISTS ux_usage_events_idempotency ON usage_events (shop_id, idempotency_key) WHERE idempotency_key IS NOT NULL;
-CREATE INDEX IF NOT EXISTS ix_usage_events_customer_seq ON usage_events (customer_id, seq);
-CREATE INDEX IF NOT EXISTS ix_usage_events_shop_seq ON usage_events (shop_id, seq);
 -- A shop grain aggregates its current period from here when it activates.
 CREATE INDEX IF NOT EXISTS ix_usage_events_shop_time ON usage_events (shop_id, occurred_at_ms);
 
