@@ -30,21 +30,32 @@ public sealed partial class SubscriptionGrain(UsageJournal journal, MeteringStor
         journal.Reset(customerId);
     }
 
-    public Task<ConsumeResult> ConsumeAsync(ConsumeCommand command) =>
-        command.IdempotencyKey is null ? ConsumeNowAsync(command) : ConsumeOnceAsync(command, command.IdempotencyKey);
+    public async Task<ConsumeResult> ConsumeAsync(ConsumeCommand command)
+    {
+        var accepted = new List<UsageRecord>(1);
+        var result = await ConsumeOneAsync(command, accepted);
+        TellShops(accepted);
+        return result;
+    }
 
     public async Task<IReadOnlyList<ConsumeResult>> ConsumeBatchAsync(IReadOnlyList<ConsumeCommand> commands)
     {
         ArgumentOutOfRangeException.ThrowIfGreaterThan(commands.Count, MaxBatchSize, nameof(commands));
+        var accepted = new List<UsageRecord>(commands.Count);
         var answers = new List<Task<ConsumeResult>>(commands.Count);
         foreach (var command in commands)
         {
             // Each starts (and deducts) before the next, in order; all wait for durability together.
-            answers.Add(ConsumeAsync(command));
+            answers.Add(ConsumeOneAsync(command, accepted));
         }
 
-        return await Task.WhenAll(answers);
+        var results = await Task.WhenAll(answers);
+        TellShops(accepted);
+        return results;
     }
+
+    private Task<ConsumeResult> ConsumeOneAsync(ConsumeCommand command, List<UsageRecord> accepted) =>
+        command.IdempotencyKey is null ? ConsumeNowAsync(command, accepted) : ConsumeOnceAsync(command, command.IdempotencyKey, accepted);
 
     public async Task<SubscriptionView> GrantAsync(PlanGrant plan)
     {
@@ -60,7 +71,7 @@ public sealed partial class SubscriptionGrain(UsageJournal journal, MeteringStor
 
     public Task<SubscriptionView> GetAsync() => Task.FromResult(View(subscription));
 
-    private async Task<ConsumeResult> ConsumeOnceAsync(ConsumeCommand command, string key)
+    private async Task<ConsumeResult> ConsumeOnceAsync(ConsumeCommand command, string key, List<UsageRecord> accepted)
     {
         if (recentKeys.TryGet(command.ShopId, key, out var earlier))
         {
@@ -73,7 +84,7 @@ public sealed partial class SubscriptionGrain(UsageJournal journal, MeteringStor
         var answer = recentKeys.Begin(command.ShopId, key, command.RequestHash);
         try
         {
-            var result = await DecideOnceAsync(command, key, answer);
+            var result = await DecideOnceAsync(command, key, answer, accepted);
             if (!result.IsAccepted && result.Outcome != ConsumeOutcome.IdempotencyKeyReused)
             {
                 recentKeys.Forget(command.ShopId, key, answer);
@@ -90,12 +101,12 @@ public sealed partial class SubscriptionGrain(UsageJournal journal, MeteringStor
         }
     }
 
-    private async Task<ConsumeResult> DecideOnceAsync(ConsumeCommand command, string key, IdempotencyWindow.Answer answer)
+    private async Task<ConsumeResult> DecideOnceAsync(ConsumeCommand command, string key, IdempotencyWindow.Answer answer, List<UsageRecord> accepted)
     {
         var stored = await store.FindByIdempotencyKeyAsync(command.ShopId, key, CancellationToken.None);
         if (stored is null)
         {
-            return await ConsumeNowAsync(command);
+            return await ConsumeNowAsync(command, accepted);
         }
 
         answer.RequestHash = stored.RequestHash;
@@ -104,7 +115,7 @@ public sealed partial class SubscriptionGrain(UsageJournal journal, MeteringStor
             : new ConsumeResult(ConsumeOutcome.Replayed, stored.RemainingAfter, stored.Tokens, stored.UsageId);
     }
 
-    private async Task<ConsumeResult> ConsumeNowAsync(ConsumeCommand command)
+    private async Task<ConsumeResult> ConsumeNowAsync(ConsumeCommand command, List<UsageRecord> accepted)
     {
         EnsureUsable();
         var now = TimeProvider.GetUtcNow();
@@ -119,21 +130,27 @@ public sealed partial class SubscriptionGrain(UsageJournal journal, MeteringStor
         var next = subscription.Consume(command.Tokens, instant);
         var usage = Usage(command, next, now);
         await CommitAsync(next, new JournalEntry(Balance(next, now), usage: usage));
-        TellShop(usage);
+        accepted.Add(usage);
         return new ConsumeResult(ConsumeOutcome.Accepted, usage.RemainingAfter, usage.Tokens, usage.UsageId);
     }
 
     /// <summary>
-    /// The shop's totals follow durable events without holding up the answer; a lost notice only
-    /// delays the totals until the shop grain next activates and aggregates from storage.
+    /// The shops' totals follow durable events without holding up the answer, one notice per shop
+    /// per call (a batch of a thousand events is one notice); a lost notice only delays the totals
+    /// until the shop grain next activates and aggregates from storage.
     /// </summary>
-    private void TellShop(UsageRecord usage) =>
-        GrainFactory.GetGrain<IShopGrain>(usage.ShopId).RecordAsync([usage]).ContinueWith(
-            static (told, state) => LogShopNoticeFailed((ILogger)state!, told.Exception!.GetBaseException().Message),
-            logger,
-            CancellationToken.None,
-            TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously,
-            TaskScheduler.Default);
+    private void TellShops(List<UsageRecord> accepted)
+    {
+        foreach (var shop in accepted.GroupBy(u => u.ShopId, StringComparer.Ordinal))
+        {
+            _ = GrainFactory.GetGrain<IShopGrain>(shop.Key).RecordAsync([.. shop]).ContinueWith(
+                static (told, state) => LogShopNoticeFailed((ILogger)state!, told.Exception!.GetBaseException().Message),
+                logger,
+                CancellationToken.None,
+                TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously,
+                TaskScheduler.Default);
+        }
+    }
 
     /// <summary>Makes the new state visible to the next call at once, and the caller waits until it is durable.</summary>
     private async Task CommitAsync(Subscription next, JournalEntry entry)

@@ -16,12 +16,12 @@ public static class MeteringBenchmark
     public static async Task<IReadOnlyList<BenchmarkResult>> RunAsync(int customers, int callers, long operations, int batchCalls)
     {
         await using var silo = await MeteringSilo.StartAsync(customers, TokensEach);
-        var journal = await DriveAsync("durable consumes (grain + journal)", silo, callers, operations, 1, (c, s, _) =>
+        var journal = await DriveAsync("durable consumes (grain + journal)", silo, callers, operations, 1, silo.Customers, (c, s, _) =>
             silo.Grains.GetGrain<ISubscriptionGrain>(c).ConsumeAsync(Command(s)).ContinueWith(t => Check(t.Result), TaskScheduler.Default));
         Console.Error.WriteLine($"journal: {silo.Journal.Batches} batches, {silo.Journal.Entries} entries, commit p50 {silo.Journal.CommitLatency.PercentileMicroseconds(0.5) / 1000.0:0.###} ms p99 {silo.Journal.CommitLatency.PercentileMicroseconds(0.99) / 1000.0:0.###} ms");
         await silo.Journal.FlushBalancesAsync(CancellationToken.None);
         var perRequest = new PerRequestTransactionConsumer(silo.Postgres.DataSource);
-        var baseline = await DriveAsync("per-request transaction", silo, callers, operations / 10, 1, async (c, s, _) =>
+        var baseline = await DriveAsync("per-request transaction", silo, callers, operations / 10, 1, silo.BaselineCustomers, async (c, s, _) =>
         {
             if (await perRequest.ConsumeAsync(c, s, 1, CancellationToken.None) is null)
             {
@@ -29,7 +29,7 @@ public static class MeteringBenchmark
             }
         });
         var commands = Enumerable.Range(0, 1_000).Select(_ => Command("")).ToArray();
-        var batches = await DriveAsync("batch ingest (1,000 events/call)", silo, Math.Min(callers, 16), batchCalls, 1_000, async (c, s, _) =>
+        var batches = await DriveAsync("batch ingest (1,000 events/call)", silo, Math.Min(callers, 16), batchCalls, 1_000, silo.Customers, async (c, s, _) =>
         {
             var results = await silo.Grains.GetGrain<ISubscriptionGrain>(c).ConsumeBatchAsync(commands.Select(x => x with { ShopId = s }).ToArray());
             Array.ForEach(results.ToArray(), Check);
@@ -50,7 +50,7 @@ public static class MeteringBenchmark
 
     /// <summary>Each caller runs its share of calls one after another over its own customers; bounded by count and 120 s.</summary>
     private static async Task<BenchmarkResult> DriveAsync(
-        string name, MeteringSilo silo, int callers, long calls, int eventsPerCall, Func<string, string, int, Task> call)
+        string name, MeteringSilo silo, int callers, long calls, int eventsPerCall, IReadOnlyList<(string CustomerId, string ShopId)> customers, Func<string, string, int, Task> call)
     {
         var latencies = new LatencyHistogram();
         var clock = Stopwatch.StartNew();
@@ -60,7 +60,7 @@ public static class MeteringBenchmark
         {
             for (long i = 0; i < perCaller && clock.Elapsed < TimeSpan.FromSeconds(120); i++)
             {
-                var (customer, shop) = silo.Customers[(int)((caller + (i * callers)) % silo.Customers.Count)];
+                var (customer, shop) = customers[(int)((caller + (i * callers)) % customers.Count)];
                 var started = Stopwatch.GetTimestamp();
                 await call(customer, shop, caller);
                 latencies.Record((long)Stopwatch.GetElapsedTime(started).TotalMicroseconds);
@@ -68,7 +68,7 @@ public static class MeteringBenchmark
             }
         })));
         var seconds = clock.Elapsed.TotalSeconds;
-        return new BenchmarkResult(name, "postgres", callers, silo.Customers.Count, completed * eventsPerCall, seconds,
+        return new BenchmarkResult(name, "postgres", callers, customers.Count, completed * eventsPerCall, seconds,
             latencies.PercentileMicroseconds(0.50) / 1000.0, latencies.PercentileMicroseconds(0.99) / 1000.0);
     }
 }

@@ -20,14 +20,19 @@ public sealed class MeteringSilo : IAsyncDisposable
     private readonly WebApplication app;
     private readonly TestDatabase database;
 
-    private MeteringSilo(WebApplication app, TestDatabase database, IReadOnlyList<(string CustomerId, string ShopId)> customers)
+    private MeteringSilo(WebApplication app, TestDatabase database, IReadOnlyList<(string CustomerId, string ShopId)> customers, IReadOnlyList<(string CustomerId, string ShopId)> baselineCustomers)
     {
         this.app = app;
         this.database = database;
         Customers = customers;
+        BaselineCustomers = baselineCustomers;
     }
 
+    /// <summary>Customers metered through their grains.</summary>
     public IReadOnlyList<(string CustomerId, string ShopId)> Customers { get; }
+
+    /// <summary>Customers only the per-request baseline writes to: one writer per ledger, as in production.</summary>
+    public IReadOnlyList<(string CustomerId, string ShopId)> BaselineCustomers { get; }
 
     public IGrainFactory Grains => app.Services.GetRequiredService<IGrainFactory>();
 
@@ -51,10 +56,11 @@ public sealed class MeteringSilo : IAsyncDisposable
         var app = builder.Build();
         await app.StartAsync();
         var created = await CreateCustomersAsync(app.Services, customers, tokensEach);
+        var baseline = await CreateCustomersAsync(app.Services, customers, tokensEach);
 
         // The per-request baseline updates the snapshot rows directly: make sure they exist.
         await app.Services.GetRequiredService<Billing.Silo.Metering.Journal.UsageJournal>().FlushBalancesAsync(CancellationToken.None);
-        return new MeteringSilo(app, database, created);
+        return new MeteringSilo(app, database, created, baseline);
     }
 
     public async ValueTask DisposeAsync()
