@@ -17,7 +17,7 @@ internal sealed class IdempotencyWindow(int capacity)
         /// <summary>The body hash of the request that owns the key (the stored one, once storage has been asked).</summary>
         public string? RequestHash { get; set; } = requestHash;
 
-        public Task<ConsumeResult> Result => result.Task;
+        public Task<ConsumeResult> Outcome => result.Task;
 
         public void Complete(ConsumeResult outcome) => result.TrySetResult(outcome);
 

@@ -75,7 +75,7 @@ public sealed partial class SubscriptionGrain(UsageJournal journal, MeteringStor
     {
         if (recentKeys.TryGet(command.ShopId, key, out var earlier))
         {
-            var first = await earlier.Result;
+            var first = await earlier.Outcome;
             return earlier.RequestHash != command.RequestHash ? Reused()
                 : first.IsAccepted ? first with { Outcome = ConsumeOutcome.Replayed }
                 : first;
