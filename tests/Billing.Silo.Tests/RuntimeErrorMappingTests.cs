@@ -15,6 +15,8 @@ public sealed class RuntimeErrorMappingTests
     [InlineData("silo", HttpStatusCode.ServiceUnavailable, "silo_unavailable")]
     [InlineData("overloaded", HttpStatusCode.ServiceUnavailable, "overloaded")]
     [InlineData("timeout", HttpStatusCode.GatewayTimeout, "timeout")]
+    [InlineData("journal", HttpStatusCode.ServiceUnavailable, "journal_unavailable")]
+    [InlineData("database", HttpStatusCode.ServiceUnavailable, "storage_unavailable")]
     public async Task RuntimeFailuresBecomeProblemDetailsNotServerErrors(string failure, HttpStatusCode expectedStatus, string expectedCode)
     {
         await using var database = TestDatabase.CreateSqlite();
@@ -41,6 +43,8 @@ public sealed class RuntimeErrorMappingTests
                 "/test/throw/silo" => new SiloUnavailableException("stopping"),
                 "/test/throw/overloaded" => new GrainOverloadedException(new GrainId("shop", "s1"), 10),
                 "/test/throw/timeout" => (Exception)new GrainCallTimeoutException(new GrainId("shop", "s1"), "CloseAsync", TimeSpan.FromSeconds(30)),
+                "/test/throw/journal" => new Billing.Silo.Metering.Journal.JournalWriteException("batch lost"),
+                "/test/throw/database" => new Npgsql.NpgsqlException("connection refused"),
                 _ => new InvalidOperationException("unexpected path"),
             }));
         };

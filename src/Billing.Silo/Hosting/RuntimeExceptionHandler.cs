@@ -1,4 +1,5 @@
 using Billing.Runtime;
+using Billing.Silo.Metering.Journal;
 using Microsoft.AspNetCore.Diagnostics;
 
 namespace Billing.Silo.Hosting;
@@ -17,6 +18,9 @@ internal sealed class RuntimeExceptionHandler(IProblemDetailsService problems) :
             SiloUnavailableException => (StatusCodes.Status503ServiceUnavailable, "silo_unavailable", "The silo is shutting down; retry on another silo."),
             GrainOverloadedException => (StatusCodes.Status503ServiceUnavailable, "overloaded", "Too many requests are queued for this customer; retry shortly."),
             GrainCallTimeoutException => (StatusCodes.Status504GatewayTimeout, "timeout", "The request did not complete in time."),
+            // Nothing was charged: the journal refused or lost the write, or the database is away.
+            JournalWriteException => (StatusCodes.Status503ServiceUnavailable, "journal_unavailable", "The usage could not be made durable; nothing was charged. Retry."),
+            System.Data.Common.DbException => (StatusCodes.Status503ServiceUnavailable, "storage_unavailable", "The database is unavailable; retry shortly."),
             // Malformed JSON or a body of the wrong shape: the client's mistake in every environment.
             BadHttpRequestException bad => (bad.StatusCode, bad.StatusCode == StatusCodes.Status400BadRequest ? "invalid_json" : ProblemCodes.FromStatus(bad.StatusCode), "The request could not be read."),
             _ => (0, string.Empty, string.Empty),
