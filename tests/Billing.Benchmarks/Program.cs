@@ -5,6 +5,12 @@ using Billing.Benchmarks;
 // Usage: dotnet run -c Release --project tests/Billing.Benchmarks -- [metering] [--quick] [--json]
 // Needs PostgreSQL for the postgres rows (BILLING_TEST_POSTGRES, default the local server).
 var quick = args.Contains("--quick");
+if (args.Contains("stop-under-load"))
+{
+    await Billing.Benchmarks.Metering.StopUnderLoadProbe.RunAsync();
+    return;
+}
+
 if (args.Contains("journal-store"))
 {
     foreach (var (writers, size) in new[] { (1, 20), (4, 20), (4, 64), (4, 500) })

@@ -84,6 +84,15 @@ internal sealed partial class GrainActivation
         return true;
     }
 
+    /// <summary>For diagnostics: where this activation is in its life and what it holds.</summary>
+    public string Describe()
+    {
+        lock (gate)
+        {
+            return $"{Id} {status}, {queuedCalls} call(s) queued or running, {turnsInFlight?.Count ?? 0} reentrant turn(s) in flight, started={started == 1}";
+        }
+    }
+
     /// <summary>True when no call is queued or running and the last one ended at least <paramref name="age"/> ago.</summary>
     public bool IsIdleFor(TimeSpan age)
     {

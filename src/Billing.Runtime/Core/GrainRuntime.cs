@@ -151,7 +151,8 @@ public sealed class GrainRuntime : IGrainFactory
         var done = await Task.WhenAny(Task.WhenAll(all.Select(a => a.Deactivated)), timeout);
         if (done == timeout)
         {
-            RuntimeLog.ShutdownTimedOut(Logger, all.Count(a => !a.Deactivated.IsCompleted), Options.ShutdownTimeoutMs);
+            var stuck = all.Where(a => !a.Deactivated.IsCompleted).ToList();
+            RuntimeLog.ShutdownTimedOut(Logger, stuck.Count, Options.ShutdownTimeoutMs, string.Join("; ", stuck.Take(5).Select(a => a.Describe())));
         }
     }
 

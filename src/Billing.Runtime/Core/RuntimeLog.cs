@@ -14,8 +14,8 @@ internal static partial class RuntimeLog
     [LoggerMessage(EventId = 1003, Level = LogLevel.Warning, Message = "A timer tick of grain {Grain} failed")]
     public static partial void TimerTickFailed(ILogger logger, GrainId grain, Exception error);
 
-    [LoggerMessage(EventId = 1004, Level = LogLevel.Warning, Message = "Shutdown timed out: {Remaining} activations still running after {TimeoutMs} ms")]
-    public static partial void ShutdownTimedOut(ILogger logger, int remaining, int timeoutMs);
+    [LoggerMessage(EventId = 1004, Level = LogLevel.Warning, Message = "Shutdown timed out: {Remaining} activations still running after {TimeoutMs} ms, e.g. {Examples}")]
+    public static partial void ShutdownTimedOut(ILogger logger, int remaining, int timeoutMs, string examples);
 
     [LoggerMessage(EventId = 1005, Level = LogLevel.Information, Message = "Silo {Silo} started on {Storage}; applied {Migrations} migration(s)")]
     public static partial void SiloStarted(ILogger logger, string silo, string storage, int migrations);

@@ -4,7 +4,8 @@ using Billing.Silo.Metering.Journal;
 
 namespace Billing.Silo.Api;
 
-public sealed record JournalMetricsResponse(long Batches, long Entries, double AverageBatchSize, double CommitP50Ms, double CommitP99Ms, double CommitMaxMs);
+public sealed record JournalMetricsResponse(
+    long Batches, long Entries, double AverageBatchSize, double CommitP50Ms, double CommitP99Ms, double CommitMaxMs, int Pending, int HeldBack, int BatchesInFlight, int UnflushedBalances);
 
 public sealed record RuntimeMetricsResponse(IReadOnlyList<GrainTypeMetricsSnapshot> Grains, JournalMetricsResponse Journal);
 
@@ -24,9 +25,10 @@ public static class RuntimeMetricsApi
     {
         var batches = journal.Batches;
         var entries = journal.Entries;
+        var (pending, heldBack, inFlight) = journal.Backlog;
         return new JournalMetricsResponse(
             batches, entries, batches == 0 ? 0 : (double)entries / batches,
             journal.CommitLatency.PercentileMicroseconds(0.50) / 1000.0, journal.CommitLatency.PercentileMicroseconds(0.99) / 1000.0,
-            journal.CommitLatency.MaxMicroseconds / 1000.0);
+            journal.CommitLatency.MaxMicroseconds / 1000.0, pending, heldBack, inFlight, journal.UnflushedBalances);
     }
 }

@@ -63,6 +63,8 @@ public sealed class MeteringSilo : IAsyncDisposable
         return new MeteringSilo(app, database, created, baseline);
     }
 
+    public Task StopAsync() => app.StopAsync();
+
     public async ValueTask DisposeAsync()
     {
         await app.StopAsync();

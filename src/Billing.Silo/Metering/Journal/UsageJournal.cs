@@ -56,6 +56,10 @@ public sealed partial class UsageJournal : IHostedService
 
     public long Entries => Interlocked.Read(ref entries);
 
+    /// <summary>Entries waiting in the queue, held back behind an in-flight batch of their customer, and batches committing now.</summary>
+    public (int Pending, int HeldBack, int BatchesInFlight) Backlog =>
+        (pending.Reader.Count, assembler.DeferredCount, options.MaxConcurrentBatches - writeSlots.CurrentCount);
+
     /// <summary>Queues an entry and completes when it is durable; throws <see cref="JournalWriteException"/> when it is not.</summary>
     public async Task AppendAsync(JournalEntry entry)
     {
