@@ -20,8 +20,12 @@ public sealed class GrainRuntimeOptions
     /// <summary>Calls that may wait in one activation's mailbox; more are rejected, not queued without end.</summary>
     public int MaxQueuedCallsPerActivation { get; set; } = 10_000;
 
-    /// <summary>How long a graceful shutdown waits for activations to finish their last turns and writes.</summary>
-    public int ShutdownTimeoutMs { get; set; } = 30_000;
+    /// <summary>
+    /// How long a graceful shutdown waits for activations to finish their last turns and writes.
+    /// Keep it well inside the host's shutdown timeout: what stops after the grains (the usage
+    /// journal's last flush) needs time too.
+    /// </summary>
+    public int ShutdownTimeoutMs { get; set; } = 20_000;
 
     /// <summary>Grain keys longer than this are refused: they are storage keys.</summary>
     public int MaxGrainKeyLength { get; set; } = 256;

@@ -20,6 +20,9 @@ public static class SiloHostingExtensions
             o.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower;
             o.SerializerOptions.TypeInfoResolverChain.Insert(0, MeteringJsonContext.Default);
         });
+        // Grains get 20 s to finish (Billing:Runtime:ShutdownTimeoutMs), then the journal flushes;
+        // deploy/ gives the process 45 s before it is killed.
+        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(40));
         builder.Services.AddMeteringJournal(builder.Configuration);
         builder.Services.AddGrainRuntime(builder.Configuration).AddMeteringGrains();
         builder.Services.AddCatalog(builder.Configuration);

@@ -90,12 +90,21 @@ public sealed partial class UsageJournal : IHostedService
     public async Task StopAsync(CancellationToken cancellationToken)
     {
         pending.Writer.TryComplete();
-        if (writer is not null)
+        try
         {
-            await writer.WaitAsync(cancellationToken);
-        }
+            if (writer is not null)
+            {
+                await writer.WaitAsync(cancellationToken);
+            }
 
-        await StopSnapshotsAsync();
+            await StopSnapshotsAsync().WaitAsync(cancellationToken);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // Out of shutdown time: what is not written now was never acknowledged, and balances replay from events.
+            var (queued, heldBack, inFlight) = Backlog;
+            LogStopTimedOut(logger, queued, heldBack, inFlight, committedBalances.Count);
+        }
     }
 
     private async Task RunAsync(CancellationToken cancellationToken)
@@ -251,6 +260,9 @@ public sealed partial class UsageJournal : IHostedService
             entry.Failed(failure);
         }
     }
+
+    [LoggerMessage(EventId = 2003, Level = LogLevel.Warning, Message = "Usage journal stop ran out of time: {Queued} queued, {HeldBack} held back, {InFlight} batch(es) in flight, {Snapshots} snapshot(s) unflushed")]
+    private static partial void LogStopTimedOut(ILogger logger, int queued, int heldBack, int inFlight, int snapshots);
 
     [LoggerMessage(EventId = 2001, Level = LogLevel.Error, Message = "Usage journal batch of {Count} failed; {Fenced} customer(s) fenced until their grains reload")]
     private static partial void LogBatchFailed(ILogger logger, int count, int fenced, Exception error);
