@@ -154,14 +154,33 @@ public sealed partial class UsageJournal : IHostedService
                 return null;
             }
 
-            // Nothing writable: wait for new entries (one read wait outstanding at most), or for a
-            // commit that frees held-back customers.
-            if (assembler.CanDefer && arrival is null or { IsCompleted: true } && !reader.Completion.IsCompleted)
-            {
-                arrival = reader.WaitToReadAsync(cancellationToken).AsTask();
-            }
+            await WaitForWorkAsync(reader, freed, cancellationToken);
+        }
+    }
 
-            await (assembler.CanDefer && arrival is not null && !arrival.IsCompleted ? Task.WhenAny(freed, arrival) : freed).WaitAsync(cancellationToken);
+    /// <summary>
+    /// Nothing is writable now: wait until entries arrive or a commit frees held-back customers.
+    /// An entry may arrive between the look above and this wait; then the read wait is already
+    /// complete and we return at once to take it, never sleeping on commits alone while entries
+    /// wait (at shutdown no commit would ever come). One read wait is outstanding at most.
+    /// </summary>
+    private async Task WaitForWorkAsync(ChannelReader<JournalEntry> reader, Task freed, CancellationToken cancellationToken)
+    {
+        if (!assembler.CanDefer || reader.Completion.IsCompleted)
+        {
+            // Only held-back entries can move, and only once a commit frees their customers.
+            await freed.WaitAsync(cancellationToken);
+            return;
+        }
+
+        if (arrival is null || arrival.IsCompleted)
+        {
+            arrival = reader.WaitToReadAsync(cancellationToken).AsTask();
+        }
+
+        if (!arrival.IsCompleted)
+        {
+            await Task.WhenAny(freed, arrival).WaitAsync(cancellationToken);
         }
     }
 

@@ -1,0 +1,72 @@
+using Billing.Silo.Metering.Journal;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+
+namespace Billing.Silo.Tests.Metering;
+
+/// <summary>The journal's dispatcher against an in-memory store: nothing it accepts may wait for an unrelated commit.</summary>
+public sealed class UsageJournalTests
+{
+    [Fact]
+    public async Task LoneEntriesArrivingOneAfterAnotherAreEachWrittenWithoutWaitingForOtherCommits()
+    {
+        var store = new MemoryStore();
+        var journal = new UsageJournal(store, Options.Create(new UsageJournalOptions()), TimeProvider.System, NullLogger<UsageJournal>.Instance);
+        await journal.StartAsync(CancellationToken.None);
+
+        // One appender: each entry arrives just as the previous commit completes, when nothing else is in flight,
+        // which is the moment a lost wake-up would leave it waiting for good.
+        for (var i = 1; i <= 20_000; i++)
+        {
+            var entry = Entry($"cus_{i % 7}", i);
+            await journal.AppendAsync(entry).WaitAsync(TimeSpan.FromSeconds(5));
+        }
+
+        await journal.StopAsync(CancellationToken.None);
+        Assert.Equal(20_000, store.Written);
+    }
+
+    [Fact]
+    public async Task StopWritesEverythingAcceptedAndFlushesTheSnapshots()
+    {
+        var store = new MemoryStore();
+        var journal = new UsageJournal(store, Options.Create(new UsageJournalOptions { SnapshotIntervalMs = 600_000 }), TimeProvider.System, NullLogger<UsageJournal>.Instance);
+        await journal.StartAsync(CancellationToken.None);
+
+        var appends = Enumerable.Range(1, 1_000).Select(i => journal.AppendAsync(Entry($"cus_{i % 50}", i))).ToList();
+        await Task.WhenAll(appends).WaitAsync(TimeSpan.FromSeconds(10));
+        await journal.StopAsync(CancellationToken.None);
+
+        Assert.Equal(1_000, store.Written);
+        Assert.Equal(50, store.Snapshots.Count);
+        Assert.Equal(0, journal.UnflushedBalances);
+    }
+
+    private static JournalEntry Entry(string customer, long sequence) =>
+        new(new BalanceRecord(customer, "plan", sequence, 1_000_000, 1_000_000 - sequence, sequence, null, null, true, null, null, 0));
+
+    private sealed class MemoryStore : IUsageJournalStore
+    {
+        private int written;
+
+        public int Written => Volatile.Read(ref written);
+
+        public System.Collections.Concurrent.ConcurrentDictionary<string, long> Snapshots { get; } = new();
+
+        public async Task WriteBatchAsync(IReadOnlyList<JournalEntry> batch, CancellationToken cancellationToken)
+        {
+            await Task.Yield();
+            Interlocked.Add(ref written, batch.Count);
+        }
+
+        public Task WriteBalancesAsync(IReadOnlyList<BalanceRecord> balances, CancellationToken cancellationToken)
+        {
+            foreach (var balance in balances)
+            {
+                Snapshots[balance.CustomerId] = balance.Sequence;
+            }
+
+            return Task.CompletedTask;
+        }
+    }
+}
