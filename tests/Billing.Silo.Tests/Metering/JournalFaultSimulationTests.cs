@@ -31,6 +31,7 @@ public sealed class JournalFaultSimulationTests(ITestOutputHelper output)
         var faults = new RandomFaults(seed, failureRate: 0.15);
         await using var silo = new SiloFactory(database).WithWebHostBuilder(b => b
             .UseSetting("Billing:Journal:MaxBatchSize", "16")
+            .UseSetting("Billing:Journal:MinBatchSizeWhileBusy", "4")
             .UseSetting("Billing:Journal:SnapshotIntervalMs", "50")
             .ConfigureServices(s => s.AddSingleton<IUsageJournalStore>(sp => faults.Wrap(RealStore(sp.GetRequiredService<SqlDatabase>())))));
         var grains = silo.Services.GetRequiredService<IGrainFactory>();

@@ -30,6 +30,7 @@ public sealed partial class UsageJournal : IHostedService
     private readonly SemaphoreSlim writeSlots;
     private TaskCompletionSource batchDone = NewSignal();
     private Task<bool>? arrival;
+    private int writesInFlight;
     private Task? writer;
     private long batches;
     private long entries;
@@ -138,6 +139,14 @@ public sealed partial class UsageJournal : IHostedService
             // Taken before looking, so a commit that finishes meanwhile is not missed.
             var freed = Volatile.Read(ref batchDone).Task;
             FailFencedDeferred();
+            if (Volatile.Read(ref writesInFlight) > 0 && reader.Count < options.MinBatchSizeWhileBusy)
+            {
+                // A commit is running and few entries wait: let them gather until it finishes (one
+                // commit at most) rather than spend a commit on each. A full queue opens another at once.
+                await freed.WaitAsync(cancellationToken);
+                continue;
+            }
+
             if (options.MaxLingerMs > 0 && reader.Count is > 0 and var queued && queued < options.MaxBatchSize)
             {
                 await Task.Delay(TimeSpan.FromMilliseconds(options.MaxLingerMs), time, cancellationToken);
@@ -186,12 +195,14 @@ public sealed partial class UsageJournal : IHostedService
 
     private async Task WriteAndReleaseAsync(List<JournalEntry> batch, CancellationToken cancellationToken)
     {
+        Interlocked.Increment(ref writesInFlight);
         try
         {
             await WriteAsync(batch, cancellationToken);
         }
         finally
         {
+            Interlocked.Decrement(ref writesInFlight);
             assembler.Done(batch);
             writeSlots.Release();
             Interlocked.Exchange(ref batchDone, NewSignal()).TrySetResult();
