@@ -15,12 +15,7 @@ public static class MeteringServiceCollectionExtensions
     {
         services.AddValidatedOptions<UsageJournalOptions>(configuration.GetSection(UsageJournalOptions.SectionName), o => o.Validate());
         services.AddSingleton<IMigrationSource>(new EmbeddedMigrationSource(typeof(UsageJournal).Assembly, "metering", "Migrations.Metering"));
-        services.AddSingleton<IUsageJournalStore>(sp => sp.GetRequiredService<SqlDatabase>() switch
-        {
-            PostgresDatabase postgres => new PostgresUsageJournalStore(postgres),
-            SqliteDatabase sqlite => new SqliteUsageJournalStore(sqlite),
-            var other => throw new InvalidOperationException($"No usage journal store for {other.DialectName}."),
-        });
+        services.AddSingleton(sp => UsageJournalStores.For(sp.GetRequiredService<SqlDatabase>()));
         services.AddSingleton<UsageJournal>();
         services.AddHostedService(sp => sp.GetRequiredService<UsageJournal>());
         services.AddSingleton<MeteringStore>();

@@ -57,7 +57,7 @@ public sealed class MeteringStore(SqlDatabase database)
         while (await reader.ReadAsync(cancellationToken))
         {
             grants.Add(new GrantRecord(
-                reader.GetValue(0) is Guid id ? id : Guid.Parse(reader.GetString(0), CultureInfo.InvariantCulture), customerId, reader.GetString(1),
+                ReadGuid(reader, 0), customerId, reader.GetString(1),
                 reader.GetInt64(2), reader.GetInt64(3), reader.GetInt64(4), reader.GetInt64(5), reader.IsDBNull(6) ? null : reader.GetInt64(6),
                 reader.GetInt64(7), reader.GetString(8)));
         }
@@ -88,10 +88,14 @@ public sealed class MeteringStore(SqlDatabase database)
             cancellationToken);
 
     internal static UsageRecord ReadUsage(DbDataReader r) => new(
-        r.GetValue(0) is Guid id ? id : Guid.Parse(r.GetString(0), CultureInfo.InvariantCulture),
+        ReadGuid(r, 0),
         r.GetString(1), r.GetString(2), r.GetString(3), r.GetInt64(4), r.GetInt64(5), r.GetInt64(6), r.GetString(7),
         NullableString(r, 8), NullableString(r, 9), NullableString(r, 10), r.IsDBNull(11) ? null : r.GetInt32(11),
         r.GetInt64(12), NullableString(r, 13), NullableString(r, 14), r.GetInt64(15));
+
+    /// <summary>A UUID column: PostgreSQL returns a Guid, SQLite the text it was stored as.</summary>
+    internal static Guid ReadGuid(DbDataReader r, int ordinal) =>
+        r.GetValue(ordinal) is Guid id ? id : Guid.Parse(r.GetString(ordinal), CultureInfo.InvariantCulture);
 
     private static Subscription ReadSubscription(string customerId, DbDataReader r)
     {

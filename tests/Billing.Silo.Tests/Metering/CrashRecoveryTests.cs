@@ -108,20 +108,7 @@ public sealed class CrashRecoveryTests(ITestOutputHelper output)
     private static async Task AssertDurableAsync(TestDatabase database, ConcurrentBag<(string Customer, Guid UsageId, long Tokens)> acknowledged)
     {
         await using var postgres = new PostgresDatabase(database.ConnectionString);
-        var stored = await postgres.ReadAsync(
-            async (connection, ct) =>
-            {
-                await using var command = connection.CreateCommand("SELECT usage_id FROM usage_events");
-                await using var reader = await command.ExecuteReaderAsync(ct);
-                var ids = new HashSet<Guid>();
-                while (await reader.ReadAsync(ct))
-                {
-                    ids.Add(reader.GetGuid(0));
-                }
-
-                return ids;
-            },
-            CancellationToken.None);
+        var stored = await StoredUsage.IdsAsync(postgres);
         var lost = acknowledged.Where(a => !stored.Contains(a.UsageId)).ToList();
         Assert.True(lost.Count == 0, $"{lost.Count} acknowledged consumes were lost, e.g. {lost.FirstOrDefault()}");
     }

@@ -33,7 +33,7 @@ public sealed class JournalFaultSimulationTests(ITestOutputHelper output)
             .UseSetting("Billing:Journal:MaxBatchSize", "16")
             .UseSetting("Billing:Journal:MinBatchSizeWhileBusy", "4")
             .UseSetting("Billing:Journal:SnapshotIntervalMs", "50")
-            .ConfigureServices(s => s.AddSingleton<IUsageJournalStore>(sp => faults.Wrap(RealStore(sp.GetRequiredService<SqlDatabase>())))));
+            .ConfigureServices(s => s.AddSingleton<IUsageJournalStore>(sp => faults.Wrap(UsageJournalStores.For(sp.GetRequiredService<SqlDatabase>())))));
         var grains = silo.Services.GetRequiredService<IGrainFactory>();
         var customers = Enumerable.Range(0, 40).Select(i => $"cus_sim_{i}").ToList();
         faults.Enabled = false;
@@ -64,7 +64,7 @@ public sealed class JournalFaultSimulationTests(ITestOutputHelper output)
             await Eventually.TrueAsync(async () => (await grains.GetGrain<ISubscriptionGrain>(customer).GetAsync()).TokensConsumed == consumed, $"seed {seed}: {customer}'s grain agrees with storage");
         }
 
-        var storedIds = await StoredUsageIdsAsync(silo.Services.GetRequiredService<SqlDatabase>());
+        var storedIds = await StoredUsage.IdsAsync(silo.Services.GetRequiredService<SqlDatabase>());
         Assert.All(acknowledged.OfType<Guid>(), id => Assert.Contains(id, storedIds));
         output.WriteLine($"{faults.Failures} batches failed; {acknowledged.Count(a => a is not null)} of {plan.Count} consumes acknowledged");
     }
@@ -81,29 +81,6 @@ public sealed class JournalFaultSimulationTests(ITestOutputHelper output)
             return null;
         }
     }
-
-    private static IUsageJournalStore RealStore(SqlDatabase database) => database switch
-    {
-        PostgresDatabase postgres => new PostgresUsageJournalStore(postgres),
-        SqliteDatabase sqlite => new SqliteUsageJournalStore(sqlite),
-        _ => throw new InvalidOperationException(database.DialectName),
-    };
-
-    private static Task<HashSet<Guid>> StoredUsageIdsAsync(SqlDatabase database) =>
-        database.ReadAsync(
-            async (connection, ct) =>
-            {
-                await using var command = connection.CreateCommand("SELECT usage_id FROM usage_events");
-                await using var reader = await command.ExecuteReaderAsync(ct);
-                var ids = new HashSet<Guid>();
-                while (await reader.ReadAsync(ct))
-                {
-                    ids.Add(reader.GetValue(0) is Guid id ? id : Guid.Parse(reader.GetString(0)));
-                }
-
-                return ids;
-            },
-            CancellationToken.None);
 
     private static ConsumeCommand Command(long tokens) => new("shop_sim", "key_sim", new TokenAmount(tokens), null, null, null, null, null, null);
 

@@ -102,7 +102,7 @@ public sealed class SubscriptionGrainTests
         await using var database = TestDatabase.CreateSqlite();
         var failing = new FailingJournalStore();
         await using var silo = new SiloFactory(database).WithWebHostBuilder(b => b.ConfigureServices(s =>
-            s.AddSingleton<IUsageJournalStore>(sp => failing.Wrap(new SqliteUsageJournalStore((SqliteDatabase)sp.GetRequiredService<SqlDatabase>())))));
+            s.AddSingleton<IUsageJournalStore>(sp => failing.Wrap(UsageJournalStores.For(sp.GetRequiredService<SqlDatabase>())))));
         var grain = silo.Services.GetRequiredService<IGrainFactory>().GetGrain<ISubscriptionGrain>("cus_fenced");
         await grain.GrantAsync(Basic);
 

@@ -23,15 +23,10 @@ public sealed class PostgresUsageJournalStore(PostgresDatabase database) : IUsag
         SELECT * FROM unnest(@grant_id, @customer_id, @plan_id, @seq, @tokens, @granted_at_ms, @started_at_ms, @ends_at_ms, @price, @currency)
         """;
 
-    private const string UpsertBalances = """
+    private const string UpsertBalances = $"""
         INSERT INTO subscriptions (customer_id, plan_id, seq, tokens_granted, tokens_remaining, tokens_consumed, started_at_ms, ends_at_ms, is_active, price_per_token_nanos, currency, updated_at_ms)
         SELECT * FROM unnest(@customer_id, @plan_id, @seq, @granted, @remaining, @consumed, @started, @ends, @active, @price, @currency, @updated)
-        ON CONFLICT (customer_id) DO UPDATE SET
-            plan_id = excluded.plan_id, seq = excluded.seq, tokens_granted = excluded.tokens_granted,
-            tokens_remaining = excluded.tokens_remaining, tokens_consumed = excluded.tokens_consumed,
-            started_at_ms = excluded.started_at_ms, ends_at_ms = excluded.ends_at_ms, is_active = excluded.is_active,
-            price_per_token_nanos = excluded.price_per_token_nanos, currency = excluded.currency, updated_at_ms = excluded.updated_at_ms
-        WHERE subscriptions.seq < excluded.seq
+        {JournalBatches.BalanceUpsertConflict}
         """;
 
     public async Task WriteBatchAsync(IReadOnlyList<JournalEntry> batch, CancellationToken cancellationToken)

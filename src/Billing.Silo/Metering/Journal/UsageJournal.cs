@@ -66,7 +66,7 @@ public sealed partial class UsageJournal : IHostedService
     {
         if (fenced.ContainsKey(entry.CustomerId))
         {
-            throw new JournalWriteException($"Customer {entry.CustomerId} is fenced after a failed journal write; its grain must reload first.");
+            throw Fenced(entry.CustomerId);
         }
 
         if (!pending.Writer.TryWrite(entry))
@@ -209,6 +209,9 @@ public sealed partial class UsageJournal : IHostedService
         }
     }
 
+    private static JournalWriteException Fenced(string customerId) =>
+        new($"Customer {customerId} is fenced after a failed journal write; its grain must reload first.");
+
     private static TaskCompletionSource NewSignal() => new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     private void FailFencedDeferred()
@@ -220,7 +223,7 @@ public sealed partial class UsageJournal : IHostedService
 
         foreach (var entry in assembler.RemoveDeferred(e => fenced.ContainsKey(e.CustomerId)))
         {
-            entry.Failed(new JournalWriteException($"Customer {entry.CustomerId} is fenced after a failed journal write; its grain must reload first."));
+            entry.Failed(Fenced(entry.CustomerId));
         }
     }
 
@@ -265,7 +268,7 @@ public sealed partial class UsageJournal : IHostedService
         {
             if (fenced.ContainsKey(entry.CustomerId))
             {
-                entry.Failed(new JournalWriteException($"Customer {entry.CustomerId} is fenced after a failed journal write; its grain must reload first."));
+                entry.Failed(Fenced(entry.CustomerId));
             }
             else
             {
