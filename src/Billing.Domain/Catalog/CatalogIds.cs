@@ -11,11 +11,15 @@ public static class CatalogIds
     public const string Shop = "shop";
     public const string ApiKey = "key";
     public const string Plan = "plan";
+    public const string PricePlan = "price";
+    public const string Invoice = "inv";
+    public const string BillingRun = "run";
+    public const string Alert = "alert";
 
     /// <summary>Random characters after the kind and its underscore.</summary>
     public const int RandomLength = 20;
 
-    private static readonly string[] Kinds = [Customer, Shop, ApiKey, Plan];
+    private static readonly string[] Kinds = [Customer, Shop, ApiKey, Plan, PricePlan, Invoice, BillingRun, Alert];
 
     /// <summary>A fresh id of the given kind (one of the constants of this class).</summary>
     public static string New(string kind) => RequireKnownKind(kind) + "_" + Base62.Random(RandomLength);

@@ -1,0 +1,55 @@
+using Billing.Domain;
+using NodaTime;
+
+namespace Billing.Silo.Billing;
+
+/// <summary>How periods close and invoices are issued (section <c>Billing:Invoicing</c>).</summary>
+public sealed class BillingOptions
+{
+    public const string SectionName = "Billing:Invoicing";
+    public const int MaxGracePeriodMinutes = 72 * 60;
+    public const int MaxNetTermsDays = 365;
+
+    /// <summary>How long after a period's end late events may still arrive before it closes.</summary>
+    public int GracePeriodMinutes { get; set; } = 60;
+
+    /// <summary>Days from the issue date to the due date.</summary>
+    public int NetTermsDays { get; set; } = 14;
+
+    /// <summary>Placeholders {year} and {number}, padded as {number:06} or {number:04d}.</summary>
+    public string NumberFormat { get; set; } = "INV-{year}-{number:06}";
+
+    /// <summary>Who issues the invoices; gapless numbering runs per issuer and year.</summary>
+    public string IssuerName { get; set; } = "Billing.Orleans";
+
+    public string IssuerAddress { get; set; } = string.Empty;
+
+    public string? IssuerVatId { get; set; }
+
+    /// <summary>The zone whose calendar year numbers the invoices.</summary>
+    public string IssuerTimeZone { get; set; } = "UTC";
+
+    /// <summary>HalfEven (banker's, the default) or HalfUp; applied per line, then once to the VAT.</summary>
+    public RoundingMode Rounding { get; set; } = RoundingMode.HalfEven;
+
+    /// <summary>A shop without a price plan pays this per request, in its customer's currency (seed 000's $0.01).</summary>
+    public decimal DefaultPricePerRequest { get; set; } = 0.01m;
+
+    /// <summary>Usage may be reported this many days back; it bounds the search for late usage.</summary>
+    public int MaxBackdateDays { get; set; } = 62;
+
+    public TimeSpan GracePeriod => TimeSpan.FromMinutes(GracePeriodMinutes);
+
+    public RoundingPolicy RoundingPolicy => new(Rounding);
+
+    public IEnumerable<string> Validate()
+    {
+        if (GracePeriodMinutes is < 0 or > MaxGracePeriodMinutes) yield return $"Billing:Invoicing:GracePeriodMinutes must be 0..{MaxGracePeriodMinutes}.";
+        if (NetTermsDays is < 0 or > MaxNetTermsDays) yield return $"Billing:Invoicing:NetTermsDays must be 0..{MaxNetTermsDays}.";
+        if (string.IsNullOrWhiteSpace(IssuerName) || IssuerName.Length > 200) yield return "Billing:Invoicing:IssuerName must be 1..200 characters.";
+        if (DateTimeZoneProviders.Tzdb.GetZoneOrNull(IssuerTimeZone) is null) yield return $"Billing:Invoicing:IssuerTimeZone '{IssuerTimeZone}' is not an IANA zone.";
+        if (!Enum.IsDefined(Rounding)) yield return "Billing:Invoicing:Rounding must be HalfEven or HalfUp.";
+        if (DefaultPricePerRequest is < 0m or > 1_000m) yield return "Billing:Invoicing:DefaultPricePerRequest must be 0..1000.";
+        if (MaxBackdateDays is < 0 or > 366) yield return "Billing:Invoicing:MaxBackdateDays must be 0..366.";
+    }
+}
