@@ -30,8 +30,8 @@ public sealed record InvoiceLineView(string Service, decimal Quantity, decimal U
 public sealed record InvoiceSummary(
     string? InvoiceId,
     string? Number,
-    LocalDate PeriodStart,
-    LocalDate PeriodEnd,
+    DateOnly PeriodStart,
+    DateOnly PeriodEnd,
     string Currency,
     decimal Subtotal,
     decimal VatRate,

@@ -102,23 +102,18 @@ public sealed class BillingRunStore(SqlDatabase database)
 
     private Task<IReadOnlyList<T>> ReadListAsync<T>(
         string sql, int limit, Func<DbDataReader, T> map, CancellationToken cancellationToken, params (string Name, object Value)[] parameters) =>
-        database.ReadAsync<IReadOnlyList<T>>(
-            async (connection, ct) =>
+        database.QueryListAsync(
+            sql,
+            command =>
             {
-                await using var command = connection.CreateCommand(sql).With("limit", limit);
+                command.With("limit", limit);
                 foreach (var (name, value) in parameters)
                 {
                     command.With(name, value);
                 }
 
-                var items = new List<T>();
-                await using var reader = await command.ExecuteReaderAsync(ct);
-                while (await reader.ReadAsync(ct))
-                {
-                    items.Add(map(reader));
-                }
-
-                return items;
+                return command;
             },
+            map,
             cancellationToken);
 }

@@ -161,5 +161,3 @@ public sealed partial class BillingRunner(
     private partial void LogRunSummaryNotSaved(string runId, Exception error);
 }
 
-/// <summary>A run named a shop that does not exist: not worth a retry.</summary>
-public sealed class UnknownShopException(string shopId) : Exception($"There is no shop with id '{shopId}'.");

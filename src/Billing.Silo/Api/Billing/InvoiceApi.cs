@@ -1,0 +1,77 @@
+using System.Text;
+using Billing.Domain;
+using Billing.Silo.Auth;
+using Billing.Silo.Billing;
+
+namespace Billing.Silo.Api.Billing;
+
+/// <summary>
+/// Seed 004's customer invoice API, behind an API key: a shop sees its own invoices, as JSON, as a
+/// printable HTML page (<c>/{id}.html</c>) or in seed 004's CSV layout (<c>/{id}.csv</c>).
+/// </summary>
+public static class InvoiceApi
+{
+    public const int MaxInvoicesListed = 100;
+
+    public static IEndpointRouteBuilder MapInvoiceApi(this IEndpointRouteBuilder routes)
+    {
+        var billing = routes.MapGroup("/api/v1/billing").RequireApiKey();
+        billing.MapGet("/invoices", ListAsync).WithName("ListInvoices");
+        billing.MapGet("/invoices/{id}", GetAsync).WithName("GetInvoice");
+        return routes;
+    }
+
+    private static async Task<IResult> ListAsync(HttpContext context, InvoiceBook book, CancellationToken cancellationToken)
+    {
+        var shopId = context.GetApiKeyPrincipal().ShopId;
+        var invoices = await book.ShopInvoicesNewestFirstAsync(shopId, MaxInvoicesListed, cancellationToken);
+        return Results.Ok(new InvoiceListResponse([.. invoices.Select(InvoiceResponse.From)]));
+    }
+
+    private static async Task<IResult> GetAsync(string id, HttpContext context, InvoiceBook book, CancellationToken cancellationToken)
+    {
+        var (invoiceId, format) = SplitFormat(id);
+        var document = CatalogIds.IsWellFormed(invoiceId, CatalogIds.Invoice) ? await book.InvoiceAsync(invoiceId, cancellationToken) : null;
+        if (document is null || document.ShopId != context.GetApiKeyPrincipal().ShopId)
+        {
+            return ApiProblem.NotFound("invoice_not_found", "invoice", id);
+        }
+
+        return format switch
+        {
+            "html" => Results.Text(InvoiceHtmlRenderer.Render(InvoiceDocuments.ToDomain(document)), "text/html; charset=utf-8", Encoding.UTF8),
+            "csv" => Results.File(
+                Encoding.UTF8.GetBytes(InvoiceCsvRenderer.Render(InvoiceDocuments.ToDomain(document))), "text/csv; charset=utf-8", $"{document.Number}.csv"),
+            null => Results.Ok(InvoiceResponse.From(document)),
+            _ => ApiProblem.Create(StatusCodes.Status404NotFound, "unknown_invoice_format", "Unknown invoice format", $"Invoices come as JSON, .html or .csv, not .{format}."),
+        };
+    }
+
+    /// <summary>"inv_….html" → ("inv_…", "html"); ids have no dots, so the last dot starts the format.</summary>
+    private static (string Id, string? Format) SplitFormat(string id)
+    {
+        var dot = id.LastIndexOf('.');
+        return dot < 0 ? (id, null) : (id[..dot], id[(dot + 1)..].ToLowerInvariant());
+    }
+}
+
+public sealed record InvoiceListResponse(IReadOnlyList<InvoiceResponse> Invoices);
+
+public sealed record InvoiceResponse(
+    string Id,
+    string Number,
+    string ShopId,
+    DateOnly PeriodStart,
+    DateOnly PeriodEnd,
+    DateOnly IssueDate,
+    DateOnly DueDate,
+    string Currency,
+    IReadOnlyList<DocumentLine> Lines,
+    decimal Subtotal,
+    decimal VatRate,
+    decimal Vat,
+    decimal Total)
+{
+    public static InvoiceResponse From(InvoiceDocument d) => new(
+        d.Id, d.Number, d.ShopId, d.PeriodStart, d.PeriodEndExclusive.AddDays(-1), d.IssueDate, d.DueDate, d.Currency, d.Lines, d.Subtotal, d.VatRate, d.Vat, d.Total);
+}

@@ -1,0 +1,152 @@
+using System.Data.Common;
+using System.Globalization;
+using System.Text.Json;
+using Billing.Domain;
+using Billing.Runtime.Storage.Sql;
+using Microsoft.Extensions.Options;
+
+namespace Billing.Silo.Billing;
+
+/// <summary>
+/// Periods and invoices. Closing a period is one transaction: the period is frozen, the next one
+/// opened, pending lines marked billed, a scheduled downgrade applied, the invoice number taken
+/// from its counter and the invoice written. A crash before the commit leaves nothing; after it,
+/// everything. The unique (shop, period) key makes a second invoice impossible, and since the
+/// counter moves inside the same transaction, a rolled-back close leaves no gap in the numbers.
+/// </summary>
+public sealed partial class InvoiceBook(SqlDatabase database, IOptions<BillingOptions> options)
+{
+    internal static readonly JsonSerializerOptions DocumentJson = new(JsonSerializerDefaults.Web);
+
+    private readonly BillingOptions settings = options.Value;
+
+    public Task<InvoiceDocument> IssueAsync(string shopId, PeriodClose close, long nowMs, CancellationToken cancellationToken) =>
+        database.WriteAsync(
+            async (connection, ct) =>
+            {
+                await using var transaction = await connection.BeginTransactionAsync(ct);
+                await FreezePeriodAsync(connection, transaction, shopId, close, nowMs, ct);
+                await OpenPeriodAsync(connection, transaction, shopId, close.Next, close.Cycle, ct);
+                await MarkLinesBilledAsync(connection, transaction, shopId, close, ct);
+                await ApplyScheduledChangeAsync(connection, transaction, shopId, nowMs, ct);
+                // Last, so the counter row (which every close of the year shares) is locked for the shortest time.
+                var number = await NextNumberAsync(connection, transaction, close.InvoiceYear, ct);
+                var document = close.Document with { Number = InvoiceNumbers.Format(settings.NumberFormat, close.InvoiceYear, number) };
+                await InsertInvoiceAsync(connection, transaction, close, document, number, nowMs, ct);
+                await transaction.CommitAsync(ct);
+                return document;
+            },
+            cancellationToken);
+
+    /// <summary>Opens a shop's first period; nothing when it already has an open one.</summary>
+    public Task OpenFirstPeriodAsync(string shopId, BillingPeriod period, string cycle, CancellationToken cancellationToken) =>
+        database.WriteAsync(
+            async (connection, ct) =>
+            {
+                await using var transaction = await connection.BeginTransactionAsync(ct);
+                await using var exists = connection.CreateCommand("SELECT COUNT(*) FROM billing_periods WHERE shop_id = @shop AND is_current = TRUE", transaction).With("shop", shopId);
+                if (await exists.ScalarInt64Async(ct) == 0)
+                {
+                    await OpenPeriodAsync(connection, transaction, shopId, period, cycle, ct);
+                }
+
+                await transaction.CommitAsync(ct);
+                return 0;
+            },
+            cancellationToken);
+
+    private static async Task FreezePeriodAsync(DbConnection connection, DbTransaction transaction, string shopId, PeriodClose close, long nowMs, CancellationToken ct)
+    {
+        await using var command = connection.CreateCommand(
+            """
+            UPDATE billing_periods
+            SET is_current = FALSE, closed_at_ms = @now_ms, usage_watermark_seq = @watermark, requests = @requests, tokens = @tokens,
+                errors = @errors, invoice_id = @invoice, due_date = @due
+            WHERE shop_id = @shop AND period_start = @start AND is_current = TRUE
+            """,
+            transaction)
+            .With("now_ms", nowMs).With("watermark", close.WatermarkSequence).With("requests", close.Totals.Requests).With("tokens", close.Totals.Tokens)
+            .With("errors", close.Totals.Errors).With("invoice", close.Document.Id).With("due", Iso(close.Document.DueDate))
+            .With("shop", shopId).With("start", Iso(close.Period.Start.ToDateOnly()));
+        if (await command.ExecuteNonQueryAsync(ct) != 1)
+        {
+            throw new ConcurrentCloseException(shopId, close.Period);
+        }
+    }
+
+    private static async Task OpenPeriodAsync(DbConnection connection, DbTransaction transaction, string shopId, BillingPeriod period, string cycle, CancellationToken ct)
+    {
+        await using var command = connection.CreateCommand(
+            """
+            INSERT INTO billing_periods (shop_id, period_start, period_end, cycle, zone, start_ms, end_ms, is_current, status)
+            VALUES (@shop, @start, @end, @cycle, @zone, @start_ms, @end_ms, TRUE, 'pending')
+            """,
+            transaction)
+            .With("shop", shopId).With("start", Iso(period.Start.ToDateOnly())).With("end", Iso(period.EndExclusive.ToDateOnly()))
+            .With("cycle", cycle).With("zone", period.ZoneId)
+            .With("start_ms", period.StartInstant.ToUnixTimeMilliseconds()).With("end_ms", period.EndInstant.ToUnixTimeMilliseconds());
+        await command.ExecuteNonQueryAsync(ct);
+    }
+
+    private static async Task MarkLinesBilledAsync(DbConnection connection, DbTransaction transaction, string shopId, PeriodClose close, CancellationToken ct)
+    {
+        foreach (var lineId in close.PendingLineIds)
+        {
+            await using var command = connection.CreateCommand(
+                "UPDATE pending_invoice_lines SET billed_invoice_id = @invoice WHERE id = @id AND shop_id = @shop AND billed_invoice_id IS NULL", transaction)
+                .With("invoice", close.Document.Id).With("id", lineId).With("shop", shopId);
+            if (await command.ExecuteNonQueryAsync(ct) != 1)
+            {
+                throw new ConcurrentCloseException(shopId, close.Period);
+            }
+        }
+    }
+
+    /// <summary>A downgrade (or fewer seats) takes effect when the period it was asked in ends.</summary>
+    private static async Task ApplyScheduledChangeAsync(DbConnection connection, DbTransaction transaction, string shopId, long nowMs, CancellationToken ct)
+    {
+        await using var command = connection.CreateCommand(
+            """
+            UPDATE shop_billing
+            SET price_plan_id = COALESCE(next_price_plan_id, price_plan_id), seats = COALESCE(next_seats, seats),
+                next_price_plan_id = NULL, next_seats = NULL, updated_at_ms = @now_ms
+            WHERE shop_id = @shop AND (next_price_plan_id IS NOT NULL OR next_seats IS NOT NULL)
+            """,
+            transaction).With("shop", shopId).With("now_ms", nowMs);
+        await command.ExecuteNonQueryAsync(ct);
+    }
+
+    private async Task<long> NextNumberAsync(DbConnection connection, DbTransaction transaction, int year, CancellationToken ct)
+    {
+        await using var command = connection.CreateCommand(
+            """
+            INSERT INTO invoice_counters (issuer, year, last_number) VALUES (@issuer, @year, 1)
+            ON CONFLICT (issuer, year) DO UPDATE SET last_number = invoice_counters.last_number + 1
+            RETURNING last_number
+            """,
+            transaction).With("issuer", settings.IssuerName).With("year", year);
+        return await command.ScalarInt64Async(ct) ?? throw new InvariantViolationException("The invoice counter returned no number.");
+    }
+
+    private async Task InsertInvoiceAsync(
+        DbConnection connection, DbTransaction transaction, PeriodClose close, InvoiceDocument document, long number, long nowMs, CancellationToken ct)
+    {
+        var currency = Currency.Parse(document.Currency);
+        await using var command = connection.CreateCommand(
+            """
+            INSERT INTO invoices (id, shop_id, customer_id, period_start, issuer, year, seq_number, number, currency,
+                                  subtotal_minor, vat_minor, total_minor, issued_at_ms, document_json)
+            VALUES (@id, @shop, @customer, @start, @issuer, @year, @seq, @number, @currency, @subtotal, @vat, @total, @now_ms, @document)
+            """,
+            transaction)
+            .With("id", document.Id).With("shop", document.ShopId).With("customer", document.CustomerId).With("start", Iso(close.Period.Start.ToDateOnly()))
+            .With("issuer", settings.IssuerName).With("year", close.InvoiceYear).With("seq", number).With("number", document.Number)
+            .With("currency", document.Currency).With("subtotal", MinorUnits(document.Subtotal, currency)).With("vat", MinorUnits(document.Vat, currency))
+            .With("total", MinorUnits(document.Total, currency)).With("now_ms", nowMs).With("document", JsonSerializer.Serialize(document, DocumentJson));
+        await command.ExecuteNonQueryAsync(ct);
+    }
+
+    internal static string Iso(DateOnly date) => date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+
+    private static long MinorUnits(decimal amount, Currency currency) => new Money(amount, currency).ToMinorUnits();
+}

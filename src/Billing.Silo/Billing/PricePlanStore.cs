@@ -1,0 +1,50 @@
+using System.Data.Common;
+using System.Text.Json;
+using Billing.Domain;
+using Billing.Runtime.Storage.Sql;
+
+namespace Billing.Silo.Billing;
+
+/// <summary>
+/// Price plans, stored as the draft the admin sent (JSON) and rebuilt through the domain's checks
+/// on every read, so a stored plan is valid by the same rules as a new one.
+/// </summary>
+public sealed class PricePlanStore(SqlDatabase database, TimeProvider time)
+{
+    public const int MaxPageSize = 500;
+
+    internal static readonly JsonSerializerOptions DraftJson = new(JsonSerializerDefaults.Web) { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
+
+    public Task CreateAsync(PricePlan plan, PricePlanDraft draft, CancellationToken cancellationToken) =>
+        database.WriteAsync(
+            async (connection, ct) =>
+            {
+                await using var command = connection.CreateCommand(
+                    "INSERT INTO price_plans (id, name, currency, charges_json, created_at_ms) VALUES (@id, @name, @currency, @charges, @now_ms)")
+                    .With("id", plan.Id).With("name", plan.Name).With("currency", plan.Currency.Code)
+                    .With("charges", JsonSerializer.Serialize(draft with { Name = plan.Name, Currency = plan.Currency.Code }, DraftJson))
+                    .With("now_ms", time.GetUtcNow().ToUnixTimeMilliseconds());
+                return await command.ExecuteNonQueryAsync(ct);
+            },
+            cancellationToken);
+
+    public Task<StoredPricePlan?> GetAsync(string id, CancellationToken cancellationToken) =>
+        CatalogIds.IsWellFormed(id, CatalogIds.PricePlan)
+            ? database.QueryFirstAsync("SELECT id, name, currency, charges_json FROM price_plans WHERE id = @id", c => c.With("id", id), Read, cancellationToken)
+            : Task.FromResult<StoredPricePlan?>(null);
+
+    public Task<IReadOnlyList<StoredPricePlan>> ListAsync(int limit, CancellationToken cancellationToken) =>
+        database.QueryListAsync(
+            "SELECT id, name, currency, charges_json FROM price_plans ORDER BY created_at_ms, id LIMIT @limit", c => c.With("limit", limit), Read, cancellationToken);
+
+    /// <summary>The domain plan of a stored one; a stored plan that no longer passes the checks is a bug, not a client error.</summary>
+    public static PricePlan ToDomain(StoredPricePlan stored) =>
+        PricePlan.TryCreate(stored.Id, Draft(stored), out var plan, out var errors)
+            ? plan
+            : throw new InvariantViolationException($"Stored price plan {stored.Id} is invalid: {string.Join("; ", errors.Select(e => e.Message))}.");
+
+    public static PricePlanDraft Draft(StoredPricePlan stored) =>
+        JsonSerializer.Deserialize<PricePlanDraft>(stored.ChargesJson, DraftJson) ?? throw new InvariantViolationException($"Stored price plan {stored.Id} has no charges.");
+
+    private static StoredPricePlan Read(DbDataReader r) => new(r.GetString(0), r.GetString(1), r.GetString(2), r.GetString(3));
+}

@@ -1,0 +1,90 @@
+using Billing.Domain;
+using Microsoft.Extensions.Options;
+using NodaTime;
+
+namespace Billing.Silo.Billing;
+
+/// <summary>
+/// A shop's periods, driven by its grain (which runs one call at a time per shop): opening the
+/// first one, and closing those that are over, each priced and invoiced in one transaction. A
+/// dry run walks the same periods in memory and writes nothing.
+/// </summary>
+public sealed class ShopPeriods(ShopTermsReader terms, InvoiceBook book, PeriodPricer pricer, IOptions<BillingOptions> options)
+{
+    /// <summary>Periods one call closes at most (ten years of weekly periods); a later call goes on.</summary>
+    public const int MaxPeriodsPerCall = 520;
+
+    private readonly BillingOptions settings = options.Value;
+
+    public async Task<ShopTermsRow> TermsAsync(string shopId, CancellationToken cancellationToken) =>
+        await terms.GetAsync(shopId, cancellationToken) ?? throw new UnknownShopException(shopId);
+
+    /// <summary>The open period, opened first if the shop has none yet (the one holding its creation).</summary>
+    public async Task<StoredPeriod> EnsureOpenPeriodAsync(ShopTermsRow shop, CancellationToken cancellationToken)
+    {
+        if (await book.OpenPeriodAsync(shop.Shop.Id, cancellationToken) is { } open)
+        {
+            return open;
+        }
+
+        var first = BillingCycles.PeriodContaining(shop.ShopCreatedAt, shop.Cycle, shop.Customer.TimeZoneId);
+        await book.OpenFirstPeriodAsync(shop.Shop.Id, first, shop.Cycle, cancellationToken);
+        return await book.OpenPeriodAsync(shop.Shop.Id, cancellationToken) ?? throw new InvariantViolationException($"Shop {shop.Shop.Id} has no open period after opening one.");
+    }
+
+    public async Task<ShopBillingResult> CloseDueAsync(string shopId, CloseRequest request, Instant now, CancellationToken cancellationToken)
+    {
+        var shop = await TermsAsync(shopId, cancellationToken);
+        var open = await EnsureOpenPeriodAsync(shop, cancellationToken);
+        var lastClosed = await book.LastClosedPeriodAsync(shopId, cancellationToken);
+        var walk = new Walk(open, lastClosed?.WatermarkSequence ?? 0, lastClosed?.ClosedAtMs is { } ms ? Instant.FromUnixTimeMilliseconds(ms) : null);
+        var invoices = new List<InvoiceSummary>();
+        while (invoices.Count < MaxPeriodsPerCall && IsDue(walk.Open.Period, request.ThroughMonth, now))
+        {
+            var close = await pricer.PrepareAsync(shop, walk, now, cancellationToken);
+            if (request.DryRun)
+            {
+                invoices.Add(close.Document.ToSummary());
+                walk = walk.After(close, now);
+                continue;
+            }
+
+            invoices.Add((await book.IssueAsync(shopId, close, now.ToUnixTimeMilliseconds(), cancellationToken)).ToSummary());
+            // Reload: the close may have applied a scheduled downgrade.
+            shop = await TermsAsync(shopId, cancellationToken);
+            walk = walk.After(close, now);
+        }
+
+        if (invoices.Count > 0)
+        {
+            return new ShopBillingResult(shopId, request.DryRun ? ShopBillingOutcome.WouldInvoice : ShopBillingOutcome.Invoiced, invoices);
+        }
+
+        var existing = request.ThroughMonth is { } month ? await InvoicesOfMonthAsync(shopId, month, cancellationToken) : [];
+        return new ShopBillingResult(shopId, existing.Count > 0 ? ShopBillingOutcome.AlreadyInvoiced : ShopBillingOutcome.NotDue, existing);
+    }
+
+    /// <summary>When the open period may close: its end plus the grace for late events.</summary>
+    public Instant DueAt(BillingPeriod period) => period.EndInstant + Duration.FromTimeSpan(settings.GracePeriod);
+
+    private bool IsDue(BillingPeriod period, YearMonth? throughMonth, Instant now) =>
+        DueAt(period) <= now && (throughMonth is not { } month || period.EndExclusive <= month.OnDayOfMonth(1).PlusMonths(1));
+
+    private async Task<IReadOnlyList<InvoiceSummary>> InvoicesOfMonthAsync(string shopId, YearMonth month, CancellationToken cancellationToken)
+    {
+        var first = month.OnDayOfMonth(1);
+        var documents = await book.ShopInvoicesAsync(shopId, first.PlusMonths(-3).ToDateOnly(), first.PlusMonths(1).ToDateOnly(), cancellationToken);
+        // Periods that end within the month: a quarter or a week may have started before it.
+        return [.. documents.Where(d => d.PeriodEndExclusive > first.ToDateOnly() && d.PeriodEndExclusive <= first.PlusMonths(1).ToDateOnly()).Select(d => d.ToSummary())];
+    }
+}
+
+/// <summary>Where a walk over a shop's periods stands: the open one, and what the last close saw.</summary>
+public sealed record Walk(StoredPeriod Open, long LastWatermark, Instant? LastClosedAt)
+{
+    public Walk After(PeriodClose close, Instant now) =>
+        new(Open with { Period = close.Next, Cycle = close.Cycle }, close.WatermarkSequence, now);
+}
+
+/// <summary>A billing call named a shop that does not exist: not worth a retry.</summary>
+public sealed class UnknownShopException(string shopId) : Exception($"There is no shop with id '{shopId}'.");

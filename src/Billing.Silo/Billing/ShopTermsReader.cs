@@ -1,0 +1,58 @@
+using System.Data.Common;
+using Billing.Domain;
+using Billing.Runtime.Storage.Sql;
+using NodaTime;
+
+namespace Billing.Silo.Billing;
+
+/// <summary>A shop's terms as stored: its price plan (null: the default), its cycle and seats, and any change scheduled for the period end.</summary>
+public sealed record ShopTermsRow(
+    Shop Shop,
+    CustomerProfile Customer,
+    Instant ShopCreatedAt,
+    string Cycle,
+    int Seats,
+    StoredPricePlan? Plan,
+    string? NextPricePlanId,
+    int? NextSeats);
+
+/// <summary>A price plan as stored: the admin API's draft JSON, turned into a domain plan on use.</summary>
+public sealed record StoredPricePlan(string Id, string Name, string Currency, string ChargesJson);
+
+/// <summary>Reads what closing a shop's period needs in one query: shop, customer, terms and plan.</summary>
+public sealed class ShopTermsReader(SqlDatabase database)
+{
+    public const string DefaultCycle = "monthly";
+    public const int DefaultSeats = 1;
+
+    public Task<ShopTermsRow?> GetAsync(string shopId, CancellationToken cancellationToken) =>
+        CatalogIds.IsWellFormed(shopId, CatalogIds.Shop)
+            ? database.QueryFirstAsync(
+                """
+                SELECT s.id, s.customer_id, s.name, s.created_at_ms,
+                       c.name, c.email, c.currency, c.time_zone, c.vat_rate_bp,
+                       b.cycle, b.seats, b.next_price_plan_id, b.next_seats,
+                       p.id, p.name, p.currency, p.charges_json
+                FROM shops s
+                JOIN customers c ON c.id = s.customer_id
+                LEFT JOIN shop_billing b ON b.shop_id = s.id
+                LEFT JOIN price_plans p ON p.id = b.price_plan_id
+                WHERE s.id = @shop
+                """,
+                c => c.With("shop", shopId),
+                Read,
+                cancellationToken)
+            : Task.FromResult<ShopTermsRow?>(null);
+
+    private static ShopTermsRow Read(DbDataReader r)
+    {
+        var shop = new Shop(r.GetString(0), r.GetString(1), r.GetString(2));
+        var customer = new CustomerProfile(
+            r.GetString(1), r.GetString(4), r.GetString(5), Currency.Parse(r.GetString(6)), r.GetString(7), r.GetInt32(8) / 10_000m);
+        var plan = r.IsDBNull(13) ? null : new StoredPricePlan(r.GetString(13), r.GetString(14), r.GetString(15), r.GetString(16));
+        return new ShopTermsRow(
+            shop, customer, Instant.FromUnixTimeMilliseconds(r.GetInt64(3)),
+            r.IsDBNull(9) ? DefaultCycle : r.GetString(9), r.IsDBNull(10) ? DefaultSeats : r.GetInt32(10),
+            plan, r.IsDBNull(11) ? null : r.GetString(11), r.IsDBNull(12) ? null : r.GetInt32(12));
+    }
+}
