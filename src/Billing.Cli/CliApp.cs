@@ -30,6 +30,9 @@ internal static class CliApp
         root.Add(globals.Url);
         root.Add(HealthCommand.Create(globals));
         root.Add(LoadTestCommand.Create(globals));
+        root.Add(ProcessCommand.Create(globals));
+        root.Add(StatusCommand.Create(globals));
+        root.Add(TestShopCommand.Create(globals));
         root.Add(VersionCommand.Create());
         return root;
     }

@@ -1,10 +1,20 @@
+using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
+using Billing.Cli.Commands;
 
 namespace Billing.Cli;
 
 /// <summary>A reply from the silo, whatever its status code: callers decide what a 503 means for them.</summary>
-internal sealed record SiloResponse(HttpStatusCode StatusCode, string Body);
+internal sealed record SiloResponse(HttpStatusCode StatusCode, string Body)
+{
+    /// <summary>"POST /x answered 401 (Unauthorized: bad admin key)." from a problem-details reply, or the bare status otherwise.</summary>
+    public string Refusal(string call)
+    {
+        var status = ((int)StatusCode).ToString(CultureInfo.InvariantCulture);
+        return HealthReport.TryParseProblem(Body, out var problem) ? $"{call} answered {status} ({problem})." : $"{call} answered {status}.";
+    }
+}
 
 /// <summary>The silo gave no usable answer; the message is one line fit for stderr.</summary>
 internal sealed class SiloUnreachableException(string message, Exception? inner = null) : Exception(message, inner);
@@ -15,20 +25,21 @@ internal sealed class SiloUnreachableException(string message, Exception? inner 
 /// </summary>
 internal sealed class SiloClient : IDisposable
 {
-    // A silo reply is small JSON; the cap stops a misdirected --url from buffering something huge.
-    private const int MaxResponseBytes = 1024 * 1024;
+    // Most silo replies are small JSON; the cap stops a misdirected --url from buffering something huge.
+    public const int DefaultMaxResponseBytes = 1024 * 1024;
 
     private readonly HttpClient http;
     private readonly TimeSpan timeout;
 
-    public SiloClient(Uri baseUrl, TimeSpan timeout, HttpMessageHandler? handler = null, bool disposeHandler = true)
+    public SiloClient(
+        Uri baseUrl, TimeSpan timeout, HttpMessageHandler? handler = null, bool disposeHandler = true, int maxResponseBytes = DefaultMaxResponseBytes)
     {
         BaseUrl = baseUrl;
         this.timeout = timeout;
         http = handler is null ? new HttpClient() : new HttpClient(handler, disposeHandler);
         // A trailing slash keeps a path prefix (http://proxy/billing/) when relative paths are resolved against it.
         http.BaseAddress = new Uri(baseUrl.AbsoluteUri.TrimEnd('/') + "/");
-        http.MaxResponseContentBufferSize = MaxResponseBytes;
+        http.MaxResponseContentBufferSize = maxResponseBytes;
         // The deadline below covers connect, headers and body together; HttpClient's own 100 s default would only get in the way.
         http.Timeout = Timeout.InfiniteTimeSpan;
     }

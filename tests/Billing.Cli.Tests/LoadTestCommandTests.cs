@@ -76,7 +76,7 @@ public sealed class LoadTestCommandTests
 
         var run = await CliRunner.RunAsync("--url", silo.Url.ToString(), "loadtest", "--admin-key", "wrong", "--shops", "1");
 
-        Assert.Equal(ExitCodes.SetupRefused, run.ExitCode);
+        Assert.Equal(ExitCodes.Refused, run.ExitCode);
         Assert.Equal("billing: loadtest setup failed: POST /api/v1/admin/plans answered 401 (unauthorized)." + Environment.NewLine, run.Stderr);
         Assert.Equal("", run.Stdout);
     }

@@ -10,8 +10,6 @@ namespace Billing.Cli.Commands;
 /// </summary>
 internal static class LoadTestCommand
 {
-    public const string AdminKeyEnvironmentVariable = "BILLING_ADMIN_KEY";
-
     public static Command Create(GlobalOptions globals)
     {
         var options = new LoadTestOptions(globals.Environment);
@@ -33,10 +31,7 @@ internal static class LoadTestCommand
 
     private static void Validate(CommandResult result, GlobalOptions globals, LoadTestOptions options)
     {
-        if (string.IsNullOrWhiteSpace(options.AdminKeyFor(result)))
-        {
-            result.AddError($"loadtest needs the silo's admin key: pass --admin-key or set ${AdminKeyEnvironmentVariable}.");
-        }
+        options.AdminKey.Require(result, "loadtest");
 
         // A bad --url has its own error already.
         if (globals.UrlFor(result) is { } url && TargetPolicy.Refusal(url, result.GetValue(options.AllowRemote)) is { } refusal)

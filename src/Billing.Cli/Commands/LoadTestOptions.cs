@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.CommandLine.Parsing;
 using Billing.Cli.LoadTest;
 
 namespace Billing.Cli.Commands;
@@ -12,12 +11,7 @@ internal sealed class LoadTestOptions(Func<string, string?> environment)
     public const long MaxTokensPerCustomer = 1_000_000_000_000;
     public const long MaxRequestsCeiling = 1_000_000_000;
 
-    public Option<string?> AdminKey { get; } = new("--admin-key")
-    {
-        Description = $"The silo's admin key (sent as a bearer token). Defaults to ${LoadTestCommand.AdminKeyEnvironmentVariable}, which keeps it out of the process list.",
-        HelpName = "key",
-        DefaultValueFactory = _ => environment(LoadTestCommand.AdminKeyEnvironmentVariable),
-    };
+    public AdminKeyOption AdminKey { get; } = new(environment);
 
     public Option<int> Shops { get; } = RangedOption.Create(
         "--shops", "Shops to create, each with its own customer, API key and subscription (1..100000).", 1, 100_000, 1000);
@@ -52,18 +46,12 @@ internal sealed class LoadTestOptions(Func<string, string?> environment)
         Description = "Allow a --url that is not a literal loopback address (127.0.0.0/8 or [::1]).",
     };
 
-    /// <summary>The admin key in effect, for the validator, which runs before defaults are filled in.</summary>
-    public string? AdminKeyFor(SymbolResult result) =>
-        result.GetResult(AdminKey) is { Implicit: false } given
-            ? (given.Tokens is [.., var last] ? last.Value : null)
-            : environment(LoadTestCommand.AdminKeyEnvironmentVariable);
-
     public IEnumerable<Option> All =>
-        [AdminKey, Shops, Connections, DurationSeconds, WarmupSeconds, TokensPerCall, TokensPerCustomer, MaxRequests, Seed, Json, AllowRemote];
+        [AdminKey.Option, Shops, Connections, DurationSeconds, WarmupSeconds, TokensPerCall, TokensPerCustomer, MaxRequests, Seed, Json, AllowRemote];
 
     public LoadTestSettings Settings(ParseResult parseResult, GlobalOptions globals) => new(
         parseResult.GetRequiredValue(globals.Url),
-        parseResult.GetValue(AdminKey)!.Trim(),
+        AdminKey.Value(parseResult),
         parseResult.GetValue(Shops),
         parseResult.GetValue(Connections),
         parseResult.GetValue(DurationSeconds),

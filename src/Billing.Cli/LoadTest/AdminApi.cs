@@ -1,8 +1,6 @@
-using System.Globalization;
 using System.Net.Http.Headers;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
-using Billing.Cli.Commands;
 
 namespace Billing.Cli.LoadTest;
 
@@ -49,13 +47,7 @@ internal sealed class AdminApi(SiloClient client, string adminKey)
     }
 
     /// <summary>"answered 401 (Unauthorized: bad admin key)" from a problem-details reply, or the bare status otherwise.</summary>
-    public static LoadTestSetupException Refused(string call, SiloResponse response)
-    {
-        var status = ((int)response.StatusCode).ToString(CultureInfo.InvariantCulture);
-        return HealthReport.TryParseProblem(response.Body, out var problem)
-            ? new LoadTestSetupException($"{call} answered {status} ({problem}).")
-            : new LoadTestSetupException($"{call} answered {status}.");
-    }
+    public static LoadTestSetupException Refused(string call, SiloResponse response) => new(response.Refusal(call));
 
     private static JsonElement RequireProperty(JsonElement reply, string name, string call) =>
         reply.TryGetProperty(name, out var value) && value.ValueKind is JsonValueKind.String or JsonValueKind.Number

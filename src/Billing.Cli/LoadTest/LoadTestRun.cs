@@ -32,7 +32,7 @@ internal sealed class LoadTestRun(LoadTestSettings settings, TextWriter stdout, 
         catch (LoadTestSetupException error)
         {
             await stderr.WriteLineAsync($"billing: loadtest setup failed: {error.Message}");
-            return ExitCodes.SetupRefused;
+            return ExitCodes.Refused;
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {

@@ -1,0 +1,92 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
+
+namespace Billing.Cli.Scheduler;
+
+/// <summary>The silo answered with a refusal or an error status; the message is one line for stderr.</summary>
+internal sealed class SchedulerRefusedException(string message, int exitCode) : Exception(message)
+{
+    public int ExitCode { get; } = exitCode;
+
+    /// <summary>401/403 and other 4xx are refusals (exit 4); a 5xx says the silo is unwell (exit 1).</summary>
+    public static SchedulerRefusedException From(string call, SiloResponse response) => (int)response.StatusCode switch
+    {
+        401 or 403 => new($"{response.Refusal(call)} Check --admin-key or ${Commands.AdminKeyOption.EnvironmentVariable}.", ExitCodes.Refused),
+        >= 500 => new(response.Refusal(call), ExitCodes.Unhealthy),
+        _ => new(response.Refusal(call), ExitCodes.Refused),
+    };
+}
+
+/// <summary>A reply read into its type, with the body kept as sent for <c>--json</c>.</summary>
+internal sealed record Reply<T>(T Value, string Body);
+
+/// <summary>How a run started: its id, or, when the silo finished it at once and answered 200, the finished run.</summary>
+internal sealed record RunStart(string RunId, Reply<RunReport>? Finished);
+
+/// <summary>Calls to the silo's billing scheduler API: bearer admin key, snake_case JSON, anything but 2xx thrown.</summary>
+internal sealed class SchedulerApi(SiloClient client, string adminKey)
+{
+    private const string Root = "api/billing-scheduler";
+
+    public async Task<RunStart> StartRunAsync(ProcessRequest body, CancellationToken cancellationToken)
+    {
+        var path = $"{Root}/process-monthly-billing";
+        var response = await SendAsync(HttpMethod.Post, path, Content(body, SchedulerJson.Default.ProcessRequest), cancellationToken);
+        if (response.StatusCode == HttpStatusCode.Accepted)
+        {
+            return new RunStart(Read(path, response, SchedulerJson.Default.RunStarted, "run start").RunId, null);
+        }
+
+        var finished = new Reply<RunReport>(Read(path, response, SchedulerJson.Default.RunReport, "run result"), response.Body);
+        return new RunStart(finished.Value.RunId, finished);
+    }
+
+    public Task<Reply<RunReport>> GetRunAsync(string runId, CancellationToken cancellationToken) =>
+        ExchangeAsync(HttpMethod.Get, $"{Root}/runs/{Uri.EscapeDataString(runId)}", null, SchedulerJson.Default.RunReport, "run result", cancellationToken);
+
+    public Task<Reply<RunReport>> ProcessShopAsync(string shopId, ShopRequest body, CancellationToken cancellationToken) => ExchangeAsync(
+        HttpMethod.Post, $"{Root}/process-shop-billing/{Uri.EscapeDataString(shopId)}", Content(body, SchedulerJson.Default.ShopRequest),
+        SchedulerJson.Default.RunReport, "run result", cancellationToken);
+
+    public Task<Reply<StatusReport>> GetStatusAsync(CancellationToken cancellationToken) =>
+        ExchangeAsync(HttpMethod.Get, $"{Root}/status", null, SchedulerJson.Default.StatusReport, "scheduler status", cancellationToken);
+
+    private async Task<Reply<T>> ExchangeAsync<T>(
+        HttpMethod method, string path, HttpContent? content, JsonTypeInfo<T> type, string what, CancellationToken cancellationToken)
+    {
+        var response = await SendAsync(method, path, content, cancellationToken);
+        return new Reply<T>(Read(path, response, type, what), response.Body);
+    }
+
+    private async Task<SiloResponse> SendAsync(HttpMethod method, string path, HttpContent? content, CancellationToken cancellationToken)
+    {
+        var request = new HttpRequestMessage(method, path) { Content = content };
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", adminKey);
+        var response = await client.SendAsync(request, cancellationToken);
+        return (int)response.StatusCode is >= 200 and <= 299 ? response : throw SchedulerRefusedException.From($"{method} /{path}", response);
+    }
+
+    private static ByteArrayContent Content<T>(T body, JsonTypeInfo<T> type)
+    {
+        var content = new ByteArrayContent(JsonSerializer.SerializeToUtf8Bytes(body, type));
+        content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+        return content;
+    }
+
+    // A 2xx that is not the contract's shape is "not what a silo sends", like a health reply without a report.
+    private T Read<T>(string path, SiloResponse response, JsonTypeInfo<T> type, string what)
+    {
+        try
+        {
+            return JsonSerializer.Deserialize(response.Body, type)
+                ?? throw new JsonException("the reply is null");
+        }
+        catch (JsonException error)
+        {
+            throw new SiloUnreachableException(
+                $"{client.DisplayUrl}/{path} answered HTTP {(int)response.StatusCode} without a readable {what} ({error.Message}); is --url a billing silo?", error);
+        }
+    }
+}

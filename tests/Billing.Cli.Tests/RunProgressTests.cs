@@ -1,0 +1,89 @@
+using System.Text;
+using Billing.Cli.Scheduler;
+
+namespace Billing.Cli.Tests;
+
+public sealed class RunProgressTests
+{
+    private static RunReport Run(int total, int processed, bool dryRun = false) => new()
+    {
+        RunId = "run_1", Status = RunReport.Running, Period = "2025-06", DryRun = dryRun, StartedAt = "2025-07-01T02:00:00Z",
+        ShopsTotal = total, ShopsProcessed = processed, Succeeded = processed, Failed = 0, Skipped = 0, InvoicesIssued = 0, InvoicesExisting = 0,
+    };
+
+    [Theory]
+    [InlineData(4, 1, "[#####---------------]  1/4 shops  25%  succeeded 1  failed 0  0.5 shops/s  2 s")]
+    [InlineData(3, 1, "[######--------------]  1/3 shops  33%  succeeded 1  failed 0  0.5 shops/s  2 s")]
+    [InlineData(0, 0, "[--------------------]  0/0 shops  0%  succeeded 0  failed 0  0.0 shops/s  2 s")]
+    [InlineData(1000, 1000, "[####################]  1000/1000 shops  100%  succeeded 1000  failed 0  500.0 shops/s  2 s")]
+    public void LineShowsABarOfTheShareProcessedWithCountsAndRate(int total, int processed, string expected) =>
+        Assert.Equal("process  " + expected, RunProgress.Line(Run(total, processed), TimeSpan.FromSeconds(2)));
+
+    [Fact]
+    public void DryRunLineSaysSo() =>
+        Assert.StartsWith("dry run  [", RunProgress.Line(Run(4, 1, dryRun: true), TimeSpan.FromSeconds(1)), StringComparison.Ordinal);
+
+    [Fact]
+    public void RedirectedProgressWritesALineOnlyForEachFurtherTenthOfTheShops()
+    {
+        var stderr = new StringWriter();
+        var progress = RunProgress.Start(stderr, TimeProvider.System);
+
+        foreach (var processed in new[] { 0, 1, 5, 10, 11, 19, 20 })
+        {
+            progress.Show(Run(100, processed));
+        }
+
+        Assert.Equal(
+            ["0/100", "10/100", "20/100"],
+            stderr.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(line => line.Split("  ")[2].Split(' ')[0]));
+    }
+}
+
+public sealed class TextTableTests
+{
+    [Fact]
+    public void ColumnsAlignWithNumbersOnTheRight()
+    {
+        var table = new TextTable(TextColumn.Left("shop"), TextColumn.Right("total"));
+        table.Add("shp_1", "9.50");
+        table.Add("shp_1234", "100.00");
+        var text = new StringBuilder();
+
+        table.AppendTo(text, "  ");
+
+        Assert.Equal("  shop       total\n  shp_1       9.50\n  shp_1234  100.00\n", text.ToString());
+    }
+
+    [Fact]
+    public void CellsFromTheSiloBecomeOneLineCutToTheLimit()
+    {
+        Assert.Equal("a b  c", TextTable.OneLine("a\nb\r\tc"));
+        Assert.Equal(TextTable.MaxCellLength, TextTable.OneLine(new string('x', 500)).Length);
+        Assert.EndsWith("…", TextTable.OneLine(new string('x', 500)), StringComparison.Ordinal);
+    }
+}
+
+public sealed class RunReportTextTests
+{
+    [Fact]
+    public void SummarySaysWhatTheSiloLeftOutOfItsLists()
+    {
+        var run = new RunReport
+        {
+            RunId = "run_1", Status = RunReport.Completed, Period = "2025-06", DryRun = false, StartedAt = "2025-07-01T02:00:00Z",
+            ShopsTotal = 5000, ShopsProcessed = 5000, Succeeded = 4997, Failed = 3, Skipped = 0, InvoicesIssued = 4997, InvoicesExisting = 0,
+            Results = [new ShopResult("shp_1", ShopResult.Failed, 3, "boom", [])],
+            ResultsTruncated = true,
+            Failures = [new ShopFailure("shp_1", "boom", 3)],
+        };
+
+        var lines = RunReportText.Format(run).Split('\n');
+
+        Assert.Equal(
+            ["Failed shops (3)", "  shop   attempts  error", "  shp_1         3  boom", "  … and 2 more not listed.", "",
+             "The silo listed only the first 1 shop results; the counts and totals above cover every shop.", ""],
+            lines[^7..]);
+        Assert.True(run.HasFailures);
+    }
+}
