@@ -19,7 +19,9 @@ public sealed record StoredPeriod(
     string? InvoiceId,
     DateOnly? DueDate,
     long? PaidAtMs,
-    string? WaivedReason);
+    string? WaivedReason,
+    string? PricePlanId,
+    int Seats);
 
 public sealed record UsageCountsRow(long Requests, long Tokens, long Errors);
 
@@ -32,7 +34,7 @@ public sealed partial class InvoiceBook
     public const int MaxPageSize = 500;
 
     private const string PeriodColumns =
-        "shop_id, period_start, period_end, cycle, zone, is_current, status, closed_at_ms, usage_watermark_seq, requests, tokens, errors, invoice_id, due_date, paid_at_ms, waived_reason";
+        "shop_id, period_start, period_end, cycle, zone, is_current, status, closed_at_ms, usage_watermark_seq, requests, tokens, errors, invoice_id, due_date, paid_at_ms, waived_reason, price_plan_id, seats";
 
     public Task<StoredPeriod?> OpenPeriodAsync(string shopId, CancellationToken cancellationToken) =>
         ReadOneAsync($"SELECT {PeriodColumns} FROM billing_periods WHERE shop_id = @shop AND is_current = TRUE", c => c.With("shop", shopId), ReadPeriod, cancellationToken);
@@ -92,7 +94,7 @@ public sealed partial class InvoiceBook
             r.GetString(0), new BillingPeriod(start, end, r.GetString(4)), r.GetString(3), r.GetBoolean(5), r.GetString(6),
             NullableInt64(r, 7), NullableInt64(r, 8), r.IsDBNull(9) ? null : new UsageCountsRow(r.GetInt64(9), r.GetInt64(10), r.GetInt64(11)),
             r.IsDBNull(12) ? null : r.GetString(12), r.IsDBNull(13) ? null : DateOnly.Parse(r.GetString(13), System.Globalization.CultureInfo.InvariantCulture),
-            NullableInt64(r, 14), r.IsDBNull(15) ? null : r.GetString(15));
+            NullableInt64(r, 14), r.IsDBNull(15) ? null : r.GetString(15), r.IsDBNull(16) ? null : r.GetString(16), r.GetInt32(17));
     }
 
     private static InvoiceDocument ReadDocument(DbDataReader r) =>

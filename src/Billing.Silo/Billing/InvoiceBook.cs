@@ -26,9 +26,10 @@ public sealed partial class InvoiceBook(SqlDatabase database, IOptions<BillingOp
             {
                 await using var transaction = await connection.BeginTransactionAsync(ct);
                 await FreezePeriodAsync(connection, transaction, shopId, close, nowMs, ct);
-                await OpenPeriodAsync(connection, transaction, shopId, close.Next, close.Cycle, ct);
                 await MarkLinesBilledAsync(connection, transaction, shopId, close, ct);
+                // Before the next period opens: it starts with the terms in effect from now on.
                 await ApplyScheduledChangeAsync(connection, transaction, shopId, nowMs, ct);
+                await OpenPeriodAsync(connection, transaction, shopId, close.Next, close.Cycle, ct);
                 // Last, so the counter row (which every close of the year shares) is locked for the shortest time.
                 var number = await NextNumberAsync(connection, transaction, close.InvoiceYear, ct);
                 var document = close.Document with { Number = InvoiceNumbers.Format(settings.NumberFormat, close.InvoiceYear, number) };
@@ -78,12 +79,14 @@ public sealed partial class InvoiceBook(SqlDatabase database, IOptions<BillingOp
     {
         await using var command = connection.CreateCommand(
             """
-            INSERT INTO billing_periods (shop_id, period_start, period_end, cycle, zone, start_ms, end_ms, is_current, status)
-            VALUES (@shop, @start, @end, @cycle, @zone, @start_ms, @end_ms, TRUE, 'pending')
+            INSERT INTO billing_periods (shop_id, period_start, period_end, cycle, zone, start_ms, end_ms, is_current, status, price_plan_id, seats)
+            SELECT @shop, @start, @end, @cycle, @zone, @start_ms, @end_ms, TRUE, 'pending',
+                   (SELECT price_plan_id FROM shop_billing WHERE shop_id = @shop),
+                   COALESCE((SELECT seats FROM shop_billing WHERE shop_id = @shop), @default_seats)
             """,
             transaction)
             .With("shop", shopId).With("start", Iso(period.Start.ToDateOnly())).With("end", Iso(period.EndExclusive.ToDateOnly()))
-            .With("cycle", cycle).With("zone", period.ZoneId)
+            .With("cycle", cycle).With("zone", period.ZoneId).With("default_seats", ShopTermsReader.DefaultSeats)
             .With("start_ms", period.StartInstant.ToUnixTimeMilliseconds()).With("end_ms", period.EndInstant.ToUnixTimeMilliseconds());
         await command.ExecuteNonQueryAsync(ct);
     }

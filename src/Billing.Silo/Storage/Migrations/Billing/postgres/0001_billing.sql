@@ -32,6 +32,8 @@ CREATE TABLE IF NOT EXISTS billing_periods (
     end_ms              BIGINT  NOT NULL,
     is_current          BOOLEAN NOT NULL,
     status              TEXT    NOT NULL CHECK (status IN ('pending', 'paid', 'overdue', 'waived')),
+    price_plan_id       TEXT    NULL,        -- the plan and seats the period started with: its fixed charges
+    seats               INTEGER NOT NULL,
     closed_at_ms        BIGINT  NULL,
     usage_watermark_seq BIGINT  NULL,        -- the customer's last usage seq this period's invoice saw
     requests            BIGINT  NULL,        -- totals frozen at close

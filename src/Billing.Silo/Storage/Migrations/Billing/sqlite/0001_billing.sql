@@ -32,6 +32,8 @@ CREATE TABLE IF NOT EXISTS billing_periods (
     end_ms              INTEGER  NOT NULL,
     is_current          INTEGER NOT NULL CHECK (is_current IN (0, 1)),
     status              TEXT    NOT NULL CHECK (status IN ('pending', 'paid', 'overdue', 'waived')),
+    price_plan_id       TEXT    NULL,        -- the plan and seats the period started with: its fixed charges
+    seats               INTEGER NOT NULL,
     closed_at_ms        INTEGER  NULL,
     usage_watermark_seq INTEGER  NULL,        -- the customer's last usage seq this period's invoice saw
     requests            INTEGER  NULL,        -- totals frozen at close
