@@ -1,4 +1,5 @@
 using Billing.Silo.Api;
+using Billing.Silo.Api.Billing;
 using Billing.Silo.Api.Metering;
 using Billing.Silo.Hosting;
 
@@ -14,6 +15,8 @@ app.MapMeteringApi();
 app.MapRuntimeMetricsApi();
 app.MapAdminApi();
 app.MapCustomerCatalogApi();
+app.MapInvoiceApi();
+app.MapBillingSchedulerApi();
 
 return await app.RunSiloAsync();
 

@@ -1,6 +1,8 @@
 using Billing.Domain;
+using Billing.Runtime;
 using Billing.Silo.Auth;
 using Billing.Silo.Catalog;
+using Billing.Silo.Metering;
 
 namespace Billing.Silo.Api;
 
@@ -62,7 +64,8 @@ public static class AdminApi
             ? Results.Ok(CustomerResponse.From(customer))
             : ApiProblem.NotFound("customer_not_found", "customer", id);
 
-    private static async Task<IResult> CreateShopAsync(string id, HttpRequest request, CatalogStore store, CancellationToken cancellationToken)
+    /// <summary>The shop's first billing period opens and its closing reminder is registered before the answer.</summary>
+    private static async Task<IResult> CreateShopAsync(string id, HttpRequest request, CatalogStore store, IGrainFactory grains, CancellationToken cancellationToken)
     {
         var (name, problem) = await ReadNameAsync(request, "invalid_shop", "The shop is invalid", cancellationToken);
         if (problem is not null)
@@ -76,9 +79,13 @@ public static class AdminApi
         }
 
         var shop = new Shop(CatalogIds.New(CatalogIds.Shop), id, name!);
-        return await store.CreateShopAsync(shop, cancellationToken)
-            ? Results.Created($"/api/v1/admin/shops/{shop.Id}", ShopResponse.From(shop))
-            : ApiProblem.NotFound("customer_not_found", "customer", id);
+        if (!await store.CreateShopAsync(shop, cancellationToken))
+        {
+            return ApiProblem.NotFound("customer_not_found", "customer", id);
+        }
+
+        await grains.GetGrain<IShopGrain>(shop.Id).EnsureBillingAsync();
+        return Results.Created($"/api/v1/admin/shops/{shop.Id}", ShopResponse.From(shop));
     }
 
     private static async Task<IResult> IssueApiKeyAsync(string id, HttpRequest request, CatalogStore store, CancellationToken cancellationToken)

@@ -22,7 +22,7 @@ public sealed class BillingOptions
     /// <summary>Who issues the invoices; gapless numbering runs per issuer and year.</summary>
     public string IssuerName { get; set; } = "Billing.Orleans";
 
-    public string IssuerAddress { get; set; } = string.Empty;
+    public IReadOnlyList<string> IssuerAddressLines { get; set; } = [];
 
     public string? IssuerVatId { get; set; }
 
@@ -40,6 +40,11 @@ public sealed class BillingOptions
 
     public TimeSpan GracePeriod => TimeSpan.FromMinutes(GracePeriodMinutes);
 
+    /// <summary>The parsed <see cref="NumberFormat"/>; valid once the options have been validated.</summary>
+    public InvoiceNumberFormat ParsedNumberFormat => InvoiceNumberFormat.Parse(NumberFormat);
+
+    public InvoiceIssuer Issuer => new(IssuerName, IssuerAddressLines, IssuerVatId);
+
     public RoundingPolicy RoundingPolicy => new(Rounding);
 
     public IEnumerable<string> Validate()
@@ -47,9 +52,26 @@ public sealed class BillingOptions
         if (GracePeriodMinutes is < 0 or > MaxGracePeriodMinutes) yield return $"Billing:Invoicing:GracePeriodMinutes must be 0..{MaxGracePeriodMinutes}.";
         if (NetTermsDays is < 0 or > MaxNetTermsDays) yield return $"Billing:Invoicing:NetTermsDays must be 0..{MaxNetTermsDays}.";
         if (string.IsNullOrWhiteSpace(IssuerName) || IssuerName.Length > 200) yield return "Billing:Invoicing:IssuerName must be 1..200 characters.";
+        if (!InvoiceNumberFormat.TryParse(NumberFormat, out _, out var formatError)) yield return $"Billing:Invoicing:NumberFormat: {formatError.Message}.";
+        if (!TryIssuer(out var issuerError)) yield return $"Billing:Invoicing: the issuer is invalid: {issuerError}";
         if (DateTimeZoneProviders.Tzdb.GetZoneOrNull(IssuerTimeZone) is null) yield return $"Billing:Invoicing:IssuerTimeZone '{IssuerTimeZone}' is not an IANA zone.";
         if (!Enum.IsDefined(Rounding)) yield return "Billing:Invoicing:Rounding must be HalfEven or HalfUp.";
         if (DefaultPricePerRequest is < 0m or > 1_000m) yield return "Billing:Invoicing:DefaultPricePerRequest must be 0..1000.";
         if (MaxBackdateDays is < 0 or > 366) yield return "Billing:Invoicing:MaxBackdateDays must be 0..366.";
+    }
+
+    private bool TryIssuer(out string? error)
+    {
+        try
+        {
+            _ = Issuer;
+            error = null;
+            return true;
+        }
+        catch (ArgumentException invalid)
+        {
+            error = invalid.Message;
+            return false;
+        }
     }
 }

@@ -10,7 +10,7 @@ public sealed record InvoiceDocument(
     string Id,
     string Number,
     string IssuerName,
-    string IssuerAddress,
+    IReadOnlyList<string> IssuerAddressLines,
     string? IssuerVatId,
     string CustomerId,
     string CustomerName,

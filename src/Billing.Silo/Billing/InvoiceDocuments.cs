@@ -6,16 +6,13 @@ namespace Billing.Silo.Billing;
 /// <summary>Between the stored document and the domain's invoice, whose constructor checks that it adds up.</summary>
 public static class InvoiceDocuments
 {
-    public static InvoiceDocument FromDomain(Invoice invoice, string cycle) => new(
+    public static InvoiceDocument FromDomain(Invoice invoice, string customerId, string cycle) => new(
         invoice.Id, invoice.Number, invoice.Issuer.Name, [.. invoice.Issuer.AddressLines], invoice.Issuer.VatId,
-        CustomerIdOf(invoice), invoice.Customer.Name, invoice.Customer.Email, invoice.Shop.Id, invoice.Shop.Name,
+        customerId, invoice.Customer.Name, invoice.Customer.Email, invoice.Shop.Id, invoice.Shop.Name,
         invoice.Period.Start.ToDateOnly(), invoice.Period.EndExclusive.ToDateOnly(), cycle, invoice.Period.ZoneId,
         invoice.IssueDate.ToDateOnly(), invoice.DueDate.ToDateOnly(), invoice.Currency.Code, invoice.Priced.VatRate, invoice.Priced.Rounding.ToString(),
         [.. invoice.Priced.Lines.Select(l => new DocumentLine(l.Service, l.Quantity, l.UnitPrice.Amount, l.Amount.Amount))],
-        invoice.Priced.Subtotal.Amount, invoice.Priced.Vat.Amount, invoice.Priced.Total.Amount)
-    {
-        CustomerId = string.Empty,
-    };
+        invoice.Priced.Subtotal.Amount, invoice.Priced.Vat.Amount, invoice.Priced.Total.Amount);
 
     /// <summary>Rebuilds the domain invoice; throws if the stored document does not add up.</summary>
     public static Invoice ToDomain(InvoiceDocument d)
@@ -35,6 +32,4 @@ public static class InvoiceDocuments
             new InvoiceShop(d.ShopId, d.ShopName), new BillingPeriod(LocalDate.FromDateOnly(d.PeriodStart), LocalDate.FromDateOnly(d.PeriodEndExclusive), d.TimeZone),
             issue, new PaymentTerms(Period.DaysBetween(issue, LocalDate.FromDateOnly(d.DueDate))), priced);
     }
-
-    private static string CustomerIdOf(Invoice invoice) => invoice.Customer.Name;
 }

@@ -16,6 +16,8 @@ public sealed class ShopPeriods(ShopTermsReader terms, InvoiceBook book, PeriodP
 
     private readonly BillingOptions settings = options.Value;
 
+    public TimeSpan GracePeriod => settings.GracePeriod;
+
     public async Task<ShopTermsRow> TermsAsync(string shopId, CancellationToken cancellationToken) =>
         await terms.GetAsync(shopId, cancellationToken) ?? throw new UnknownShopException(shopId);
 

@@ -2,6 +2,7 @@ using System.Text.Json;
 using Billing.Runtime;
 using Billing.Runtime.Hosting;
 using Billing.Silo.Api.Metering;
+using Billing.Silo.Billing;
 using Billing.Silo.Catalog;
 using Billing.Silo.Metering;
 using Microsoft.Extensions.Options;
@@ -26,6 +27,7 @@ public static class SiloHostingExtensions
         builder.Services.AddMeteringJournal(builder.Configuration);
         builder.Services.AddGrainRuntime(builder.Configuration).AddMeteringGrains();
         builder.Services.AddCatalog(builder.Configuration);
+        builder.Services.AddBilling(builder.Configuration);
         return builder;
     }
 

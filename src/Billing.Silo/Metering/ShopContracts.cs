@@ -1,6 +1,7 @@
 using Billing.Domain;
 using Billing.Runtime;
 using Billing.Runtime.Core;
+using Billing.Silo.Billing;
 using Billing.Silo.Metering.Journal;
 
 namespace Billing.Silo.Metering;
@@ -38,6 +39,12 @@ public interface IShopGrain : IGrainWithStringKey
     Task RecordAsync(IReadOnlyList<UsageRecord> usage);
 
     Task<ShopUsageView> GetCurrentPeriodAsync();
+
+    /// <summary>Opens the shop's first period if it has none and registers its closing reminder.</summary>
+    Task EnsureBillingAsync();
+
+    /// <summary>Closes (or, dry, prices) the periods that are over; idempotent.</summary>
+    Task<ShopBillingResult> BillAsync(CloseRequest request);
 }
 
 internal sealed class ShopGrainProxy(GrainReference grain) : IShopGrain
@@ -45,4 +52,8 @@ internal sealed class ShopGrainProxy(GrainReference grain) : IShopGrain
     public Task RecordAsync(IReadOnlyList<UsageRecord> usage) => grain.InvokeAsync((IShopGrain g) => g.RecordAsync(usage));
 
     public Task<ShopUsageView> GetCurrentPeriodAsync() => grain.InvokeAsync((IShopGrain g) => g.GetCurrentPeriodAsync());
+
+    public Task EnsureBillingAsync() => grain.InvokeAsync((IShopGrain g) => g.EnsureBillingAsync());
+
+    public Task<ShopBillingResult> BillAsync(CloseRequest request) => grain.InvokeAsync((IShopGrain g) => g.BillAsync(request));
 }

@@ -1,63 +1,64 @@
 using Billing.Domain;
 using Billing.Runtime;
+using Billing.Silo.Billing;
 using Billing.Silo.Metering.Journal;
 using NodaTime;
 
 namespace Billing.Silo.Metering;
 
 /// <summary>
-/// One shop's current billing period (a calendar month in its customer's zone). It keeps no state
-/// of its own: on activation it aggregates the period from the durable usage events, then adds the
-/// events the subscription grain tells it about, skipping those the aggregate already held.
+/// One shop: its current billing period's usage, and the closing of its periods. Usage is kept in
+/// memory only once asked for (a billing run activates many shops that no one meters): it is
+/// aggregated from the durable usage events, then the events the subscription grain tells it about
+/// are added, skipping those the aggregate already held. Closing runs here, one call at a time per
+/// shop, so the month-end reminder, a billing run and a terms change never interleave.
 /// </summary>
 [GrainType("shop")]
-public sealed class ShopGrain(IShopProfiles profiles, ShopUsageReader reader) : Grain, IShopGrain
+public sealed partial class ShopGrain(IShopProfiles profiles, ShopUsageReader reader, ShopPeriods periods, ILogger<ShopGrain> logger)
+    : Grain, IShopGrain, IRemindable
 {
     private ShopProfile profile = null!;
-    private PeriodUsage current = null!;
+    private BillingCycle cycle;
+    private PeriodUsage? current;
     private long aggregatedUpToSequence;
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        profile = await profiles.GetAsync(GetPrimaryKeyString(), cancellationToken)
-            ?? throw new InvalidOperationException($"Shop {GetPrimaryKeyString()} does not exist.");
-        await LoadPeriodAsync(Now(), cancellationToken);
+        var shopId = GetPrimaryKeyString();
+        profile = await profiles.GetAsync(shopId, cancellationToken) ?? throw new UnknownShopException(shopId);
+        cycle = BillingCycles.Parse((await periods.TermsAsync(shopId, cancellationToken)).Cycle);
     }
 
     public async Task RecordAsync(IReadOnlyList<UsageRecord> usage)
     {
+        var period = await CurrentAsync(Now());
         foreach (var record in usage.Where(r => r.Sequence > aggregatedUpToSequence))
         {
             var at = Instant.FromUnixTimeMilliseconds(record.OccurredAtMs);
-            if (at >= current.Period.EndInstant)
+            if (at >= period.Period.EndInstant)
             {
                 // The period ended: the next one starts from storage, which already holds this event.
-                await LoadPeriodAsync(at, CancellationToken.None);
+                period = await LoadPeriodAsync(at, CancellationToken.None);
                 continue;
             }
 
-            current.Record(new UsageFact(
-                at, 1, record.Tokens, MoneyNanos.ToMoney(record.CostNanos, current.Currency), record.Endpoint, record.StatusCode >= 400 ? 1 : 0));
+            period.Record(new UsageFact(
+                at, 1, record.Tokens, MoneyNanos.ToMoney(record.CostNanos, period.Currency), record.Endpoint, record.StatusCode >= 400 ? 1 : 0));
         }
     }
 
-    public async Task<ShopUsageView> GetCurrentPeriodAsync()
-    {
-        var now = Now();
-        if (now >= current.Period.EndInstant)
-        {
-            await LoadPeriodAsync(now, CancellationToken.None);
-        }
+    public async Task<ShopUsageView> GetCurrentPeriodAsync() => View(await CurrentAsync(Now()));
 
-        return View(current);
-    }
+    private async Task<PeriodUsage> CurrentAsync(Instant now) =>
+        current is { } usage && now < usage.Period.EndInstant ? usage : await LoadPeriodAsync(now, CancellationToken.None);
 
-    private async Task LoadPeriodAsync(Instant at, CancellationToken cancellationToken)
+    private async Task<PeriodUsage> LoadPeriodAsync(Instant at, CancellationToken cancellationToken)
     {
-        var period = BillingPeriod.MonthContaining(at, profile.TimeZone);
+        var period = BillingPeriod.Containing(at, cycle, profile.TimeZone);
         var usage = new PeriodUsage(period, profile.Currency);
         aggregatedUpToSequence = await reader.RebuildAsync(profile.ShopId, profile.CustomerId, usage, cancellationToken);
         current = usage;
+        return usage;
     }
 
     private Instant Now() => Instant.FromDateTimeOffset(TimeProvider.GetUtcNow());

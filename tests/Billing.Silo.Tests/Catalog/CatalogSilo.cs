@@ -30,8 +30,9 @@ internal sealed class CatalogSilo : IAsyncDisposable
     private readonly WebApplicationFactory<Program> factory;
     private readonly StringWriter console = new();
 
-    private CatalogSilo(TestDatabase database, string? adminKey)
+    private CatalogSilo(TestDatabase database, string? adminKey, Action<IServiceCollection>? configure, DateTimeOffset? now)
     {
+        Time = new ManualTimeProvider(now ?? new DateTimeOffset(2026, 11, 21, 12, 0, 0, TimeSpan.Zero));
         root = new SiloFactory(database);
         factory = root.WithWebHostBuilder(builder =>
         {
@@ -46,13 +47,14 @@ internal sealed class CatalogSilo : IAsyncDisposable
                 services.AddSingleton(new SiloConsole(TextWriter.Synchronized(console)));
                 services.AddSingleton<IApiKeyLookup>(sp => new CountingLookup(sp.GetRequiredService<CatalogStore>(), this));
                 services.AddTransient<IStartupFilter, WhoAmIRoute>();
+                configure?.Invoke(services);
             });
         });
         Admin = factory.CreateClient();
         Admin.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", adminKey ?? "unset");
     }
 
-    public ManualTimeProvider Time { get; } = new(new DateTimeOffset(2026, 11, 21, 12, 0, 0, TimeSpan.Zero));
+    public ManualTimeProvider Time { get; }
 
     /// <summary>A client that sends the admin key.</summary>
     public HttpClient Admin { get; }
@@ -63,9 +65,14 @@ internal sealed class CatalogSilo : IAsyncDisposable
 
     public CatalogStore Store => factory.Services.GetRequiredService<CatalogStore>();
 
+    public IServiceProvider Services => factory.Services;
+
     private int lookups;
 
-    public static CatalogSilo Start(TestDatabase database, string? adminKey = AdminKey) => new(database, adminKey);
+    public static CatalogSilo Start(TestDatabase database, string? adminKey = AdminKey) => new(database, adminKey, null, null);
+
+    /// <summary>With extra test services (registered last, so they replace the silo's) and a clock starting at <paramref name="now"/>.</summary>
+    public static CatalogSilo Start(TestDatabase database, Action<IServiceCollection>? configure, DateTimeOffset? now = null) => new(database, AdminKey, configure, now);
 
     public HttpClient CreateClient() => factory.CreateClient();
 

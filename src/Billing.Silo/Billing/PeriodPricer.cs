@@ -1,0 +1,118 @@
+using Billing.Domain;
+using Billing.Silo.Metering;
+using Microsoft.Extensions.Options;
+using NodaTime;
+
+namespace Billing.Silo.Billing;
+
+/// <summary>
+/// Prices a shop's open period for closing. Fixed charges (flat fees, seats) come from the plan and
+/// seats the period started with, because a mid-period upgrade was already prorated onto pending
+/// lines; usage charges come from the plan in effect now. Usage is read up to the customer's last
+/// visible sequence (the watermark): events of earlier periods that committed after the previous
+/// close's watermark were not on any invoice yet and become "late usage" lines here.
+/// </summary>
+public sealed class PeriodPricer(ShopUsageReader usageReader, InvoiceBook book, PricePlanStore plans, IOptions<BillingOptions> options)
+{
+    /// <summary>The default plan's id: a shop without a plan pays per request (seed 000's $0.01).</summary>
+    public const string DefaultPlanId = "price_0000000000000default";
+    public const string LateUsagePrefix = "Late usage";
+
+    private readonly BillingOptions settings = options.Value;
+
+    public async Task<PeriodClose> PrepareAsync(ShopTermsRow shop, Walk walk, Instant now, CancellationToken cancellationToken)
+    {
+        var period = walk.Open.Period;
+        var currency = shop.Customer.Currency;
+        var usage = new PeriodUsage(period, currency);
+        var watermark = await usageReader.RebuildAsync(shop.Shop.Id, shop.Customer.Id, usage, cancellationToken);
+        var late = await LateUsageAsync(shop, walk, watermark, cancellationToken);
+        var pending = await book.PendingLinesAsync(shop.Shop.Id, cancellationToken);
+
+        var rounding = settings.RoundingPolicy;
+        var fixedPlan = await PlanAsync(walk.Open.PricePlanId, currency, cancellationToken);
+        var usagePlan = shop.Plan is { } stored ? PricePlanStore.ToDomain(stored) : DefaultPlan(currency);
+        var billable = BillableUsage.From(usage, walk.Open.Seats, []);
+        var lines = Pricer.PriceLines(fixedPlan, billable, rounding, c => c.IsRecurringFixed)
+            .Concat(Pricer.PriceLines(usagePlan, billable, rounding, c => !c.IsRecurringFixed))
+            .Concat(LateLines(usagePlan, late, rounding))
+            .Concat(pending.Select(p => p.Line))
+            .ToList();
+        var priced = new PricedInvoice(lines, currency, shop.Customer.VatRate, rounding);
+        return new PeriodClose(
+            period, walk.Open.Cycle, NextPeriod(period, shop), watermark, usage.Totals, [.. pending.Select(p => p.Id)],
+            InvoiceYear(now), Document(shop, period, walk.Open.Cycle, now, priced));
+    }
+
+    /// <summary>
+    /// The period after <paramref name="period"/> in the shop's cycle. When the cycle changed, the
+    /// first period of the new cycle may not start where the old one ended; the span up to the new
+    /// cycle's next boundary bridges them, so periods still tile time.
+    /// </summary>
+    public static BillingPeriod NextPeriod(BillingPeriod period, ShopTermsRow shop)
+    {
+        var cycle = BillingCycles.Parse(shop.Cycle);
+        var containing = BillingPeriod.Containing(period.EndInstant, cycle, period.ZoneId);
+        return containing.Start == period.EndExclusive ? containing : new BillingPeriod(period.EndExclusive, containing.EndExclusive, period.ZoneId);
+    }
+
+    public static PricePlan DefaultPlan(Currency currency, decimal pricePerRequest) =>
+        new(DefaultPlanId, "Pay per request", currency, [new PerUnitCharge("API requests", UsageMetric.Requests, null, new Money(pricePerRequest, currency))]);
+
+    private PricePlan DefaultPlan(Currency currency) => DefaultPlan(currency, settings.DefaultPricePerRequest);
+
+    private async Task<PricePlan> PlanAsync(string? planId, Currency currency, CancellationToken cancellationToken) =>
+        planId is null
+            ? DefaultPlan(currency)
+            : PricePlanStore.ToDomain(await plans.GetAsync(planId, cancellationToken) ?? throw new InvariantViolationException($"Price plan {planId} of a period is gone."));
+
+    /// <summary>Events before this period that no invoice has seen yet; usage may be back-dated by at most MaxBackdateDays.</summary>
+    private async Task<PeriodUsage?> LateUsageAsync(ShopTermsRow shop, Walk walk, long watermark, CancellationToken cancellationToken)
+    {
+        var period = walk.Open.Period;
+        if (watermark <= walk.LastWatermark)
+        {
+            return null;
+        }
+
+        var earliest = (walk.LastClosedAt is { } closed && closed < period.StartInstant ? closed : period.StartInstant)
+            - Duration.FromDays(settings.MaxBackdateDays + 1);
+        var from = period.LocalDateOf(earliest);
+        if (from >= period.Start)
+        {
+            return null;
+        }
+
+        var late = new PeriodUsage(new BillingPeriod(from, period.Start, period.ZoneId), shop.Customer.Currency);
+        await usageReader.AddLateAsync(shop.Shop.Id, late, walk.LastWatermark, watermark, cancellationToken);
+        return late.Totals.Requests > 0 ? late : null;
+    }
+
+    private static IEnumerable<InvoiceLine> LateLines(PricePlan plan, PeriodUsage? late, RoundingPolicy rounding)
+    {
+        if (late is null)
+        {
+            return [];
+        }
+
+        var lines = Pricer.PriceLines(plan, BillableUsage.From(late, 0, []), rounding, c => !c.IsRecurringFixed)
+            .Select(l => new InvoiceLine($"{LateUsagePrefix}: {l.Service}", l.Quantity, l.UnitPrice, l.Amount))
+            .ToList();
+        // A plan with no usage charges still shows the late requests, at no charge: never silently dropped.
+        return lines.Count > 0
+            ? lines
+            : [new InvoiceLine($"{LateUsagePrefix}: requests", late.Totals.Requests, Money.Zero(plan.Currency), Money.Zero(plan.Currency))];
+    }
+
+    private int InvoiceYear(Instant now) => now.InZone(DateTimeZoneProviders.Tzdb[settings.IssuerTimeZone]).Year;
+
+    private InvoiceDocument Document(ShopTermsRow shop, BillingPeriod period, string cycle, Instant now, PricedInvoice priced)
+    {
+        var issueDate = period.LocalDateOf(now);
+        // The number is allocated when the invoice is finalised, in the closing transaction.
+        var invoice = new Invoice(
+            CatalogIds.New(CatalogIds.Invoice), "(draft)", settings.Issuer, InvoiceCustomer.From(shop.Customer), InvoiceShop.From(shop.Shop),
+            period, issueDate, new PaymentTerms(settings.NetTermsDays), priced);
+        return InvoiceDocuments.FromDomain(invoice, shop.Customer.Id, cycle);
+    }
+}

@@ -1,0 +1,95 @@
+using Billing.Domain;
+using Billing.Runtime;
+using Billing.Silo.Billing;
+using NodaTime;
+
+namespace Billing.Silo.Metering;
+
+/// <summary>
+/// The shop's billing: its open period, the calendar reminder that closes periods at their end plus
+/// the grace for late events, and closing on demand (billing runs). A failed reminder tick throws,
+/// so the runtime retries it with back-off; a close is idempotent, so a retry never invoices twice.
+/// </summary>
+public sealed partial class ShopGrain
+{
+    public const string CloseReminder = "close-period";
+
+    /// <summary>A one-off catch-up when the calendar tick would come after the period is due (a DST shift at the boundary).</summary>
+    public const string CatchUpReminder = "close-period-catch-up";
+
+    private static readonly TimeSpan CatchUpRetry = TimeSpan.FromHours(1);
+    private static readonly Duration CalendarTolerance = Duration.FromMinutes(1);
+
+    private bool reminderChecked;
+
+    public async Task EnsureBillingAsync()
+    {
+        var terms = await periods.TermsAsync(profile.ShopId, CancellationToken.None);
+        var open = await periods.EnsureOpenPeriodAsync(terms, CancellationToken.None);
+        await EnsureRemindersAsync(open.Period);
+    }
+
+    public async Task<ShopBillingResult> BillAsync(CloseRequest request)
+    {
+        var result = await periods.CloseDueAsync(profile.ShopId, request, Now(), CancellationToken.None);
+        if (!request.DryRun)
+        {
+            var open = await periods.EnsureOpenPeriodAsync(await periods.TermsAsync(profile.ShopId, CancellationToken.None), CancellationToken.None);
+            await EnsureRemindersAsync(open.Period);
+        }
+
+        return result;
+    }
+
+    public async Task ReceiveReminder(string reminderName, TickStatus status)
+    {
+        var result = await BillAsync(new CloseRequest(null, DryRun: false));
+        if (result.Outcome == ShopBillingOutcome.Invoiced)
+        {
+            LogPeriodsClosed(logger, profile.ShopId, result.Invoices.Count, reminderName);
+        }
+    }
+
+    private async Task EnsureRemindersAsync(BillingPeriod open)
+    {
+        var schedule = CloseSchedule(cycle, profile.TimeZone, periods.GracePeriod);
+        var reminders = reminderChecked ? null : await GetReminders();
+        if (reminders is not null && !reminders.Any(r => r.Name == CloseReminder && Equals(r.Calendar, schedule)))
+        {
+            await RegisterOrUpdateReminder(CloseReminder, schedule);
+        }
+
+        reminderChecked = true;
+        var dueAt = periods.DueAt(open);
+        var nextTick = Instant.FromDateTimeOffset(schedule.NextAfter(TimeProvider.GetUtcNow()));
+        if (nextTick > dueAt + CalendarTolerance)
+        {
+            var wait = dueAt - Now();
+            await RegisterOrUpdateReminder(CatchUpReminder, wait > Duration.Zero ? wait.ToTimeSpan() : TimeSpan.Zero, CatchUpRetry);
+        }
+        else if ((reminders ?? await GetReminders()).Any(r => r.Name == CatchUpReminder))
+        {
+            await UnregisterReminder(CatchUpReminder);
+        }
+    }
+
+    /// <summary>
+    /// When a period of <paramref name="cycle"/> is due: the first day of the next one (Monday for
+    /// weeks, the 1st for months and quarters) at the grace after midnight, in the customer's zone.
+    /// </summary>
+    public static CalendarSchedule CloseSchedule(BillingCycle cycle, string zoneId, TimeSpan grace)
+    {
+        var days = grace.Days;
+        var at = LocalTime.Midnight.PlusMinutes((long)(grace - TimeSpan.FromDays(days)).TotalMinutes);
+        return cycle switch
+        {
+            BillingCycle.Weekly => CalendarSchedule.Weekly(IsoDayOfWeek.Monday + days, at, zoneId),
+            BillingCycle.Monthly => CalendarSchedule.Monthly(1 + days, at, zoneId),
+            BillingCycle.Quarterly => CalendarSchedule.Monthly(1 + days, at, zoneId, everyMonths: 3, anchorMonth: 1),
+            _ => throw new InvariantViolationException($"Unhandled billing cycle {cycle}."),
+        };
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Shop {ShopId}: {Count} period(s) closed and invoiced by reminder {Reminder}")]
+    private static partial void LogPeriodsClosed(ILogger logger, string shopId, int count, string reminder);
+}

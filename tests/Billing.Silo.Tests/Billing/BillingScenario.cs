@@ -1,0 +1,72 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Billing.Runtime;
+using Billing.Runtime.Storage.Sql;
+using Billing.Silo.Tests.Catalog;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Billing.Silo.Tests.Billing;
+
+/// <summary>Customers, shops and metered calls for billing tests, through the real API; and a look at the tables.</summary>
+internal static class BillingScenario
+{
+    public static async Task<(string CustomerId, string ShopId, string Key)> CustomerAsync(CatalogSilo silo, string timeZone, string name = "Acme")
+    {
+        var plan = await silo.PostAsync("/api/v1/admin/plans", new { name = "Prepaid", price = 15.00m, currency = "EUR", tokens_included = 1_000_000, duration_days = 365, is_recurring = true });
+        var customer = await silo.PostAsync("/api/v1/admin/customers", new { name, email = "billing@acme.com", time_zone = timeZone });
+        var customerId = customer.GetProperty("id").GetString()!;
+        var shopId = (await silo.PostAsync($"/api/v1/admin/customers/{customerId}/shops", new { name = $"{name} shop" })).GetProperty("id").GetString()!;
+        var key = (await silo.PostAsync($"/api/v1/admin/shops/{shopId}/api-keys", new { name = "production" })).GetProperty("key").GetString()!;
+        await silo.PostAsync($"/api/v1/admin/customers/{customerId}/subscription", new { plan_id = plan.GetProperty("id").GetString() }, HttpStatusCode.OK);
+        return (customerId, shopId, key);
+    }
+
+    public static async Task ConsumeAsync(CatalogSilo silo, string key, int calls)
+    {
+        using var client = Client(silo, key);
+        for (var i = 0; i < calls; i++)
+        {
+            using var response = await client.PostAsJsonAsync("/api/v1/billing/tokens/consume", new { tokens = 1, endpoint = "/v1/search" });
+            await CatalogSilo.ReadAsync(response, HttpStatusCode.OK);
+        }
+    }
+
+    public static HttpClient Client(CatalogSilo silo, string key)
+    {
+        var client = silo.CreateClient();
+        client.DefaultRequestHeaders.Add("X-API-Key", key);
+        return client;
+    }
+
+    /// <summary>Moves the clock to <paramref name="at"/> and delivers the reminders due by then.</summary>
+    public static async Task AdvanceAndTickAsync(CatalogSilo silo, DateTimeOffset at)
+    {
+        silo.Time.Advance(at - silo.Time.GetUtcNow());
+        await silo.Services.GetRequiredService<ReminderService>().PollOnceAsync();
+    }
+
+    public static Task<JsonElement> RunAsync(CatalogSilo silo, object body, HttpStatusCode expected = HttpStatusCode.OK) =>
+        silo.PostAsync("/api/billing-scheduler/process-monthly-billing", body, expected);
+
+    public static Task<long> CountAsync(CatalogSilo silo, string sql) =>
+        silo.Services.GetRequiredService<SqlDatabase>().ReadAsync(
+            async (connection, ct) =>
+            {
+                await using var command = connection.CreateCommand(sql);
+                return await command.ScalarInt64Async(ct) ?? 0;
+            },
+            CancellationToken.None);
+
+    public static Task ExecuteAsync(CatalogSilo silo, string sql) =>
+        silo.Services.GetRequiredService<SqlDatabase>().WriteAsync(
+            async (connection, ct) =>
+            {
+                await using var command = connection.CreateCommand(sql);
+                return await command.ExecuteNonQueryAsync(ct);
+            },
+            CancellationToken.None);
+
+    public static async Task<IReadOnlyList<string>> InvoiceNumbersAsync(CatalogSilo silo) =>
+        await silo.Services.GetRequiredService<SqlDatabase>().QueryListAsync("SELECT number FROM invoices ORDER BY number", c => c, r => r.GetString(0), CancellationToken.None);
+}
