@@ -1,5 +1,5 @@
 using Billing.Silo.Api;
-using Billing.Silo.Api.Billing;
+using Billing.Silo.Api.Invoicing;
 using Billing.Silo.Api.Metering;
 using Billing.Silo.Hosting;
 

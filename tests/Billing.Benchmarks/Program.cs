@@ -2,12 +2,19 @@ using System.Globalization;
 using System.Text.Json;
 using Billing.Benchmarks;
 
-// Usage: dotnet run -c Release --project tests/Billing.Benchmarks -- [metering] [--quick] [--json]
+// Usage: dotnet run -c Release --project tests/Billing.Benchmarks -- [metering | billing-close | journal-store | stop-under-load] [--quick] [--json]
 // Needs PostgreSQL for the postgres rows (BILLING_TEST_POSTGRES, default the local server).
 var quick = args.Contains("--quick");
 if (args.Contains("stop-under-load"))
 {
     await Billing.Benchmarks.Metering.StopUnderLoadProbe.RunAsync();
+    return;
+}
+
+if (args.Contains("billing-close"))
+{
+    // 100,000 shops with 10 events each; --quick: 10,000.
+    await Billing.Benchmarks.Closing.CloseBenchmark.RunAsync(shops: quick ? 10_000 : 100_000, eventsPerShop: 10, parallelShops: 16);
     return;
 }
 

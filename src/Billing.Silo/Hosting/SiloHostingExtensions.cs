@@ -2,7 +2,7 @@ using System.Text.Json;
 using Billing.Runtime;
 using Billing.Runtime.Hosting;
 using Billing.Silo.Api.Metering;
-using Billing.Silo.Billing;
+using Billing.Silo.Invoicing;
 using Billing.Silo.Catalog;
 using Billing.Silo.Metering;
 using Microsoft.Extensions.Options;

@@ -1,7 +1,7 @@
 using Billing.Domain;
 using Billing.Runtime;
 using Billing.Runtime.Core;
-using Billing.Silo.Billing;
+using Billing.Silo.Invoicing;
 using Billing.Silo.Metering.Journal;
 
 namespace Billing.Silo.Metering;

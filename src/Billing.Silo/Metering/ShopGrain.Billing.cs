@@ -1,6 +1,6 @@
 using Billing.Domain;
 using Billing.Runtime;
-using Billing.Silo.Billing;
+using Billing.Silo.Invoicing;
 using NodaTime;
 
 namespace Billing.Silo.Metering;

@@ -2,11 +2,13 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Billing.Runtime;
+using Billing.Runtime.Reminders;
 using Billing.Runtime.Storage.Sql;
+using Billing.Runtime.Testing;
 using Billing.Silo.Tests.Catalog;
 using Microsoft.Extensions.DependencyInjection;
 
-namespace Billing.Silo.Tests.Billing;
+namespace Billing.Silo.Tests.Closing;
 
 /// <summary>Customers, shops and metered calls for billing tests, through the real API; and a look at the tables.</summary>
 internal static class BillingScenario
@@ -39,11 +41,22 @@ internal static class BillingScenario
         return client;
     }
 
-    /// <summary>Moves the clock to <paramref name="at"/> and delivers the reminders due by then.</summary>
+    /// <summary>
+    /// Moves the clock to <paramref name="at"/> and waits until every reminder due by then was
+    /// delivered (moving the clock also fires the service's own poll timer, which may be the one
+    /// that delivers them).
+    /// </summary>
     public static async Task AdvanceAndTickAsync(CatalogSilo silo, DateTimeOffset at)
     {
         silo.Time.Advance(at - silo.Time.GetUtcNow());
-        await silo.Services.GetRequiredService<ReminderService>().PollOnceAsync();
+        var nowMs = at.ToUnixTimeMilliseconds();
+        await Eventually.TrueAsync(
+            async () =>
+            {
+                await silo.Services.GetRequiredService<ReminderService>().PollOnceAsync();
+                return await CountAsync(silo, $"SELECT COUNT(*) FROM reminders WHERE next_due_ms <= {nowMs}") == 0;
+            },
+            "the due reminders are delivered");
     }
 
     public static Task<JsonElement> RunAsync(CatalogSilo silo, object body, HttpStatusCode expected = HttpStatusCode.OK) =>

@@ -2,7 +2,7 @@ using System.Data.Common;
 using System.Text.Json;
 using Billing.Runtime.Storage.Sql;
 
-namespace Billing.Silo.Billing.Runs;
+namespace Billing.Silo.Invoicing.Runs;
 
 /// <summary>A shop that failed every attempt of a run.</summary>
 public sealed record DeadLetter(string RunId, string ShopId, string Period, string Error, int Attempts, DateTimeOffset FailedAt);

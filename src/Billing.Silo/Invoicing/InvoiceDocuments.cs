@@ -1,7 +1,7 @@
 using Billing.Domain;
 using NodaTime;
 
-namespace Billing.Silo.Billing;
+namespace Billing.Silo.Invoicing;
 
 /// <summary>Between the stored document and the domain's invoice, whose constructor checks that it adds up.</summary>
 public static class InvoiceDocuments

@@ -1,6 +1,6 @@
 using Billing.Domain;
 
-namespace Billing.Silo.Billing;
+namespace Billing.Silo.Invoicing;
 
 /// <summary>
 /// One period, priced and ready to be committed: the invoice document (its number still to be

@@ -1,8 +1,8 @@
 using System.Text.Json.Serialization;
-using Billing.Silo.Billing;
-using Billing.Silo.Billing.Runs;
+using Billing.Silo.Invoicing;
+using Billing.Silo.Invoicing.Runs;
 
-namespace Billing.Silo.Api.Billing;
+namespace Billing.Silo.Api.Invoicing;
 
 public sealed record ProcessMonthlyBillingRequest(IReadOnlyList<string>? ShopIds, string? Period, bool? DryRun, bool? Wait);
 

@@ -1,4 +1,4 @@
-namespace Billing.Silo.Billing.Runs;
+namespace Billing.Silo.Invoicing.Runs;
 
 /// <summary>Operator-triggered billing runs (section <c>Billing:Runs</c>).</summary>
 public sealed class BillingRunOptions

@@ -2,7 +2,7 @@ using Billing.Domain;
 using Microsoft.Extensions.Options;
 using NodaTime;
 
-namespace Billing.Silo.Billing;
+namespace Billing.Silo.Invoicing;
 
 /// <summary>
 /// A shop's periods, driven by its grain (which runs one call at a time per shop): opening the
@@ -29,7 +29,7 @@ public sealed class ShopPeriods(ShopTermsReader terms, InvoiceBook book, PeriodP
             return open;
         }
 
-        var first = BillingCycles.PeriodContaining(shop.ShopCreatedAt, shop.Cycle, shop.Customer.TimeZoneId);
+        var first = BillingPeriod.Containing(shop.ShopCreatedAt, BillingCycles.Parse(shop.Cycle), shop.Customer.TimeZoneId);
         await book.OpenFirstPeriodAsync(shop.Shop.Id, first, shop.Cycle, cancellationToken);
         return await book.OpenPeriodAsync(shop.Shop.Id, cancellationToken) ?? throw new InvariantViolationException($"Shop {shop.Shop.Id} has no open period after opening one.");
     }
@@ -46,7 +46,7 @@ public sealed class ShopPeriods(ShopTermsReader terms, InvoiceBook book, PeriodP
             var close = await pricer.PrepareAsync(shop, walk, now, cancellationToken);
             if (request.DryRun)
             {
-                invoices.Add(close.Document.ToSummary());
+                invoices.Add(close.Document.ToSummary() with { InvoiceId = null, Number = null });
                 walk = walk.After(close, now);
                 continue;
             }

@@ -1,9 +1,9 @@
 using System.Text;
 using Billing.Domain;
 using Billing.Silo.Auth;
-using Billing.Silo.Billing;
+using Billing.Silo.Invoicing;
 
-namespace Billing.Silo.Api.Billing;
+namespace Billing.Silo.Api.Invoicing;
 
 /// <summary>
 /// Seed 004's customer invoice API, behind an API key: a shop sees its own invoices, as JSON, as a

@@ -1,6 +1,6 @@
 using NodaTime;
 
-namespace Billing.Silo.Billing;
+namespace Billing.Silo.Invoicing;
 
 /// <summary>
 /// Close the shop's periods that are over. <paramref name="ThroughMonth"/> (e.g. 2025-06) limits the

@@ -5,7 +5,7 @@ using Billing.Domain;
 using Billing.Runtime.Storage.Sql;
 using Microsoft.Extensions.Options;
 
-namespace Billing.Silo.Billing;
+namespace Billing.Silo.Invoicing;
 
 /// <summary>
 /// Periods and invoices. Closing a period is one transaction: the period is frozen, the next one
@@ -19,6 +19,7 @@ public sealed partial class InvoiceBook(SqlDatabase database, IOptions<BillingOp
     internal static readonly JsonSerializerOptions DocumentJson = new(JsonSerializerDefaults.Web);
 
     private readonly BillingOptions settings = options.Value;
+    private readonly InvoiceNumberFormat numberFormat = options.Value.ParsedNumberFormat;
 
     public Task<InvoiceDocument> IssueAsync(string shopId, PeriodClose close, long nowMs, CancellationToken cancellationToken) =>
         database.WriteAsync(
@@ -31,8 +32,10 @@ public sealed partial class InvoiceBook(SqlDatabase database, IOptions<BillingOp
                 await ApplyScheduledChangeAsync(connection, transaction, shopId, nowMs, ct);
                 await OpenPeriodAsync(connection, transaction, shopId, close.Next, close.Cycle, ct);
                 // Last, so the counter row (which every close of the year shares) is locked for the shortest time.
-                var number = await NextNumberAsync(connection, transaction, close.InvoiceYear, ct);
-                var document = close.Document with { Number = InvoiceNumbers.Format(settings.NumberFormat, close.InvoiceYear, number) };
+                var number = await NextNumberAsync(connection, transaction, CounterYear(close), ct);
+                var document = close.Document with { Number = numberFormat.Format(close.InvoiceYear, number) };
+                // The domain invoice checks that it adds up; a breach rolls the whole close back.
+                _ = InvoiceDocuments.ToDomain(document);
                 await InsertInvoiceAsync(connection, transaction, close, document, number, nowMs, ct);
                 await transaction.CommitAsync(ct);
                 return document;
@@ -143,11 +146,14 @@ public sealed partial class InvoiceBook(SqlDatabase database, IOptions<BillingOp
             """,
             transaction)
             .With("id", document.Id).With("shop", document.ShopId).With("customer", document.CustomerId).With("start", Iso(close.Period.Start.ToDateOnly()))
-            .With("issuer", settings.IssuerName).With("year", close.InvoiceYear).With("seq", number).With("number", document.Number)
+            .With("issuer", settings.IssuerName).With("year", CounterYear(close)).With("seq", number).With("number", document.Number)
             .With("currency", document.Currency).With("subtotal", MinorUnits(document.Subtotal, currency)).With("vat", MinorUnits(document.Vat, currency))
             .With("total", MinorUnits(document.Total, currency)).With("now_ms", nowMs).With("document", JsonSerializer.Serialize(document, DocumentJson));
         await command.ExecuteNonQueryAsync(ct);
     }
+
+    /// <summary>A format without {year} numbers one sequence for all years: it must not restart in January.</summary>
+    private int CounterYear(PeriodClose close) => numberFormat.IncludesYear ? close.InvoiceYear : 0;
 
     internal static string Iso(DateOnly date) => date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
 

@@ -1,12 +1,12 @@
 using Billing.Domain;
 using Billing.Silo.Auth;
-using Billing.Silo.Billing;
-using Billing.Silo.Billing.Runs;
+using Billing.Silo.Invoicing;
+using Billing.Silo.Invoicing.Runs;
 using Microsoft.Extensions.Options;
 using NodaTime;
 using NodaTime.Text;
 
-namespace Billing.Silo.Api.Billing;
+namespace Billing.Silo.Api.Invoicing;
 
 /// <summary>
 /// Seed 002's billing scheduler under <c>/api/billing-scheduler</c>, behind the admin key: run

@@ -3,7 +3,7 @@ using Billing.Domain;
 using Billing.Runtime.Storage.Sql;
 using NodaTime;
 
-namespace Billing.Silo.Billing;
+namespace Billing.Silo.Invoicing;
 
 /// <summary>A shop's terms as stored: its price plan (null: the default), its cycle and seats, and any change scheduled for the period end.</summary>
 public sealed record ShopTermsRow(

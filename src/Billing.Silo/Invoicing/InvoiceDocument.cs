@@ -1,4 +1,4 @@
-namespace Billing.Silo.Billing;
+namespace Billing.Silo.Invoicing;
 
 public sealed record DocumentLine(string Service, decimal Quantity, decimal UnitPrice, decimal Amount);
 

@@ -3,7 +3,7 @@ using System.Text.Json;
 using Billing.Domain;
 using Billing.Runtime.Storage.Sql;
 
-namespace Billing.Silo.Billing;
+namespace Billing.Silo.Invoicing;
 
 /// <summary>
 /// Price plans, stored as the draft the admin sent (JSON) and rebuilt through the domain's checks

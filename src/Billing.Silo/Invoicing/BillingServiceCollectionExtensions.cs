@@ -1,11 +1,11 @@
 using Billing.Runtime;
 using Billing.Runtime.Storage.Sql;
-using Billing.Silo.Billing.Runs;
+using Billing.Silo.Invoicing.Runs;
 using Billing.Silo.Hosting;
 using Billing.Silo.Metering;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
-namespace Billing.Silo.Billing;
+namespace Billing.Silo.Invoicing;
 
 /// <summary>Registers billing: its tables, periods and invoices, pricing, and billing runs.</summary>
 public static class BillingServiceCollectionExtensions

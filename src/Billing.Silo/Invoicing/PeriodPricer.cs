@@ -3,7 +3,7 @@ using Billing.Silo.Metering;
 using Microsoft.Extensions.Options;
 using NodaTime;
 
-namespace Billing.Silo.Billing;
+namespace Billing.Silo.Invoicing;
 
 /// <summary>
 /// Prices a shop's open period for closing. Fixed charges (flat fees, seats) come from the plan and
@@ -33,8 +33,8 @@ public sealed class PeriodPricer(ShopUsageReader usageReader, InvoiceBook book, 
         var fixedPlan = await PlanAsync(walk.Open.PricePlanId, currency, cancellationToken);
         var usagePlan = shop.Plan is { } stored ? PricePlanStore.ToDomain(stored) : DefaultPlan(currency);
         var billable = BillableUsage.From(usage, walk.Open.Seats, []);
-        var lines = Pricer.PriceLines(fixedPlan, billable, rounding, c => c.IsRecurringFixed)
-            .Concat(Pricer.PriceLines(usagePlan, billable, rounding, c => !c.IsRecurringFixed))
+        var lines = SelectedCharges.PriceLines(fixedPlan, billable, rounding, c => c.IsRecurringFixed)
+            .Concat(SelectedCharges.PriceLines(usagePlan, billable, rounding, c => !c.IsRecurringFixed))
             .Concat(LateLines(usagePlan, late, rounding))
             .Concat(pending.Select(p => p.Line))
             .ToList();
@@ -95,7 +95,7 @@ public sealed class PeriodPricer(ShopUsageReader usageReader, InvoiceBook book, 
             return [];
         }
 
-        var lines = Pricer.PriceLines(plan, BillableUsage.From(late, 0, []), rounding, c => !c.IsRecurringFixed)
+        var lines = SelectedCharges.PriceLines(plan, BillableUsage.From(late, 0, []), rounding, c => !c.IsRecurringFixed)
             .Select(l => new InvoiceLine($"{LateUsagePrefix}: {l.Service}", l.Quantity, l.UnitPrice, l.Amount))
             .ToList();
         // A plan with no usage charges still shows the late requests, at no charge: never silently dropped.

@@ -4,7 +4,7 @@ using Billing.Domain;
 using Billing.Runtime.Storage.Sql;
 using NodaTime;
 
-namespace Billing.Silo.Billing;
+namespace Billing.Silo.Invoicing;
 
 /// <summary>A period as stored (open or closed).</summary>
 public sealed record StoredPeriod(

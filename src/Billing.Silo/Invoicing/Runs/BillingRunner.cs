@@ -2,7 +2,7 @@ using System.Collections.Concurrent;
 using Billing.Domain;
 using Microsoft.Extensions.Options;
 
-namespace Billing.Silo.Billing.Runs;
+namespace Billing.Silo.Invoicing.Runs;
 
 /// <summary>Bills one shop: the shop grain in the silo, a faulty one in fault tests.</summary>
 public interface IShopBiller

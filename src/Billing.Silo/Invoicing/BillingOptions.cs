@@ -1,7 +1,7 @@
 using Billing.Domain;
 using NodaTime;
 
-namespace Billing.Silo.Billing;
+namespace Billing.Silo.Invoicing;
 
 /// <summary>How periods close and invoices are issued (section <c>Billing:Invoicing</c>).</summary>
 public sealed class BillingOptions

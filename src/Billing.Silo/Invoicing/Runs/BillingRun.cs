@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using NodaTime;
 
-namespace Billing.Silo.Billing.Runs;
+namespace Billing.Silo.Invoicing.Runs;
 
 public enum RunTrigger
 {

@@ -1,12 +1,12 @@
 using System.Net;
 using Billing.Runtime;
 using Billing.Runtime.Testing;
-using Billing.Silo.Billing;
-using Billing.Silo.Billing.Runs;
+using Billing.Silo.Invoicing;
+using Billing.Silo.Invoicing.Runs;
 using Billing.Silo.Tests.Catalog;
 using Microsoft.Extensions.DependencyInjection;
 
-namespace Billing.Silo.Tests.Billing;
+namespace Billing.Silo.Tests.Closing;
 
 /// <summary>Operator billing runs: retries, dead letters, the run's report, and the invoice renderings.</summary>
 public sealed class BillingRunTests
@@ -28,7 +28,7 @@ public sealed class BillingRunTests
             now: new DateTimeOffset(2026, 11, 21, 12, 0, 0, TimeSpan.Zero));
         var shops = new[] { await BillingScenario.CustomerAsync(silo, "UTC", "A"), await BillingScenario.CustomerAsync(silo, "UTC", "B"), await BillingScenario.CustomerAsync(silo, "UTC", "C") };
         broken.ShopId = shops[1].ShopId;
-        silo.Time.Advance(AfterNovember - silo.Time.GetUtcNow());
+        await PastNovemberWithoutRemindersAsync(silo);
 
         var run = await BillingScenario.RunAsync(silo, new { period = "2026-11" });
 
@@ -48,7 +48,7 @@ public sealed class BillingRunTests
         await using var database = await TestDatabase.CreateAsync(StorageOptions.Sqlite);
         await using var silo = CatalogSilo.Start(database, configure: null, now: new DateTimeOffset(2026, 11, 21, 12, 0, 0, TimeSpan.Zero));
         await BillingScenario.CustomerAsync(silo, "UTC");
-        silo.Time.Advance(AfterNovember - silo.Time.GetUtcNow());
+        await PastNovemberWithoutRemindersAsync(silo);
 
         var started = await BillingScenario.RunAsync(silo, new { wait = false }, HttpStatusCode.Accepted);
         var url = started.GetProperty("status_url").GetString()!;
@@ -67,7 +67,7 @@ public sealed class BillingRunTests
         var owner = await BillingScenario.CustomerAsync(silo, "UTC", "Acme Corporation");
         var other = await BillingScenario.CustomerAsync(silo, "UTC", "Other");
         await BillingScenario.ConsumeAsync(silo, owner.Key, 5);
-        silo.Time.Advance(AfterNovember - silo.Time.GetUtcNow());
+        await PastNovemberWithoutRemindersAsync(silo);
         await BillingScenario.RunAsync(silo, new { shop_ids = new[] { owner.ShopId } });
         using var client = BillingScenario.Client(silo, owner.Key);
         using var stranger = BillingScenario.Client(silo, other.Key);
@@ -80,6 +80,16 @@ public sealed class BillingRunTests
         Assert.StartsWith("Invoice Number,INV-2026-000001\r\nClient Name,Acme Corporation\r\nBilling Period,2026-11-01 to 2026-11-30\r\n", csv, StringComparison.Ordinal);
         Assert.Contains("API requests,5,0.0100,0.05", csv, StringComparison.Ordinal);
         Assert.Equal("invoice_not_found", (await silo.GetAsync(stranger, $"/api/v1/billing/invoices/{id}", HttpStatusCode.NotFound)).GetProperty("code").GetString());
+    }
+
+    /// <summary>
+    /// These tests bill through runs only: the month-end reminders (MonthEndCloseTests' subject)
+    /// are removed, or moving the clock would let them close the periods first.
+    /// </summary>
+    private static async Task PastNovemberWithoutRemindersAsync(CatalogSilo silo)
+    {
+        await BillingScenario.ExecuteAsync(silo, "DELETE FROM reminders");
+        silo.Time.Advance(AfterNovember - silo.Time.GetUtcNow());
     }
 
     private sealed class BrokenShops
