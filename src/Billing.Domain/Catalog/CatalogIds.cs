@@ -12,10 +12,13 @@ public static class CatalogIds
     public const string ApiKey = "key";
     public const string Plan = "plan";
 
+    /// <summary>A metering price plan (Pricing/PricePlan), not a token bundle <see cref="Plan"/>.</summary>
+    public const string PricePlan = "price";
+
     /// <summary>Random characters after the kind and its underscore.</summary>
     public const int RandomLength = 20;
 
-    private static readonly string[] Kinds = [Customer, Shop, ApiKey, Plan];
+    private static readonly string[] Kinds = [Customer, Shop, ApiKey, Plan, PricePlan];
 
     /// <summary>A fresh id of the given kind (one of the constants of this class).</summary>
     public static string New(string kind) => RequireKnownKind(kind) + "_" + Base62.Random(RandomLength);
