@@ -34,7 +34,7 @@ public class CatalogIdsTests
     [Fact]
     public void Unknown_kinds_are_refused()
     {
-        Assert.Throws<ArgumentOutOfRangeException>(() => CatalogIds.New("inv"));
-        Assert.Throws<ArgumentOutOfRangeException>(() => CatalogIds.IsWellFormed("inv_4fT9kQ2mZx81LbVw0pRa", "inv"));
+        Assert.Throws<ArgumentOutOfRangeException>(() => CatalogIds.New("bogus"));
+        Assert.Throws<ArgumentOutOfRangeException>(() => CatalogIds.IsWellFormed("bogus_4fT9kQ2mZx81LbVw0pRa", "bogus"));
     }
 }
