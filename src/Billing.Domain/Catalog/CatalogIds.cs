@@ -18,9 +18,6 @@ public static class CatalogIds
     public const string BillingRun = "run";
     public const string Alert = "alert";
 
-    /// <summary>A metering price plan (Pricing/PricePlan), not a token bundle <see cref="Plan"/>.</summary>
-    public const string PricePlan = "price";
-
     /// <summary>Random characters after the kind and its underscore.</summary>
     public const int RandomLength = 20;
 
