@@ -39,25 +39,7 @@ public sealed partial class CatalogStore(SqlDatabase database, TimeProvider time
         ArgumentOutOfRangeException.ThrowIfGreaterThan(limit, MaxPageSize);
         var after = afterPlanId is null ? string.Empty : "WHERE (created_at_ms, id) > (SELECT created_at_ms, id FROM plans WHERE id = @after)";
         var sql = $"SELECT {PlanColumns} FROM plans {after} ORDER BY created_at_ms, id LIMIT @limit";
-        return database.ReadAsync<IReadOnlyList<Plan>>(
-            async (connection, ct) =>
-            {
-                await using var command = connection.CreateCommand(sql).With("limit", limit);
-                if (afterPlanId is not null)
-                {
-                    command.With("after", afterPlanId);
-                }
-
-                var plans = new List<Plan>();
-                await using var reader = await command.ExecuteReaderAsync(ct);
-                while (await reader.ReadAsync(ct))
-                {
-                    plans.Add(ReadPlan(reader));
-                }
-
-                return plans;
-            },
-            cancellationToken);
+        return database.QueryListAsync(sql, c => afterPlanId is null ? c.With("limit", limit) : c.With("limit", limit).With("after", afterPlanId), ReadPlan, cancellationToken);
     }
 
     public Task CreateCustomerAsync(CustomerProfile customer, CancellationToken cancellationToken) =>
@@ -109,15 +91,7 @@ public sealed partial class CatalogStore(SqlDatabase database, TimeProvider time
     }
 
     private Task<T?> ReadOneAsync<T>(string sql, Func<DbCommand, DbCommand> bind, Func<DbDataReader, T> map, CancellationToken cancellationToken)
-        where T : class =>
-        database.ReadAsync(
-            async (connection, ct) =>
-            {
-                await using var command = bind(connection.CreateCommand(sql));
-                await using var reader = await command.ExecuteReaderAsync(ct);
-                return await reader.ReadAsync(ct) ? map(reader) : null;
-            },
-            cancellationToken);
+        where T : class => database.QueryFirstAsync(sql, bind, map, cancellationToken);
 
     /// <summary>Runs one write statement with <c>@now_ms</c> bound to the current time; returns the rows affected.</summary>
     private Task<int> ExecuteAsync(string sql, Func<DbCommand, DbCommand> bind, CancellationToken cancellationToken) =>
