@@ -34,7 +34,8 @@ public sealed class ShopPeriods(ShopTermsReader terms, InvoiceBook book, PeriodP
         return await book.OpenPeriodAsync(shop.Shop.Id, cancellationToken) ?? throw new InvariantViolationException($"Shop {shop.Shop.Id} has no open period after opening one.");
     }
 
-    public async Task<ShopBillingResult> CloseDueAsync(string shopId, CloseRequest request, Instant now, CancellationToken cancellationToken)
+    /// <summary>Closes what is due; also returns the open period after it (as it would be, for a dry run).</summary>
+    public async Task<(ShopBillingResult Result, BillingPeriod OpenPeriod)> CloseDueAsync(string shopId, CloseRequest request, Instant now, CancellationToken cancellationToken)
     {
         var shop = await TermsAsync(shopId, cancellationToken);
         var open = await EnsureOpenPeriodAsync(shop, cancellationToken);
@@ -59,11 +60,11 @@ public sealed class ShopPeriods(ShopTermsReader terms, InvoiceBook book, PeriodP
 
         if (invoices.Count > 0)
         {
-            return new ShopBillingResult(shopId, request.DryRun ? ShopBillingOutcome.WouldInvoice : ShopBillingOutcome.Invoiced, invoices);
+            return (new ShopBillingResult(shopId, request.DryRun ? ShopBillingOutcome.WouldInvoice : ShopBillingOutcome.Invoiced, invoices), walk.Open.Period);
         }
 
         var existing = request.ThroughMonth is { } month ? await InvoicesOfMonthAsync(shopId, month, cancellationToken) : [];
-        return new ShopBillingResult(shopId, existing.Count > 0 ? ShopBillingOutcome.AlreadyInvoiced : ShopBillingOutcome.NotDue, existing);
+        return (new ShopBillingResult(shopId, existing.Count > 0 ? ShopBillingOutcome.AlreadyInvoiced : ShopBillingOutcome.NotDue, existing), walk.Open.Period);
     }
 
     /// <summary>When the open period may close: its end plus the grace for late events.</summary>

@@ -31,11 +31,10 @@ public sealed partial class ShopGrain
 
     public async Task<ShopBillingResult> BillAsync(CloseRequest request)
     {
-        var result = await periods.CloseDueAsync(profile.ShopId, request, Now(), CancellationToken.None);
+        var (result, open) = await periods.CloseDueAsync(profile.ShopId, request, Now(), CancellationToken.None);
         if (!request.DryRun)
         {
-            var open = await periods.EnsureOpenPeriodAsync(await periods.TermsAsync(profile.ShopId, CancellationToken.None), CancellationToken.None);
-            await EnsureRemindersAsync(open.Period);
+            await EnsureRemindersAsync(open);
         }
 
         return result;
