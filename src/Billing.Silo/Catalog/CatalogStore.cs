@@ -15,7 +15,7 @@ public sealed partial class CatalogStore(SqlDatabase database, TimeProvider time
     public const int MaxPageSize = 500;
 
     // VAT rates are stored as integer basis points of one (0.21 → 2100): exact in both dialects.
-    private const decimal BasisPointsPerUnit = 10_000m;
+    internal const decimal BasisPointsPerUnit = 10_000m;
 
     private const string PlanColumns = "id, name, price_minor_units, currency, tokens_included, duration_days, is_recurring, description";
 

@@ -58,12 +58,6 @@ public sealed partial class InvoiceBook
             "SELECT document_json FROM invoices WHERE shop_id = @shop AND period_start >= @from AND period_start < @to ORDER BY period_start",
             c => c.With("shop", shopId).With("from", Iso(from)).With("to", Iso(to)), ReadDocument, cancellationToken);
 
-    /// <summary>A customer's invoices, newest first.</summary>
-    public Task<IReadOnlyList<InvoiceDocument>> CustomerInvoicesAsync(string customerId, int limit, CancellationToken cancellationToken) =>
-        ReadListAsync(
-            "SELECT document_json FROM invoices WHERE customer_id = @customer ORDER BY issued_at_ms DESC, id DESC LIMIT @limit",
-            c => c.With("customer", customerId).With("limit", limit), ReadDocument, cancellationToken);
-
     public Task<IReadOnlyList<InvoiceDocument>> ShopInvoicesNewestFirstAsync(string shopId, int limit, CancellationToken cancellationToken) =>
         ReadListAsync(
             "SELECT document_json FROM invoices WHERE shop_id = @shop ORDER BY period_start DESC LIMIT @limit",

@@ -48,7 +48,7 @@ public sealed class ShopTermsReader(SqlDatabase database)
     {
         var shop = new Shop(r.GetString(0), r.GetString(1), r.GetString(2));
         var customer = new CustomerProfile(
-            r.GetString(1), r.GetString(4), r.GetString(5), Currency.Parse(r.GetString(6)), r.GetString(7), r.GetInt32(8) / 10_000m);
+            r.GetString(1), r.GetString(4), r.GetString(5), Currency.Parse(r.GetString(6)), r.GetString(7), r.GetInt32(8) / Catalog.CatalogStore.BasisPointsPerUnit);
         var plan = r.IsDBNull(13) ? null : new StoredPricePlan(r.GetString(13), r.GetString(14), r.GetString(15), r.GetString(16));
         return new ShopTermsRow(
             shop, customer, Instant.FromUnixTimeMilliseconds(r.GetInt64(3)),

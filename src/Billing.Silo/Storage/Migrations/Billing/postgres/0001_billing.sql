@@ -90,7 +90,6 @@ CREATE TABLE IF NOT EXISTS invoices (
     CONSTRAINT ux_invoices_shop_period UNIQUE (shop_id, period_start),
     CONSTRAINT ux_invoices_number UNIQUE (issuer, year, seq_number)
 );
-CREATE INDEX IF NOT EXISTS ix_invoices_customer ON invoices (customer_id, issued_at_ms);
 
 CREATE TABLE IF NOT EXISTS billing_runs (
     id             TEXT    NOT NULL PRIMARY KEY,
