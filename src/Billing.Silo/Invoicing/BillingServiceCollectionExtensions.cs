@@ -23,6 +23,7 @@ public static class BillingServiceCollectionExtensions
         services.AddSingleton<BillingRunStore>();
         services.TryAddSingleton<IShopBiller, GrainShopBiller>();
         services.AddSingleton<BillingRunner>();
+        services.AddSingleton<Api.Metering.BackdateWindow>();
         return services;
     }
 }

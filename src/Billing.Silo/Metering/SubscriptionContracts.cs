@@ -4,7 +4,7 @@ using Billing.Runtime.Core;
 
 namespace Billing.Silo.Metering;
 
-/// <summary>One metered call to authorise: who, how many tokens, and what for.</summary>
+/// <summary>One metered call to authorise: who, how many tokens, and what for; <paramref name="OccurredAtMs"/> back-dates it (null: now).</summary>
 public sealed record ConsumeCommand(
     string ShopId,
     string KeyId,
@@ -14,7 +14,8 @@ public sealed record ConsumeCommand(
     string? Method,
     int? StatusCode,
     string? IdempotencyKey,
-    string? RequestHash);
+    string? RequestHash,
+    long? OccurredAtMs = null);
 
 public enum ConsumeOutcome
 {

@@ -183,7 +183,7 @@ public sealed partial class SubscriptionGrain(UsageJournal journal, MeteringStor
         return new UsageRecord(
             Guid.CreateVersion7(now), next.CustomerId, command.ShopId, command.KeyId, next.Sequence, command.Tokens.Value,
             MoneyNanos.FromMoney(cost), cost.Currency.Code, command.Description, command.Endpoint, command.Method, command.StatusCode,
-            now.ToUnixTimeMilliseconds(), command.IdempotencyKey, command.RequestHash, next.Ledger.Remaining.Value);
+            command.OccurredAtMs ?? now.ToUnixTimeMilliseconds(), command.IdempotencyKey, command.RequestHash, next.Ledger.Remaining.Value);
     }
 
     private ConsumeResult Reused() => new(ConsumeOutcome.IdempotencyKeyReused, subscription.Ledger.Remaining.Value, 0, null);

@@ -5,8 +5,17 @@ using Billing.Domain;
 namespace Billing.Silo.Api.Metering;
 
 /// <summary>The body of <c>POST /api/v1/billing/tokens/consume</c> and of each event of a usage batch.</summary>
-public sealed record ConsumeRequest(long Tokens, string? Description, string? Endpoint, string? Method, int? StatusCode)
+/// <remarks>
+/// <c>occurred_at</c> back-dates the call (a client replaying a buffer after an outage). It is
+/// accepted up to <c>Billing:Invoicing:MaxBackdateDays</c> in the past and at most
+/// <see cref="MaxClockSkewSeconds"/> ahead of the silo's clock. Usage back-dated into a period that
+/// was already invoiced becomes a "Late usage" line on the shop's next invoice.
+/// </remarks>
+public sealed record ConsumeRequest(long Tokens, string? Description, string? Endpoint, string? Method, int? StatusCode, DateTimeOffset? OccurredAt = null)
 {
+    /// <summary>How far a client's clock may run ahead of ours before its occurred_at is refused.</summary>
+    public const int MaxClockSkewSeconds = 300;
+
     public const int MaxDescriptionLength = 500;
     public const int MaxEndpointLength = 200;
     public const int MaxMethodLength = 16;
@@ -39,7 +48,31 @@ public sealed record ConsumeRequest(long Tokens, string? Description, string? En
     public string Hash()
     {
         var canonical = string.Join('\u001f', Tokens, Description ?? "\u0000", Endpoint ?? "\u0000", Method ?? "\u0000", StatusCode?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "\u0000");
+        // Appended only when present, so the hashes of requests stored before back-dating existed stay valid.
+        if (OccurredAt is { } at)
+        {
+            canonical += '\u001f' + at.ToUnixTimeMilliseconds().ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
+
         return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(canonical)));
+    }
+
+    /// <summary>Whether <see cref="OccurredAt"/>, if given, lies in the window this silo accepts at <paramref name="now"/>.</summary>
+    public FieldError? ValidateOccurredAt(DateTimeOffset now, int maxBackdateDays)
+    {
+        if (OccurredAt is not { } at)
+        {
+            return null;
+        }
+
+        if (at > now.AddSeconds(MaxClockSkewSeconds))
+        {
+            return new FieldError("occurred_at", $"occurred_at must not be more than {MaxClockSkewSeconds} seconds in the future");
+        }
+
+        return at < now.AddDays(-maxBackdateDays)
+            ? new FieldError("occurred_at", $"occurred_at must not be more than {maxBackdateDays} days in the past")
+            : null;
     }
 
     public static string? ValidateIdempotencyKey(string? key) =>
@@ -58,9 +91,10 @@ public sealed record ConsumeRequest(long Tokens, string? Description, string? En
 }
 
 /// <summary>One event of <c>POST /api/v1/usage/batch</c>: a consume with its own optional idempotency key.</summary>
-public sealed record UsageBatchEvent(long Tokens, string? Description, string? Endpoint, string? Method, int? StatusCode, string? IdempotencyKey)
+public sealed record UsageBatchEvent(
+    long Tokens, string? Description, string? Endpoint, string? Method, int? StatusCode, string? IdempotencyKey, DateTimeOffset? OccurredAt = null)
 {
-    public ConsumeRequest Request => new(Tokens, Description, Endpoint, Method, StatusCode);
+    public ConsumeRequest Request => new(Tokens, Description, Endpoint, Method, StatusCode, OccurredAt);
 }
 
 public sealed record UsageBatchRequest(IReadOnlyList<UsageBatchEvent>? Events)

@@ -25,7 +25,7 @@ public static class MeteringApi
         return routes;
     }
 
-    private static async Task<IResult> ConsumeAsync(HttpContext http, IGrainFactory grains, CancellationToken cancellationToken)
+    private static async Task<IResult> ConsumeAsync(HttpContext http, IGrainFactory grains, BackdateWindow backdating, CancellationToken cancellationToken)
     {
         var principal = http.GetApiKeyPrincipal();
         var (request, problem) = await JsonBody.ReadAsync<ConsumeRequest>(http.Request, cancellationToken);
@@ -39,6 +39,11 @@ public static class MeteringApi
         if (ConsumeRequest.ValidateIdempotencyKey(idempotencyKey) is { } keyError)
         {
             errors.Add(new Domain.FieldError("idempotency_key", keyError));
+        }
+
+        if (backdating.Check(request) is { } whenError)
+        {
+            errors.Add(whenError);
         }
 
         if (errors.Count > 0)
@@ -60,7 +65,7 @@ public static class MeteringApi
 
     internal static ConsumeCommand Command(ApiKeyPrincipal principal, ConsumeRequest request, string? idempotencyKey) =>
         new(principal.ShopId, principal.KeyId, new Domain.TokenAmount(request.Tokens), request.Description, request.Endpoint, request.Method,
-            request.StatusCode, idempotencyKey, idempotencyKey is null ? null : request.Hash());
+            request.StatusCode, idempotencyKey, idempotencyKey is null ? null : request.Hash(), request.OccurredAt?.ToUnixTimeMilliseconds());
 
     internal static (int Status, string? Code, string Title) Classify(ConsumeOutcome outcome) => outcome switch
     {

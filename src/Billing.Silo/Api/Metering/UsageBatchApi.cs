@@ -11,7 +11,7 @@ namespace Billing.Silo.Api.Metering;
 /// </summary>
 internal static class UsageBatchApi
 {
-    public static async Task<IResult> IngestAsync(HttpContext http, IGrainFactory grains, CancellationToken cancellationToken)
+    public static async Task<IResult> IngestAsync(HttpContext http, IGrainFactory grains, BackdateWindow backdating, CancellationToken cancellationToken)
     {
         var principal = http.GetApiKeyPrincipal();
         var (batch, problem) = await JsonBody.ReadAsync<UsageBatchRequest>(http.Request, cancellationToken, UsageBatchRequest.MaxBodyBytes);
@@ -30,7 +30,7 @@ internal static class UsageBatchApi
         var positions = new List<int>(events.Count);
         for (var i = 0; i < events.Count; i++)
         {
-            var invalid = Validate(events[i]);
+            var invalid = Validate(events[i], backdating);
             if (invalid is not null)
             {
                 results[i] = new UsageBatchResult(i, StatusCodes.Status400BadRequest, "invalid_request", null, null, null);
@@ -54,6 +54,7 @@ internal static class UsageBatchApi
         return TypedResults.Ok(new UsageBatchResponse(accepted, all.Count - accepted, all));
     }
 
-    private static string? Validate(UsageBatchEvent e) =>
-        e.Request.Validate() is { Count: > 0 } errors ? errors[0].Message : ConsumeRequest.ValidateIdempotencyKey(e.IdempotencyKey);
+    private static string? Validate(UsageBatchEvent e, BackdateWindow backdating) =>
+        e.Request.Validate() is { Count: > 0 } errors ? errors[0].Message
+        : ConsumeRequest.ValidateIdempotencyKey(e.IdempotencyKey) ?? backdating.Check(e.Request)?.Message;
 }

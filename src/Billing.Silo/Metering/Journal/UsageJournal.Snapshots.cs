@@ -15,6 +15,7 @@ public sealed partial class UsageJournal
     private readonly ConcurrentDictionary<string, BalanceRecord> committedBalances = new(StringComparer.Ordinal);
     private readonly SemaphoreSlim flushGate = new(1, 1);
     private ITimer? snapshotTimer;
+    private int snapshotArmed;
 
     /// <summary>Balances committed but not yet written as snapshots.</summary>
     public int UnflushedBalances => committedBalances.Count;
@@ -46,7 +47,23 @@ public sealed partial class UsageJournal
         }
     }
 
-    private void RememberCommitted(IReadOnlyList<JournalEntry> batch) => Remember(JournalBatches.NewestBalances(batch));
+    private void RememberCommitted(IReadOnlyList<JournalEntry> batch)
+    {
+        Remember(JournalBatches.NewestBalances(batch));
+        ArmSnapshots();
+    }
+
+    /// <summary>
+    /// The timer runs only while snapshots wait: an idle silo does not wake up, and a clock that
+    /// jumps far (downtime, a test's manual clock) causes one flush, not one per interval.
+    /// </summary>
+    private void ArmSnapshots()
+    {
+        if (snapshotTimer is not null && Interlocked.Exchange(ref snapshotArmed, 1) == 0)
+        {
+            snapshotTimer.Change(SnapshotInterval, Timeout.InfiniteTimeSpan);
+        }
+    }
 
     private void Remember(IEnumerable<BalanceRecord> balances)
     {
@@ -70,8 +87,14 @@ public sealed partial class UsageJournal
         return taken;
     }
 
-    private void StartSnapshots() =>
-        snapshotTimer ??= time.CreateTimer(static state => _ = ((UsageJournal)state!).FlushFromTimerAsync(), this, SnapshotInterval, Timeout.InfiniteTimeSpan);
+    private void StartSnapshots()
+    {
+        snapshotTimer ??= time.CreateTimer(static state => _ = ((UsageJournal)state!).FlushFromTimerAsync(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+        if (!committedBalances.IsEmpty)
+        {
+            ArmSnapshots();
+        }
+    }
 
     private async Task StopSnapshotsAsync()
     {
@@ -85,7 +108,7 @@ public sealed partial class UsageJournal
 
     private TimeSpan SnapshotInterval => TimeSpan.FromMilliseconds(options.SnapshotIntervalMs);
 
-    // One-shot and re-armed after each flush: flushes never overlap, and a clock jump causes one.
+    // One-shot and re-armed after a flush only if more balances wait, so flushes never overlap.
     private async Task FlushFromTimerAsync()
     {
         try
@@ -97,7 +120,12 @@ public sealed partial class UsageJournal
             LogSnapshotFlushFailed(logger, committedBalances.Count, error);
         }
 
-        snapshotTimer?.Change(SnapshotInterval, Timeout.InfiniteTimeSpan);
+        // Disarmed first, then looked: a balance remembered meanwhile either re-armed the timer itself or is seen here.
+        Volatile.Write(ref snapshotArmed, 0);
+        if (!committedBalances.IsEmpty)
+        {
+            ArmSnapshots();
+        }
     }
 
     [LoggerMessage(EventId = 2002, Level = LogLevel.Warning, Message = "Balance snapshot flush failed; {Pending} snapshot(s) stay pending (events are durable, balances replay from them)")]
