@@ -46,7 +46,7 @@ public sealed class TimeoutAndLifecycleTests : IAsyncLifetime
 
         clock.Advance(TimeSpan.FromMinutes(14));
         Assert.True(silo.Runtime.IsActive<ICounterGrain>("idle"));
-        clock.Advance(TimeSpan.FromMinutes(2));
+        clock.Advance(TimeSpan.FromMinutes(1)); // the collector's tick at 15 minutes is the last thing this move fires
 
         await Eventually.TrueAsync(() => !silo.Runtime.IsActive<ICounterGrain>("idle"), "idle collection");
         Assert.Equal(1, await counter.IncrementAsync());
@@ -58,7 +58,13 @@ public sealed class TimeoutAndLifecycleTests : IAsyncLifetime
         var grain = silo.GrainFactory.GetGrain<ILifecycleGrain>("short-lived");
         await grain.AddAsync(7);
 
-        clock.Advance(TimeSpan.FromMinutes(6));
+        clock.Advance(TimeSpan.FromMinutes(4));
+        Assert.True(silo.Runtime.IsActive<ILifecycleGrain>("short-lived"));
+
+        // Exactly to the collector's tick at 5 minutes, and no further while the deactivation runs: its
+        // OnDeactivateAsync gets ShutdownTimeoutMs (20 s) of this clock, and a move past that would
+        // cancel the state write (as a 20 s stall would in production) and with it the deactivation's event.
+        clock.Advance(TimeSpan.FromMinutes(1));
 
         await Eventually.TrueAsync(() => probe.Events.Contains("deactivate short-lived IdleCollection"), "collection after 5 minutes");
         Assert.Contains("activate short-lived total=7", await ActivateAndReadEventsAsync(grain));
