@@ -20,9 +20,14 @@ if (args.Contains("billing-close"))
 
 if (args.Contains("journal-store"))
 {
-    foreach (var (writers, size) in new[] { (1, 20), (4, 20), (4, 64), (4, 500) })
+    foreach (var (writers, size) in new[] { (1, 20), (4, 20), (4, 64), (4, 256), (4, 500), (4, 1000) })
     {
-        await Billing.Benchmarks.Metering.JournalStoreProbe.RunAsync(writers, size, batchesPerWriter: size >= 500 ? 50 : 300);
+        // Sizes from the COPY threshold up run twice: by unnest insert, then by COPY.
+        var ways = size >= Billing.Silo.Metering.Journal.PostgresUsageJournalStore.CopyMinRows ? new[] { false, true } : [false];
+        foreach (var copy in ways)
+        {
+            await Billing.Benchmarks.Metering.JournalStoreProbe.RunAsync(writers, size, batchesPerWriter: size >= 500 ? 50 : 300, copy);
+        }
     }
 
     return;

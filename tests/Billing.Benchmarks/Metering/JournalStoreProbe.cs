@@ -9,13 +9,13 @@ namespace Billing.Benchmarks.Metering;
 /// <summary>The PostgreSQL journal store alone: fixed-size batches from concurrent writers, no grains, no dispatcher.</summary>
 public static class JournalStoreProbe
 {
-    public static async Task RunAsync(int writers, int batchSize, int batchesPerWriter)
+    public static async Task RunAsync(int writers, int batchSize, int batchesPerWriter, bool copy)
     {
         await using var database = await TestDatabase.CreatePostgresAsync();
         await using var postgres = new PostgresDatabase(database.ConnectionString + ";Maximum Pool Size=32");
         await new SchemaMigrator(postgres, [new EmbeddedMigrationSource(typeof(UsageJournal).Assembly, "metering", "Migrations.Metering")], TimeProvider.System)
             .MigrateAsync(CancellationToken.None);
-        var store = new PostgresUsageJournalStore(postgres);
+        var store = new PostgresUsageJournalStore(postgres, copy ? PostgresUsageJournalStore.CopyMinRows : int.MaxValue);
         var latency = new LatencyHistogram();
         long sequence = 0;
         var clock = Stopwatch.StartNew();
@@ -30,7 +30,7 @@ public static class JournalStoreProbe
             }
         })));
         var rows = (double)writers * batchSize * batchesPerWriter;
-        Console.WriteLine($"store: {writers} writers x {batchSize} rows: {rows / clock.Elapsed.TotalSeconds:N0} rows/s, commit p50 {latency.PercentileMicroseconds(0.5) / 1000.0:0.###} ms p99 {latency.PercentileMicroseconds(0.99) / 1000.0:0.###} ms");
+        Console.WriteLine($"store: {writers} writers x {batchSize} rows by {(copy ? "COPY" : "unnest")}: {rows / clock.Elapsed.TotalSeconds:N0} rows/s, commit p50 {latency.PercentileMicroseconds(0.5) / 1000.0:0.###} ms p99 {latency.PercentileMicroseconds(0.99) / 1000.0:0.###} ms");
     }
 
     private static JournalEntry Entry(string customer, long sequence)
