@@ -16,6 +16,8 @@ app.MapRuntimeMetricsApi();
 app.MapAdminApi();
 app.MapCustomerCatalogApi();
 app.MapInvoiceApi();
+app.MapPeriodStandingApi();
+app.MapRevenueApi();
 app.MapBillingSchedulerApi();
 
 return await app.RunSiloAsync();

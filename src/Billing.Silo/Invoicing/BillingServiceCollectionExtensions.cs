@@ -7,7 +7,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace Billing.Silo.Invoicing;
 
-/// <summary>Registers billing: its tables, periods and invoices, pricing, and billing runs.</summary>
+/// <summary>Registers billing: its tables, periods and invoices, their standing, revenue, pricing, and billing runs.</summary>
 public static class BillingServiceCollectionExtensions
 {
     public static IServiceCollection AddBilling(this IServiceCollection services, IConfiguration configuration)
@@ -18,7 +18,10 @@ public static class BillingServiceCollectionExtensions
         services.AddSingleton<InvoiceBook>();
         services.AddSingleton<ShopTermsReader>();
         services.AddSingleton<PricePlanStore>();
+        services.AddSingleton<RevenueStore>();
         services.AddSingleton<PeriodPricer>();
+        services.AddSingleton<PeriodStandingStore>();
+        services.AddSingleton<PeriodStandings>();
         services.AddSingleton<ShopPeriods>();
         services.AddSingleton<BillingRunStore>();
         services.TryAddSingleton<IShopBiller, GrainShopBiller>();

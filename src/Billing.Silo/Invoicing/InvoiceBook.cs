@@ -9,8 +9,8 @@ namespace Billing.Silo.Invoicing;
 
 /// <summary>
 /// Periods and invoices. Closing a period is one transaction: the period is frozen, the next one
-/// opened, pending lines marked billed, a scheduled downgrade applied, the invoice number taken
-/// from its counter and the invoice written. A crash before the commit leaves nothing; after it,
+/// opened, pending lines and revenue events marked billed, a scheduled downgrade applied, the
+/// invoice number taken from its counter and the invoice written. A crash before the commit leaves nothing; after it,
 /// everything. The unique (shop, period) key makes a second invoice impossible, and since the
 /// counter moves inside the same transaction, a rolled-back close leaves no gap in the numbers.
 /// </summary>
@@ -28,6 +28,7 @@ public sealed partial class InvoiceBook(SqlDatabase database, IOptions<BillingOp
                 await using var transaction = await connection.BeginTransactionAsync(ct);
                 await FreezePeriodAsync(connection, transaction, shopId, close, nowMs, ct);
                 await MarkLinesBilledAsync(connection, transaction, shopId, close, ct);
+                await RevenueStore.ClaimAsync(connection, transaction, shopId, close, ct);
                 // Before the next period opens: it starts with the terms in effect from now on.
                 await ApplyScheduledChangeAsync(connection, transaction, shopId, nowMs, ct);
                 await OpenPeriodAsync(connection, transaction, shopId, close.Next, close.Cycle, ct);

@@ -10,13 +10,17 @@ namespace Billing.Silo.Invoicing;
 /// seats the period started with, because a mid-period upgrade was already prorated onto pending
 /// lines; usage charges come from the plan in effect now. Usage is read up to the customer's last
 /// visible sequence (the watermark): events of earlier periods that committed after the previous
-/// close's watermark were not on any invoice yet and become "late usage" lines here.
+/// close's watermark were not on any invoice yet and become "late usage" lines here. Revenue
+/// (revenue-share charges) is every sale no invoice has billed yet: those of this period, and
+/// sales of earlier periods reported after those were invoiced, billed here as "late revenue"
+/// by the plan in effect now.
 /// </summary>
-public sealed class PeriodPricer(ShopUsageReader usageReader, InvoiceBook book, PricePlanStore plans, IOptions<BillingOptions> options)
+public sealed class PeriodPricer(ShopUsageReader usageReader, RevenueStore revenue, InvoiceBook book, PricePlanStore plans, IOptions<BillingOptions> options)
 {
     /// <summary>The default plan's id: a shop without a plan pays per request (seed 000's $0.01).</summary>
     public const string DefaultPlanId = "price_0000000000000default";
     public const string LateUsagePrefix = "Late usage";
+    public const string LateRevenuePrefix = "Late revenue";
 
     private readonly BillingOptions settings = options.Value;
 
@@ -28,19 +32,21 @@ public sealed class PeriodPricer(ShopUsageReader usageReader, InvoiceBook book, 
         var watermark = await usageReader.RebuildAsync(shop.Shop.Id, shop.Customer.Id, usage, cancellationToken);
         var late = await LateUsageAsync(shop, walk, watermark, cancellationToken);
         var pending = await book.PendingLinesAsync(shop.Shop.Id, cancellationToken);
+        var sales = await revenue.UnbilledAsync(shop.Shop.Id, period, walk.RevenueClaimedBefore, cancellationToken);
 
         var rounding = settings.RoundingPolicy;
         var fixedPlan = await PlanAsync(walk.Open.PricePlanId, currency, cancellationToken);
         var usagePlan = shop.Plan is { } stored ? PricePlanStore.ToDomain(stored) : DefaultPlan(currency);
-        var billable = BillableUsage.From(usage, walk.Open.Seats, []);
+        var billable = BillableUsage.From(usage, walk.Open.Seats, sales.InPeriod);
         var lines = SelectedCharges.PriceLines(fixedPlan, billable, rounding, c => c.IsRecurringFixed)
             .Concat(SelectedCharges.PriceLines(usagePlan, billable, rounding, c => !c.IsRecurringFixed))
             .Concat(LateLines(usagePlan, late, rounding))
+            .Concat(LateRevenueLines(usagePlan, sales.Late, rounding))
             .Concat(pending.Select(p => p.Line))
             .ToList();
         var priced = new PricedInvoice(lines, currency, shop.Customer.VatRate, rounding);
         return new PeriodClose(
-            period, walk.Open.Cycle, NextPeriod(period, shop), watermark, usage.Totals, [.. pending.Select(p => p.Id)],
+            period, walk.Open.Cycle, NextPeriod(period, shop), watermark, usage.Totals, [.. pending.Select(p => p.Id)], sales,
             InvoiceYear(now), Document(shop, period, walk.Open.Cycle, now, priced));
     }
 
@@ -95,14 +101,27 @@ public sealed class PeriodPricer(ShopUsageReader usageReader, InvoiceBook book, 
             return [];
         }
 
-        var lines = SelectedCharges.PriceLines(plan, BillableUsage.From(late, 0, []), rounding, c => !c.IsRecurringFixed)
-            .Select(l => new InvoiceLine($"{LateUsagePrefix}: {l.Service}", l.Quantity, l.UnitPrice, l.Amount))
-            .ToList();
+        var lines = Prefixed(LateUsagePrefix, SelectedCharges.PriceLines(plan, BillableUsage.From(late, 0, []), rounding, IsUsageCharge)).ToList();
         // A plan with no usage charges still shows the late requests, at no charge: never silently dropped.
         return lines.Count > 0
             ? lines
             : [new InvoiceLine($"{LateUsagePrefix}: requests", late.Totals.Requests, Money.Zero(plan.Currency), Money.Zero(plan.Currency))];
     }
+
+    /// <summary>Sales of invoiced periods reported since, screened by the fraud rules among themselves; nothing when the plan shares no revenue.</summary>
+    private static IEnumerable<InvoiceLine> LateRevenueLines(PricePlan plan, IReadOnlyList<RevenueEvent> late, RoundingPolicy rounding) =>
+        late.Count == 0
+            ? []
+            : Prefixed(LateRevenuePrefix, SelectedCharges.PriceLines(plan, new BillableUsage(0, 0, 0, [], 0, late), rounding, c => c.Type == ChargeType.RevenueShare));
+
+    /// <summary>Charges on metered usage: not the fixed ones, nor the revenue share (revenue is not usage).</summary>
+    private static bool IsUsageCharge(Charge charge) => !charge.IsRecurringFixed && charge.Type != ChargeType.RevenueShare;
+
+    private static IEnumerable<InvoiceLine> Prefixed(string prefix, IEnumerable<InvoiceLine> lines) =>
+        lines.Select(l => new InvoiceLine(Shorten($"{prefix}: {l.Service}"), l.Quantity, l.UnitPrice, l.Amount));
+
+    private static string Shorten(string service) =>
+        service.Length <= InvoiceLine.MaxServiceLength ? service : service[..(InvoiceLine.MaxServiceLength - 1)] + "…";
 
     private int InvoiceYear(Instant now) => now.InZone(DateTimeZoneProviders.Tzdb[settings.IssuerTimeZone]).Year;
 

@@ -85,8 +85,14 @@ public sealed class ShopPeriods(ShopTermsReader terms, InvoiceBook book, PeriodP
 /// <summary>Where a walk over a shop's periods stands: the open one, and what the last close saw.</summary>
 public sealed record Walk(StoredPeriod Open, long LastWatermark, Instant? LastClosedAt)
 {
+    /// <summary>
+    /// Revenue occurring before this was claimed by an earlier close of the same walk (for a dry run:
+    /// would have been); what arrived for it since then waits for the next walk, as late revenue.
+    /// </summary>
+    public Instant? RevenueClaimedBefore { get; init; }
+
     public Walk After(PeriodClose close, Instant now) =>
-        new(Open with { Period = close.Next, Cycle = close.Cycle }, close.WatermarkSequence, now);
+        new(Open with { Period = close.Next, Cycle = close.Cycle }, close.WatermarkSequence, now) { RevenueClaimedBefore = close.Period.EndInstant };
 }
 
 /// <summary>A billing call named a shop that does not exist: not worth a retry.</summary>

@@ -5,6 +5,7 @@ using Billing.Runtime;
 using Billing.Runtime.Reminders;
 using Billing.Runtime.Storage.Sql;
 using Billing.Runtime.Testing;
+using Billing.Silo.Metering.Journal;
 using Billing.Silo.Tests.Catalog;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -33,6 +34,9 @@ internal static class BillingScenario
             await CatalogSilo.ReadAsync(response, HttpStatusCode.OK);
         }
     }
+
+    /// <summary>For tests that move the clock by weeks: the journal's per-second snapshot timer would fire millions of times.</summary>
+    public static void LongSnapshots(IServiceCollection services) => services.Configure<UsageJournalOptions>(o => o.SnapshotIntervalMs = 600_000);
 
     public static HttpClient Client(CatalogSilo silo, string key)
     {

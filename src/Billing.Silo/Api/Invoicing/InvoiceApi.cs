@@ -21,14 +21,16 @@ public static class InvoiceApi
         return routes;
     }
 
-    private static async Task<IResult> ListAsync(HttpContext context, InvoiceBook book, CancellationToken cancellationToken)
+    private static async Task<IResult> ListAsync(HttpContext context, InvoiceBook book, PeriodStandings standings, CancellationToken cancellationToken)
     {
         var shopId = context.GetApiKeyPrincipal().ShopId;
         var invoices = await book.ShopInvoicesNewestFirstAsync(shopId, MaxInvoicesListed, cancellationToken);
-        return Results.Ok(new InvoiceListResponse([.. invoices.Select(InvoiceResponse.From)]));
+        // Both newest first and one period per invoice: the same number of periods covers the same invoices.
+        var periods = await standings.InvoicedPeriodsAsync(shopId, MaxInvoicesListed, cancellationToken);
+        return Results.Ok(new InvoiceListResponse([.. invoices.Select(d => InvoiceResponse.From(d, periods.GetValueOrDefault(d.Id)))]));
     }
 
-    private static async Task<IResult> GetAsync(string id, HttpContext context, InvoiceBook book, CancellationToken cancellationToken)
+    private static async Task<IResult> GetAsync(string id, HttpContext context, InvoiceBook book, PeriodStandings standings, CancellationToken cancellationToken)
     {
         var (invoiceId, format) = SplitFormat(id);
         var document = CatalogIds.IsWellFormed(invoiceId, CatalogIds.Invoice) ? await book.InvoiceAsync(invoiceId, cancellationToken) : null;
@@ -42,7 +44,7 @@ public static class InvoiceApi
             "html" => Results.Text(InvoiceHtmlRenderer.Render(InvoiceDocuments.ToDomain(document)), "text/html; charset=utf-8", Encoding.UTF8),
             "csv" => Results.File(
                 Encoding.UTF8.GetBytes(InvoiceCsvRenderer.Render(InvoiceDocuments.ToDomain(document))), "text/csv; charset=utf-8", $"{document.Number}.csv"),
-            null => Results.Ok(InvoiceResponse.From(document)),
+            null => Results.Ok(InvoiceResponse.From(document, await standings.InvoicedPeriodAsync(document.Id, cancellationToken))),
             _ => ApiProblem.Create(StatusCodes.Status404NotFound, "unknown_invoice_format", "Unknown invoice format", $"Invoices come as JSON, .html or .csv, not .{format}."),
         };
     }
@@ -70,8 +72,16 @@ public sealed record InvoiceResponse(
     decimal Subtotal,
     decimal VatRate,
     decimal Vat,
-    decimal Total)
+    decimal Total,
+    string Status,
+    int DaysOverdue)
 {
-    public static InvoiceResponse From(InvoiceDocument d) => new(
-        d.Id, d.Number, d.ShopId, d.PeriodStart, d.PeriodEndExclusive.AddDays(-1), d.IssueDate, d.DueDate, d.Currency, d.Lines, d.Subtotal, d.VatRate, d.Vat, d.Total);
+    /// <summary>The invoice with its period's standing as of now (pending, overdue with its days, paid, waived).</summary>
+    public static InvoiceResponse From(InvoiceDocument d, PeriodStandingView? period)
+    {
+        var standing = period?.Standing ?? throw new InvariantViolationException($"Invoice {d.Id} has no billing period.");
+        return new(
+            d.Id, d.Number, d.ShopId, d.PeriodStart, d.PeriodEndExclusive.AddDays(-1), d.IssueDate, d.DueDate, d.Currency, d.Lines, d.Subtotal, d.VatRate, d.Vat, d.Total,
+            standing.Status.ToText(), standing.DaysOverdue);
+    }
 }

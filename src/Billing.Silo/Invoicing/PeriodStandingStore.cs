@@ -1,0 +1,107 @@
+using System.Data.Common;
+using System.Globalization;
+using Billing.Domain;
+using Billing.Runtime.Storage.Sql;
+using NodaTime;
+
+namespace Billing.Silo.Invoicing;
+
+/// <summary>
+/// A period's standing as stored, with its invoice's number and total. <see cref="Status"/> is the
+/// stored text: an invoiced period past its due date is still stored as pending (overdue is derived
+/// when read), so it is also the expected value of the conditional update.
+/// </summary>
+public sealed record PeriodStandingRow(
+    string ShopId,
+    BillingPeriod Period,
+    bool IsCurrent,
+    string Status,
+    DateOnly? DueDate,
+    long? PaidAtMs,
+    string? WaivedReason,
+    string? PaymentReference,
+    string? InvoiceId,
+    string? InvoiceNumber,
+    string? Currency,
+    long? TotalMinor)
+{
+    /// <summary>The domain's standing as stored; a stored overdue period counts at least one day until refreshed.</summary>
+    public PeriodStanding ToStanding()
+    {
+        var status = PeriodStatuses.Parse(Status);
+        return PeriodStanding.Restore(
+            status, Period.ZoneId, DueDate is { } due ? LocalDate.FromDateOnly(due) : null,
+            PaidAtMs is { } paid ? Instant.FromUnixTimeMilliseconds(paid) : null, WaivedReason, status == PeriodStatus.Overdue ? 1 : 0);
+    }
+}
+
+/// <summary>Reads periods with their invoices, and moves an invoiced period to paid or waived with a conditional update.</summary>
+public sealed class PeriodStandingStore(SqlDatabase database)
+{
+    public const int MaxPaymentReferenceLength = 200;
+
+    private const string Select =
+        """
+        SELECT p.shop_id, p.period_start, p.period_end, p.zone, p.is_current, p.status, p.due_date, p.paid_at_ms, p.waived_reason,
+               p.payment_reference, p.invoice_id, i.number, i.currency, i.total_minor
+        FROM billing_periods p LEFT JOIN invoices i ON i.id = p.invoice_id
+        """;
+
+    /// <summary>The shop's periods, open and closed, newest first.</summary>
+    public Task<IReadOnlyList<PeriodStandingRow>> ShopPeriodsAsync(string shopId, int limit, CancellationToken cancellationToken) =>
+        database.QueryListAsync(
+            $"{Select} WHERE p.shop_id = @shop ORDER BY p.period_start DESC LIMIT @limit", c => c.With("shop", shopId).With("limit", limit), Read, cancellationToken);
+
+    /// <summary>The shop's invoiced periods, newest first: in the order of its invoices.</summary>
+    public Task<IReadOnlyList<PeriodStandingRow>> InvoicedPeriodsAsync(string shopId, int limit, CancellationToken cancellationToken) =>
+        database.QueryListAsync(
+            $"{Select} WHERE p.shop_id = @shop AND p.invoice_id IS NOT NULL ORDER BY p.period_start DESC LIMIT @limit",
+            c => c.With("shop", shopId).With("limit", limit), Read, cancellationToken);
+
+    public Task<PeriodStandingRow?> InvoicedPeriodAsync(string invoiceId, CancellationToken cancellationToken) =>
+        CatalogIds.IsWellFormed(invoiceId, CatalogIds.Invoice)
+            ? database.QueryFirstAsync($"{Select} WHERE p.invoice_id = @invoice", c => c.With("invoice", invoiceId), Read, cancellationToken)
+            : Task.FromResult<PeriodStandingRow?>(null);
+
+    /// <summary>
+    /// Stores <paramref name="next"/> only if the row still has the status it was read with; false
+    /// when another request moved it first (the caller reads again and decides again).
+    /// </summary>
+    public Task<bool> TryUpdateAsync(PeriodStandingRow read, PeriodStanding next, string? paymentReference, CancellationToken cancellationToken) =>
+        database.WriteAsync(
+            async (connection, ct) =>
+            {
+                await using var command = connection.CreateCommand(
+                    """
+                    UPDATE billing_periods
+                    SET status = @status, paid_at_ms = @paid_at_ms, waived_reason = @waived_reason, payment_reference = @reference
+                    WHERE shop_id = @shop AND period_start = @start AND invoice_id = @invoice AND status = @expected
+                    """)
+                    .With("status", next.Status.ToText()).With("paid_at_ms", next.PaidAt?.ToUnixTimeMilliseconds())
+                    .With("waived_reason", next.WaivedReason).With("reference", paymentReference)
+                    .With("shop", read.ShopId).With("start", InvoiceBook.Iso(read.Period.Start.ToDateOnly()))
+                    .With("invoice", read.InvoiceId).With("expected", read.Status);
+                return await command.ExecuteNonQueryAsync(ct) == 1;
+            },
+            cancellationToken);
+
+    private static PeriodStandingRow Read(DbDataReader r) =>
+        new(
+            r.GetString(0),
+            new BillingPeriod(LocalDateAt(r, 1)!.Value, LocalDateAt(r, 2)!.Value, r.GetString(3)),
+            r.GetBoolean(4),
+            r.GetString(5),
+            LocalDateAt(r, 6)?.ToDateOnly(),
+            r.IsDBNull(7) ? null : r.GetInt64(7),
+            StringAt(r, 8),
+            StringAt(r, 9),
+            StringAt(r, 10),
+            StringAt(r, 11),
+            StringAt(r, 12),
+            r.IsDBNull(13) ? null : r.GetInt64(13));
+
+    private static LocalDate? LocalDateAt(DbDataReader r, int ordinal) =>
+        r.IsDBNull(ordinal) ? null : LocalDate.FromDateOnly(DateOnly.Parse(r.GetString(ordinal), CultureInfo.InvariantCulture));
+
+    private static string? StringAt(DbDataReader r, int ordinal) => r.IsDBNull(ordinal) ? null : r.GetString(ordinal);
+}
