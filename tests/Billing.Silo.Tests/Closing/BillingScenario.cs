@@ -35,9 +35,6 @@ internal static class BillingScenario
         }
     }
 
-    /// <summary>For tests that move the clock by weeks: the journal's per-second snapshot timer would fire millions of times.</summary>
-    public static void LongSnapshots(IServiceCollection services) => services.Configure<UsageJournalOptions>(o => o.SnapshotIntervalMs = 600_000);
-
     public static HttpClient Client(CatalogSilo silo, string key)
     {
         var client = silo.CreateClient();

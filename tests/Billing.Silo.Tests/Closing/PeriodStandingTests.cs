@@ -24,7 +24,7 @@ public sealed class PeriodStandingTests
     public async Task InvoicedPeriodIsPendingUntilItsDueDateEndsLocallyThenOverdueByWholeDays(string dialect)
     {
         await using var database = await TestDatabase.CreateAsync(dialect);
-        await using var silo = CatalogSilo.Start(database, BillingScenario.LongSnapshots, now: BeforeMonthEnd);
+        await using var silo = CatalogSilo.Start(database, configure: null, now: BeforeMonthEnd);
         var shop = await InvoicedNovemberAsync(silo);
         using var client = BillingScenario.Client(silo, shop.Key);
 
@@ -58,7 +58,7 @@ public sealed class PeriodStandingTests
     public async Task PaymentOfAnOverdueInvoiceMarksItPaidForGoodAndRepeatsAnswerTheSame(string dialect)
     {
         await using var database = await TestDatabase.CreateAsync(dialect);
-        await using var silo = CatalogSilo.Start(database, BillingScenario.LongSnapshots, now: BeforeMonthEnd);
+        await using var silo = CatalogSilo.Start(database, configure: null, now: BeforeMonthEnd);
         var shop = await InvoicedNovemberAsync(silo);
         using var client = BillingScenario.Client(silo, shop.Key);
         silo.Time.Advance(new DateTimeOffset(2026, 12, 20, 10, 0, 0, TimeSpan.Zero) - silo.Time.GetUtcNow());
@@ -89,7 +89,7 @@ public sealed class PeriodStandingTests
     public async Task WaiverNeedsAReasonAndStoresIt(string dialect)
     {
         await using var database = await TestDatabase.CreateAsync(dialect);
-        await using var silo = CatalogSilo.Start(database, BillingScenario.LongSnapshots, now: BeforeMonthEnd);
+        await using var silo = CatalogSilo.Start(database, configure: null, now: BeforeMonthEnd);
         var shop = await InvoicedNovemberAsync(silo);
         using var client = BillingScenario.Client(silo, shop.Key);
         var path = $"/api/v1/admin/invoices/{shop.InvoiceId}/waive";
@@ -115,7 +115,7 @@ public sealed class PeriodStandingTests
     public async Task UnknownAndOtherShopsInvoicesAreNotFoundAndBadPaymentsAreRejected(string dialect)
     {
         await using var database = await TestDatabase.CreateAsync(dialect);
-        await using var silo = CatalogSilo.Start(database, BillingScenario.LongSnapshots, now: BeforeMonthEnd);
+        await using var silo = CatalogSilo.Start(database, configure: null, now: BeforeMonthEnd);
         var shop = await InvoicedNovemberAsync(silo);
         var other = await BillingScenario.CustomerAsync(silo, "Europe/Amsterdam", "Other");
         using var otherClient = BillingScenario.Client(silo, other.Key);
@@ -143,7 +143,7 @@ public sealed class PeriodStandingTests
     public async Task RacingPaymentsLeaveExactlyOneOnTheRow(string dialect)
     {
         await using var database = await TestDatabase.CreateAsync(dialect);
-        await using var silo = CatalogSilo.Start(database, BillingScenario.LongSnapshots, now: BeforeMonthEnd);
+        await using var silo = CatalogSilo.Start(database, configure: null, now: BeforeMonthEnd);
         var shop = await InvoicedNovemberAsync(silo);
 
         var payments = Enumerable.Range(1, 8).Select(i => silo.Admin.PostAsJsonAsync($"/api/v1/admin/invoices/{shop.InvoiceId}/pay", new { reference = $"R{i}" })).ToList();

@@ -27,7 +27,7 @@ public sealed class RevenueShareTests
     public async Task InvoiceBillsTheExactShareOfTheRevenueTheFraudRulesCountAndDuplicatesOnce(string dialect)
     {
         await using var database = await TestDatabase.CreateAsync(dialect);
-        await using var silo = CatalogSilo.Start(database, BillingScenario.LongSnapshots, now: MidNovember);
+        await using var silo = CatalogSilo.Start(database, configure: null, now: MidNovember);
         var (shopId, client) = await RevenueShareShopAsync(silo);
 
         var first = await ReportAsync(silo, client,
@@ -61,7 +61,7 @@ public sealed class RevenueShareTests
     public async Task InvalidSalesAreRejectedOneByOneWithFieldErrors(string dialect)
     {
         await using var database = await TestDatabase.CreateAsync(dialect);
-        await using var silo = CatalogSilo.Start(database, BillingScenario.LongSnapshots, now: MidNovember);
+        await using var silo = CatalogSilo.Start(database, configure: null, now: MidNovember);
         var (shopId, client) = await RevenueShareShopAsync(silo);
 
         var batch = await ReportAsync(silo, client,
@@ -94,7 +94,7 @@ public sealed class RevenueShareTests
     public async Task SalesReportedAfterTheirPeriodWasInvoicedComeOnTheNextInvoiceAndInvoicedOrdersKeepTheirFlags(string dialect)
     {
         await using var database = await TestDatabase.CreateAsync(dialect);
-        await using var silo = CatalogSilo.Start(database, BillingScenario.LongSnapshots, now: MidNovember);
+        await using var silo = CatalogSilo.Start(database, configure: null, now: MidNovember);
         var (_, client) = await RevenueShareShopAsync(silo);
         await RecordAsync(silo, client, new { order_id = "o-1", amount = 100m });
         await BillingScenario.AdvanceAndTickAsync(silo, NovemberClosed);
@@ -118,7 +118,7 @@ public sealed class RevenueShareTests
     public async Task SaleFlaggedOrCommittedLateInsideWhatACloseClaimedRollsTheCloseBackAndTheRetryBillsIt(string dialect)
     {
         await using var database = await TestDatabase.CreateAsync(dialect);
-        await using var silo = CatalogSilo.Start(database, BillingScenario.LongSnapshots, now: MidNovember);
+        await using var silo = CatalogSilo.Start(database, configure: null, now: MidNovember);
         var (shopId, client) = await RevenueShareShopAsync(silo);
         await RecordAsync(silo, client, new { order_id = "o-1", amount = 100m }, new { order_id = "o-2", amount = 50m, occurred_at = "2026-11-20T23:00:00Z" });
         await BillingScenario.ExecuteAsync(silo, "DELETE FROM reminders"); // this test closes by hand and by runs
@@ -149,7 +149,7 @@ public sealed class RevenueShareTests
     public async Task SaleRecordedAfterACloseReadTheRevenueWaitsForTheNextInvoice(string dialect)
     {
         await using var database = await TestDatabase.CreateAsync(dialect);
-        await using var silo = CatalogSilo.Start(database, BillingScenario.LongSnapshots, now: MidNovember);
+        await using var silo = CatalogSilo.Start(database, configure: null, now: MidNovember);
         var (shopId, client) = await RevenueShareShopAsync(silo);
         await RecordAsync(silo, client, new { order_id = "o-1", amount = 100m });
         await BillingScenario.ExecuteAsync(silo, "DELETE FROM reminders"); // this test closes by hand and by a run
