@@ -17,6 +17,8 @@ app.MapAdminApi();
 app.MapCustomerCatalogApi();
 app.MapInvoiceApi();
 app.MapBillingSchedulerApi();
+app.MapPricePlanApi();
+app.MapShopTermsApi();
 
 return await app.RunSiloAsync();
 

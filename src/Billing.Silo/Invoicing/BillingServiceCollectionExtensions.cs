@@ -20,6 +20,8 @@ public static class BillingServiceCollectionExtensions
         services.AddSingleton<PricePlanStore>();
         services.AddSingleton<PeriodPricer>();
         services.AddSingleton<ShopPeriods>();
+        services.AddSingleton<ShopTermsWriter>();
+        services.AddSingleton<ShopTermsChanges>();
         services.AddSingleton<BillingRunStore>();
         services.TryAddSingleton<IShopBiller, GrainShopBiller>();
         services.AddSingleton<BillingRunner>();

@@ -30,7 +30,7 @@ public sealed class ShopPeriods(ShopTermsReader terms, InvoiceBook book, PeriodP
         }
 
         var first = BillingPeriod.Containing(shop.ShopCreatedAt, BillingCycles.Parse(shop.Cycle), shop.Customer.TimeZoneId);
-        await book.OpenFirstPeriodAsync(shop.Shop.Id, first, shop.Cycle, cancellationToken);
+        await book.OpenFirstPeriodAsync(shop.Shop.Id, first, OpeningTerms.Current(shop), cancellationToken);
         return await book.OpenPeriodAsync(shop.Shop.Id, cancellationToken) ?? throw new InvariantViolationException($"Shop {shop.Shop.Id} has no open period after opening one.");
     }
 
@@ -86,7 +86,7 @@ public sealed class ShopPeriods(ShopTermsReader terms, InvoiceBook book, PeriodP
 public sealed record Walk(StoredPeriod Open, long LastWatermark, Instant? LastClosedAt)
 {
     public Walk After(PeriodClose close, Instant now) =>
-        new(Open with { Period = close.Next, Cycle = close.Cycle }, close.WatermarkSequence, now);
+        new(Open with { Period = close.Next, Cycle = close.NextTerms.Cycle, PricePlanId = close.NextTerms.PricePlanId, Seats = close.NextTerms.Seats }, close.WatermarkSequence, now);
 }
 
 /// <summary>A billing call named a shop that does not exist: not worth a retry.</summary>
