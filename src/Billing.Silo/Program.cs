@@ -19,6 +19,8 @@ app.MapInvoiceApi();
 app.MapPeriodStandingApi();
 app.MapRevenueApi();
 app.MapBillingSchedulerApi();
+app.MapPricePlanApi();
+app.MapShopTermsApi();
 
 return await app.RunSiloAsync();
 

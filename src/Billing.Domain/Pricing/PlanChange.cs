@@ -98,9 +98,15 @@ public sealed record PlanChange
         return new Proration(Kind, changeDate, ChangedAt, periodDays, remainingDays, Array.AsReadOnly(lines));
     }
 
-    /// <summary>Quantity = days, unit price = the daily rate; the amount is price × days / period days, rounded once.</summary>
-    private static InvoiceLine DaysLine(string service, Money pricePerPeriod, int periodDays, int remainingDays, RoundingPolicy rounding)
+    /// <summary>
+    /// Part of a per-period price by whole days: quantity = days, unit price = the daily rate, and
+    /// the amount price × days / period days, rounded once. Also what a shorter bridge period bills.
+    /// </summary>
+    public static InvoiceLine DaysLine(string service, Money pricePerPeriod, int periodDays, int remainingDays, RoundingPolicy rounding)
     {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(periodDays);
+        ArgumentOutOfRangeException.ThrowIfNegative(remainingDays);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(remainingDays, periodDays);
         var amount = new Money(pricePerPeriod.Amount * remainingDays / periodDays, pricePerPeriod.Currency).RoundTo(rounding);
         return new InvoiceLine(service, remainingDays, new Money(pricePerPeriod.Amount / periodDays, pricePerPeriod.Currency), amount);
     }

@@ -1,4 +1,3 @@
-using System.Globalization;
 using Billing.Domain;
 using Billing.Silo.Auth;
 using Billing.Silo.Catalog;
@@ -8,8 +7,6 @@ namespace Billing.Silo.Api;
 /// <summary><c>GET /api/v1/billing/plans</c>: what a customer can buy, for any live API key.</summary>
 public static class CustomerCatalogApi
 {
-    public const int DefaultPageSize = 100;
-
     public static IEndpointRouteBuilder MapCustomerCatalogApi(this IEndpointRouteBuilder routes)
     {
         var billing = routes.MapGroup("/api/v1/billing").RequireApiKey();
@@ -20,15 +17,10 @@ public static class CustomerCatalogApi
     /// <summary>Plans in creation order; <c>limit</c> 1..500 (default 100), <c>after</c> a plan id from <c>next_after</c>.</summary>
     internal static async Task<IResult> ListPlansAsync(string? limit, string? after, CatalogStore store, CancellationToken cancellationToken)
     {
-        var pageSize = DefaultPageSize;
-        if (limit is not null && (!int.TryParse(limit, NumberStyles.None, CultureInfo.InvariantCulture, out pageSize) || pageSize is < 1 or > CatalogStore.MaxPageSize))
+        var (pageSize, problem) = PageQuery.Parse(limit, after, CatalogStore.MaxPageSize, CatalogIds.Plan, "plan");
+        if (problem is not null)
         {
-            return ApiProblem.Create(StatusCodes.Status400BadRequest, "invalid_query", "Invalid query", $"limit must be a whole number from 1 to {CatalogStore.MaxPageSize}.");
-        }
-
-        if (after is not null && !CatalogIds.IsWellFormed(after, CatalogIds.Plan))
-        {
-            return ApiProblem.Create(StatusCodes.Status400BadRequest, "invalid_query", "Invalid query", "after must be a plan id, as given in next_after.");
+            return problem;
         }
 
         var plans = await store.ListPlansAsync(after, pageSize, cancellationToken);

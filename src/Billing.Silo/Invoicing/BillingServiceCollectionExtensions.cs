@@ -23,6 +23,8 @@ public static class BillingServiceCollectionExtensions
         services.AddSingleton<PeriodStandingStore>();
         services.AddSingleton<PeriodStandings>();
         services.AddSingleton<ShopPeriods>();
+        services.AddSingleton<ShopTermsWriter>();
+        services.AddSingleton<ShopTermsChanges>();
         services.AddSingleton<BillingRunStore>();
         services.TryAddSingleton<IShopBiller, GrainShopBiller>();
         services.AddSingleton<BillingRunner>();

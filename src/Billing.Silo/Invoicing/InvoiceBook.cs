@@ -29,9 +29,9 @@ public sealed partial class InvoiceBook(SqlDatabase database, IOptions<BillingOp
                 await FreezePeriodAsync(connection, transaction, shopId, close, nowMs, ct);
                 await MarkLinesBilledAsync(connection, transaction, shopId, close, ct);
                 await RevenueStore.ClaimAsync(connection, transaction, shopId, close, ct);
-                // Before the next period opens: it starts with the terms in effect from now on.
+                // The shop's terms become those the next period opens with (a scheduled downgrade).
                 await ApplyScheduledChangeAsync(connection, transaction, shopId, nowMs, ct);
-                await OpenPeriodAsync(connection, transaction, shopId, close.Next, close.Cycle, ct);
+                await OpenPeriodAsync(connection, transaction, shopId, close.Next, close.NextTerms, ct);
                 // Last, so the counter row (which every close of the year shares) is locked for the shortest time.
                 var number = await NextNumberAsync(connection, transaction, CounterYear(close), ct);
                 var document = close.Document with { Number = numberFormat.Format(close.InvoiceYear, number) };
@@ -44,7 +44,7 @@ public sealed partial class InvoiceBook(SqlDatabase database, IOptions<BillingOp
             cancellationToken);
 
     /// <summary>Opens a shop's first period; nothing when it already has an open one.</summary>
-    public Task OpenFirstPeriodAsync(string shopId, BillingPeriod period, string cycle, CancellationToken cancellationToken) =>
+    public Task OpenFirstPeriodAsync(string shopId, BillingPeriod period, OpeningTerms terms, CancellationToken cancellationToken) =>
         database.WriteAsync(
             async (connection, ct) =>
             {
@@ -52,7 +52,7 @@ public sealed partial class InvoiceBook(SqlDatabase database, IOptions<BillingOp
                 await using var exists = connection.CreateCommand("SELECT COUNT(*) FROM billing_periods WHERE shop_id = @shop AND is_current = TRUE", transaction).With("shop", shopId);
                 if (await exists.ScalarInt64Async(ct) == 0)
                 {
-                    await OpenPeriodAsync(connection, transaction, shopId, period, cycle, ct);
+                    await OpenPeriodAsync(connection, transaction, shopId, period, terms, ct);
                 }
 
                 await transaction.CommitAsync(ct);
@@ -79,18 +79,18 @@ public sealed partial class InvoiceBook(SqlDatabase database, IOptions<BillingOp
         }
     }
 
-    private static async Task OpenPeriodAsync(DbConnection connection, DbTransaction transaction, string shopId, BillingPeriod period, string cycle, CancellationToken ct)
+    /// <summary>The terms are the pricer's, so the period row bills exactly what the close assumed it opens with.</summary>
+    private static async Task OpenPeriodAsync(
+        DbConnection connection, DbTransaction transaction, string shopId, BillingPeriod period, OpeningTerms terms, CancellationToken ct)
     {
         await using var command = connection.CreateCommand(
             """
             INSERT INTO billing_periods (shop_id, period_start, period_end, cycle, zone, start_ms, end_ms, is_current, status, price_plan_id, seats)
-            SELECT @shop, @start, @end, @cycle, @zone, @start_ms, @end_ms, TRUE, 'pending',
-                   (SELECT price_plan_id FROM shop_billing WHERE shop_id = @shop),
-                   COALESCE((SELECT seats FROM shop_billing WHERE shop_id = @shop), @default_seats)
+            VALUES (@shop, @start, @end, @cycle, @zone, @start_ms, @end_ms, TRUE, 'pending', @plan, @seats)
             """,
             transaction)
             .With("shop", shopId).With("start", Iso(period.Start.ToDateOnly())).With("end", Iso(period.EndExclusive.ToDateOnly()))
-            .With("cycle", cycle).With("zone", period.ZoneId).With("default_seats", ShopTermsReader.DefaultSeats)
+            .With("cycle", terms.Cycle).With("zone", period.ZoneId).With("plan", terms.PricePlanId).With("seats", terms.Seats)
             .With("start_ms", period.StartInstant.ToUnixTimeMilliseconds()).With("end_ms", period.EndInstant.ToUnixTimeMilliseconds());
         await command.ExecuteNonQueryAsync(ct);
     }

@@ -8,12 +8,12 @@ namespace Billing.Silo.Invoicing;
 /// <summary>
 /// Prices a shop's open period for closing. Fixed charges (flat fees, seats) come from the plan and
 /// seats the period started with, because a mid-period upgrade was already prorated onto pending
-/// lines; usage charges come from the plan in effect now. Usage is read up to the customer's last
-/// visible sequence (the watermark): events of earlier periods that committed after the previous
-/// close's watermark were not on any invoice yet and become "late usage" lines here. Revenue
-/// (revenue-share charges) is every sale no invoice has billed yet: those of this period, and
-/// sales of earlier periods reported after those were invoiced, billed here as "late revenue"
-/// by the plan in effect now.
+/// lines (a bridge to a new cycle's first boundary bills them by its days); usage charges come
+/// from the plan in effect now. Usage is read up to the customer's last visible sequence (the
+/// watermark): events of earlier periods that committed after the previous close's watermark were
+/// not on any invoice yet and become "late usage" lines here. Revenue (revenue-share charges) is
+/// every sale no invoice has billed yet: those of this period, and sales of earlier periods
+/// reported after those were invoiced, billed here as "late revenue" by the plan in effect now.
 /// </summary>
 public sealed class PeriodPricer(ShopUsageReader usageReader, RevenueStore revenue, InvoiceBook book, PricePlanStore plans, IOptions<BillingOptions> options)
 {
@@ -38,7 +38,8 @@ public sealed class PeriodPricer(ShopUsageReader usageReader, RevenueStore reven
         var fixedPlan = await PlanAsync(walk.Open.PricePlanId, currency, cancellationToken);
         var usagePlan = shop.Plan is { } stored ? PricePlanStore.ToDomain(stored) : DefaultPlan(currency);
         var billable = BillableUsage.From(usage, walk.Open.Seats, sales.InPeriod);
-        var lines = SelectedCharges.PriceLines(fixedPlan, billable, rounding, c => c.IsRecurringFixed)
+        var fixedLines = SelectedCharges.PriceLines(fixedPlan, billable, rounding, c => c.IsRecurringFixed);
+        var lines = ShortPeriodLines(fixedLines, period, walk.Open.Cycle, rounding)
             .Concat(SelectedCharges.PriceLines(usagePlan, billable, rounding, c => !c.IsRecurringFixed))
             .Concat(LateLines(usagePlan, late, rounding))
             .Concat(LateRevenueLines(usagePlan, sales.Late, rounding))
@@ -46,7 +47,7 @@ public sealed class PeriodPricer(ShopUsageReader usageReader, RevenueStore reven
             .ToList();
         var priced = new PricedInvoice(lines, currency, shop.Customer.VatRate, rounding);
         return new PeriodClose(
-            period, walk.Open.Cycle, NextPeriod(period, shop), watermark, usage.Totals, [.. pending.Select(p => p.Id)], sales,
+            period, walk.Open.Cycle, NextPeriod(period, shop), OpeningTerms.After(shop), watermark, usage.Totals, [.. pending.Select(p => p.Id)], sales,
             InvoiceYear(now), Document(shop, period, walk.Open.Cycle, now, priced));
     }
 
@@ -60,6 +61,25 @@ public sealed class PeriodPricer(ShopUsageReader usageReader, RevenueStore reven
         var cycle = BillingCycles.Parse(shop.Cycle);
         var containing = BillingPeriod.Containing(period.EndInstant, cycle, period.ZoneId);
         return containing.Start == period.EndExclusive ? containing : new BillingPeriod(period.EndExclusive, containing.EndExclusive, period.ZoneId);
+    }
+
+    /// <summary>
+    /// The fixed charges of a bridge (the shorter first period after a cycle change, up to the new
+    /// cycle's first boundary) by the day: the part of the full period of its cycle that it covers,
+    /// as a plan change prorates. A whole period of its cycle bills them as priced.
+    /// </summary>
+    private static IEnumerable<InvoiceLine> ShortPeriodLines(IReadOnlyList<InvoiceLine> fixedLines, BillingPeriod period, string cycleText, RoundingPolicy rounding)
+    {
+        var cycle = BillingCycles.Parse(cycleText);
+        if (period.Cycle == cycle)
+        {
+            return fixedLines;
+        }
+
+        var full = BillingPeriod.Containing(period.StartInstant, cycle, period.ZoneId);
+        var days = Period.DaysBetween(period.Start, period.EndExclusive);
+        var fullDays = Period.DaysBetween(full.Start, full.EndExclusive);
+        return fixedLines.Select(line => PlanChange.DaysLine($"{line.Service}: {days} of {fullDays} days", line.Amount, fullDays, days, rounding));
     }
 
     public static PricePlan DefaultPlan(Currency currency, decimal pricePerRequest) =>

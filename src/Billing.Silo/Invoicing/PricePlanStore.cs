@@ -33,9 +33,16 @@ public sealed class PricePlanStore(SqlDatabase database, TimeProvider time)
             ? database.QueryFirstAsync("SELECT id, name, currency, charges_json FROM price_plans WHERE id = @id", c => c.With("id", id), Read, cancellationToken)
             : Task.FromResult<StoredPricePlan?>(null);
 
-    public Task<IReadOnlyList<StoredPricePlan>> ListAsync(int limit, CancellationToken cancellationToken) =>
-        database.QueryListAsync(
-            "SELECT id, name, currency, charges_json FROM price_plans ORDER BY created_at_ms, id LIMIT @limit", c => c.With("limit", limit), Read, cancellationToken);
+    /// <summary>Plans in creation order, after <paramref name="afterId"/> when given (a page's last id).</summary>
+    public Task<IReadOnlyList<StoredPricePlan>> ListAsync(string? afterId, int limit, CancellationToken cancellationToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(limit, MaxPageSize);
+        var after = afterId is null ? string.Empty : "WHERE (created_at_ms, id) > (SELECT created_at_ms, id FROM price_plans WHERE id = @after)";
+        return database.QueryListAsync(
+            $"SELECT id, name, currency, charges_json FROM price_plans {after} ORDER BY created_at_ms, id LIMIT @limit",
+            c => afterId is null ? c.With("limit", limit) : c.With("limit", limit).With("after", afterId), Read, cancellationToken);
+    }
 
     /// <summary>The domain plan of a stored one; a stored plan that no longer passes the checks is a bug, not a client error.</summary>
     public static PricePlan ToDomain(StoredPricePlan stored) =>

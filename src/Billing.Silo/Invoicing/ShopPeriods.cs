@@ -30,7 +30,7 @@ public sealed class ShopPeriods(ShopTermsReader terms, InvoiceBook book, PeriodP
         }
 
         var first = BillingPeriod.Containing(shop.ShopCreatedAt, BillingCycles.Parse(shop.Cycle), shop.Customer.TimeZoneId);
-        await book.OpenFirstPeriodAsync(shop.Shop.Id, first, shop.Cycle, cancellationToken);
+        await book.OpenFirstPeriodAsync(shop.Shop.Id, first, OpeningTerms.Current(shop), cancellationToken);
         return await book.OpenPeriodAsync(shop.Shop.Id, cancellationToken) ?? throw new InvariantViolationException($"Shop {shop.Shop.Id} has no open period after opening one.");
     }
 
@@ -92,7 +92,10 @@ public sealed record Walk(StoredPeriod Open, long LastWatermark, Instant? LastCl
     public Instant? RevenueClaimedBefore { get; init; }
 
     public Walk After(PeriodClose close, Instant now) =>
-        new(Open with { Period = close.Next, Cycle = close.Cycle }, close.WatermarkSequence, now) { RevenueClaimedBefore = close.Period.EndInstant };
+        new(Open with { Period = close.Next, Cycle = close.NextTerms.Cycle, PricePlanId = close.NextTerms.PricePlanId, Seats = close.NextTerms.Seats }, close.WatermarkSequence, now)
+        {
+            RevenueClaimedBefore = close.Period.EndInstant,
+        };
 }
 
 /// <summary>A billing call named a shop that does not exist: not worth a retry.</summary>

@@ -1,11 +1,16 @@
 using System.Data.Common;
+using System.Globalization;
 using Billing.Domain;
 using Billing.Runtime.Storage.Sql;
 using NodaTime;
 
 namespace Billing.Silo.Invoicing;
 
-/// <summary>A shop's terms as stored: its price plan (null: the default), its cycle and seats, and any change scheduled for the period end.</summary>
+/// <summary>
+/// A shop's terms as stored: its price plan (null: the default), seats and any downgrade scheduled
+/// for the period end; <paramref name="Cycle"/> is the cycle of the periods to come, which differs
+/// from <paramref name="Open"/>'s while a cycle change waits for the period end.
+/// </summary>
 public sealed record ShopTermsRow(
     Shop Shop,
     CustomerProfile Customer,
@@ -14,12 +19,16 @@ public sealed record ShopTermsRow(
     int Seats,
     StoredPricePlan? Plan,
     string? NextPricePlanId,
-    int? NextSeats);
+    int? NextSeats,
+    OpenPeriodRow? Open);
+
+/// <summary>The shop's open period and the cycle it was opened in (a bridge to a new cycle's first boundary has none of its own).</summary>
+public sealed record OpenPeriodRow(BillingPeriod Period, string Cycle);
 
 /// <summary>A price plan as stored: the admin API's draft JSON, turned into a domain plan on use.</summary>
 public sealed record StoredPricePlan(string Id, string Name, string Currency, string ChargesJson);
 
-/// <summary>Reads what closing a shop's period needs in one query: shop, customer, terms and plan.</summary>
+/// <summary>Reads what closing a shop's period needs in one query: shop, customer, terms, plan and open period.</summary>
 public sealed class ShopTermsReader(SqlDatabase database)
 {
     public const string DefaultCycle = "monthly";
@@ -32,11 +41,13 @@ public sealed class ShopTermsReader(SqlDatabase database)
                 SELECT s.id, s.customer_id, s.name, s.created_at_ms,
                        c.name, c.email, c.currency, c.time_zone, c.vat_rate_bp,
                        b.cycle, b.seats, b.next_price_plan_id, b.next_seats,
-                       p.id, p.name, p.currency, p.charges_json
+                       p.id, p.name, p.currency, p.charges_json,
+                       o.period_start, o.period_end, o.zone, o.cycle
                 FROM shops s
                 JOIN customers c ON c.id = s.customer_id
                 LEFT JOIN shop_billing b ON b.shop_id = s.id
                 LEFT JOIN price_plans p ON p.id = b.price_plan_id
+                LEFT JOIN billing_periods o ON o.shop_id = s.id AND o.is_current = TRUE
                 WHERE s.id = @shop
                 """,
                 c => c.With("shop", shopId),
@@ -50,9 +61,12 @@ public sealed class ShopTermsReader(SqlDatabase database)
         var customer = new CustomerProfile(
             r.GetString(1), r.GetString(4), r.GetString(5), Currency.Parse(r.GetString(6)), r.GetString(7), r.GetInt32(8) / Catalog.CatalogStore.BasisPointsPerUnit);
         var plan = r.IsDBNull(13) ? null : new StoredPricePlan(r.GetString(13), r.GetString(14), r.GetString(15), r.GetString(16));
+        var open = r.IsDBNull(17) ? null : new OpenPeriodRow(new BillingPeriod(Date(r, 17), Date(r, 18), r.GetString(19)), r.GetString(20));
         return new ShopTermsRow(
             shop, customer, Instant.FromUnixTimeMilliseconds(r.GetInt64(3)),
             r.IsDBNull(9) ? DefaultCycle : r.GetString(9), r.IsDBNull(10) ? DefaultSeats : r.GetInt32(10),
-            plan, r.IsDBNull(11) ? null : r.GetString(11), r.IsDBNull(12) ? null : r.GetInt32(12));
+            plan, r.IsDBNull(11) ? null : r.GetString(11), r.IsDBNull(12) ? null : r.GetInt32(12), open);
     }
+
+    private static LocalDate Date(DbDataReader r, int ordinal) => LocalDate.FromDateOnly(DateOnly.Parse(r.GetString(ordinal), CultureInfo.InvariantCulture));
 }

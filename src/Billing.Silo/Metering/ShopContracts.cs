@@ -45,6 +45,9 @@ public interface IShopGrain : IGrainWithStringKey
 
     /// <summary>Closes (or, dry, prices) the periods that are over; idempotent.</summary>
     Task<ShopBillingResult> BillAsync(CloseRequest request);
+
+    /// <summary>Changes plan, seats or cycle: an upgrade at once (prorated), a downgrade or a cycle change at the period end.</summary>
+    Task<TermsChangeResult> ChangeTermsAsync(TermsChangeRequest request);
 }
 
 internal sealed class ShopGrainProxy(GrainReference grain) : IShopGrain
@@ -56,4 +59,6 @@ internal sealed class ShopGrainProxy(GrainReference grain) : IShopGrain
     public Task EnsureBillingAsync() => grain.InvokeAsync((IShopGrain g) => g.EnsureBillingAsync());
 
     public Task<ShopBillingResult> BillAsync(CloseRequest request) => grain.InvokeAsync((IShopGrain g) => g.BillAsync(request));
+
+    public Task<TermsChangeResult> ChangeTermsAsync(TermsChangeRequest request) => grain.InvokeAsync((IShopGrain g) => g.ChangeTermsAsync(request));
 }

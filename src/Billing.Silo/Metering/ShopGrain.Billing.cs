@@ -26,6 +26,7 @@ public sealed partial class ShopGrain
     {
         var terms = await periods.TermsAsync(profile.ShopId, CancellationToken.None);
         var open = await periods.EnsureOpenPeriodAsync(terms, CancellationToken.None);
+        TrackOpenPeriod(open.Period);
         await EnsureRemindersAsync(open.Period);
     }
 
@@ -34,6 +35,7 @@ public sealed partial class ShopGrain
         var (result, open) = await periods.CloseDueAsync(profile.ShopId, request, Now(), CancellationToken.None);
         if (!request.DryRun)
         {
+            TrackOpenPeriod(open);
             await EnsureRemindersAsync(open);
         }
 
@@ -69,6 +71,16 @@ public sealed partial class ShopGrain
         else if ((reminders ?? await GetReminders()).Any(r => r.Name == CatchUpReminder))
         {
             await UnregisterReminder(CatchUpReminder);
+        }
+    }
+
+    private void TrackOpenPeriod(BillingPeriod open)
+    {
+        openPeriod = open;
+        // Usage loaded before the close guessed the next period from the cycle; a bridge to a new cycle differs.
+        if (current is { } usage && (usage.Period.Start != open.Start || usage.Period.EndExclusive != open.EndExclusive) && usage.Period.Contains(open.StartInstant))
+        {
+            current = null;
         }
     }
 

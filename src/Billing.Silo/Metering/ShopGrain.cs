@@ -14,11 +14,16 @@ namespace Billing.Silo.Metering;
 /// shop, so the month-end reminder, a billing run and a terms change never interleave.
 /// </summary>
 [GrainType("shop")]
-public sealed partial class ShopGrain(IShopProfiles profiles, ShopUsageReader reader, ShopPeriods periods, ILogger<ShopGrain> logger)
+public sealed partial class ShopGrain(
+    IShopProfiles profiles, ShopUsageReader reader, ShopPeriods periods, ShopTermsChanges termsChanges, ILogger<ShopGrain> logger)
     : Grain, IShopGrain, IRemindable
 {
     private ShopProfile profile = null!;
+
+    // The cycle of the periods to come (the close schedule, and the guess for a period not open yet);
+    // after a cycle change the open period still runs in the old one.
     private BillingCycle cycle;
+    private BillingPeriod? openPeriod;
     private PeriodUsage? current;
     private long aggregatedUpToSequence;
 
@@ -26,7 +31,9 @@ public sealed partial class ShopGrain(IShopProfiles profiles, ShopUsageReader re
     {
         var shopId = GetPrimaryKeyString();
         profile = await profiles.GetAsync(shopId, cancellationToken) ?? throw new UnknownShopException(shopId);
-        cycle = BillingCycles.Parse((await periods.TermsAsync(shopId, cancellationToken)).Cycle);
+        var terms = await periods.TermsAsync(shopId, cancellationToken);
+        cycle = BillingCycles.Parse(terms.Cycle);
+        openPeriod = terms.Open?.Period;
     }
 
     public async Task RecordAsync(IReadOnlyList<UsageRecord> usage)
@@ -54,7 +61,8 @@ public sealed partial class ShopGrain(IShopProfiles profiles, ShopUsageReader re
 
     private async Task<PeriodUsage> LoadPeriodAsync(Instant at, CancellationToken cancellationToken)
     {
-        var period = BillingPeriod.Containing(at, cycle, profile.TimeZone);
+        // The open period first: a bridge after a cycle change is no calendar period of either cycle.
+        var period = openPeriod is { } open && open.Contains(at) ? open : BillingPeriod.Containing(at, cycle, profile.TimeZone);
         var usage = new PeriodUsage(period, profile.Currency);
         aggregatedUpToSequence = await reader.RebuildAsync(profile.ShopId, profile.CustomerId, usage, cancellationToken);
         current = usage;

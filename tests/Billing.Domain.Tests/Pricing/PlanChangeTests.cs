@@ -164,4 +164,14 @@ public sealed class PlanChangeTests
         Assert.Throws<CurrencyMismatchException>(() => new PlanChange(February, ScreenPlan("Standard"), 1, euroPlan, 1, Instant.FromUtc(2026, 2, 15, 9, 0)));
         Assert.Throws<ArgumentOutOfRangeException>(() => Change(February, "Standard", -1, "Pro Plus", 1, Instant.FromUtc(2026, 2, 15, 9, 0)));
     }
+
+    [Fact]
+    public void DaysLineBillsItsShareOfAPeriodPriceRoundedOnceAndRefusesDaysOutsideThePeriod()
+    {
+        var line = PlanChange.DaysLine("Screens: 6 of 7 days", Usd(30m), 7, 6, RoundingPolicy.HalfEven);
+
+        Assert.Equal((6m, 30m / 7, 25.71m), (line.Quantity, line.UnitPrice.Amount, line.Amount.Amount));
+        Assert.Throws<ArgumentOutOfRangeException>(() => PlanChange.DaysLine("Screens", Usd(30m), 7, 8, RoundingPolicy.HalfEven));
+        Assert.Throws<ArgumentOutOfRangeException>(() => PlanChange.DaysLine("Screens", Usd(30m), 0, 0, RoundingPolicy.HalfEven));
+    }
 }

@@ -1,0 +1,33 @@
+using Billing.Domain;
+using Billing.Silo.Invoicing;
+
+namespace Billing.Silo.Metering;
+
+/// <summary>The shop's terms change here, one call at a time with its closes, so a change never lands between a close's reads and its commit.</summary>
+public sealed partial class ShopGrain
+{
+    public async Task<TermsChangeResult> ChangeTermsAsync(TermsChangeRequest request)
+    {
+        var result = await termsChanges.ApplyAsync(profile.ShopId, request, Now(), CancellationToken.None);
+        if (result.Change is not { } change)
+        {
+            return result;
+        }
+
+        LogTermsChanged(logger, profile.ShopId, change.Kind, change.EffectiveDate?.ToDateOnly(), change.Lines.Count);
+        TrackOpenPeriod(change.OpenPeriod);
+        var next = BillingCycles.Parse(change.Cycle);
+        if (next != cycle)
+        {
+            // The close schedule follows the cycle of the periods to come; the catch-up reminder covers the open period's end.
+            cycle = next;
+            reminderChecked = false;
+            await EnsureRemindersAsync(change.OpenPeriod);
+        }
+
+        return result;
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Shop {ShopId}: terms changed ({Kind}, effective {EffectiveDate}), {Lines} proration line(s) pending")]
+    private static partial void LogTermsChanged(ILogger logger, string shopId, TermsChangeKind kind, DateOnly? effectiveDate, int lines);
+}
