@@ -17,6 +17,7 @@ app.MapAdminApi();
 app.MapCustomerCatalogApi();
 app.MapInvoiceApi();
 app.MapBillingSchedulerApi();
+app.MapAlertsApi();
 
 return await app.RunSiloAsync();
 
