@@ -21,6 +21,7 @@ app.MapRevenueApi();
 app.MapBillingSchedulerApi();
 app.MapPricePlanApi();
 app.MapShopTermsApi();
+app.MapAlertsApi();
 
 return await app.RunSiloAsync();
 

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Billing.Runtime;
 using Billing.Runtime.Hosting;
+using Billing.Silo.Alerts;
 using Billing.Silo.Api.Metering;
 using Billing.Silo.Invoicing;
 using Billing.Silo.Catalog;
@@ -25,6 +26,7 @@ public static class SiloHostingExtensions
         // deploy/ gives the process 45 s before it is killed.
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(40));
         builder.Services.AddMeteringJournal(builder.Configuration);
+        builder.Services.AddAlerts(builder.Configuration);
         builder.Services.AddGrainRuntime(builder.Configuration).AddMeteringGrains();
         builder.Services.AddCatalog(builder.Configuration);
         builder.Services.AddBilling(builder.Configuration);

@@ -1,5 +1,6 @@
 using Billing.Domain;
 using Billing.Runtime;
+using Billing.Silo.Alerts;
 using Billing.Silo.Metering.Journal;
 using NodaTime;
 
@@ -14,13 +15,15 @@ namespace Billing.Silo.Metering;
 /// </summary>
 [Reentrant]
 [GrainType("subscription")]
-public sealed partial class SubscriptionGrain(UsageJournal journal, MeteringStore store, ILogger<SubscriptionGrain> logger) : Grain, ISubscriptionGrain
+public sealed partial class SubscriptionGrain(UsageJournal journal, MeteringStore store, TokenAlerts tokenAlerts, ILogger<SubscriptionGrain> logger)
+    : Grain, ISubscriptionGrain
 {
     private const int IdempotencyWindowSize = 10_000;
     private const int MaxBatchSize = 1_000;
 
     private readonly IdempotencyWindow recentKeys = new(IdempotencyWindowSize);
     private Subscription subscription = null!;
+    private TokenAlertWatch tokenWatch;
     private bool reloadRequired;
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
@@ -28,6 +31,7 @@ public sealed partial class SubscriptionGrain(UsageJournal journal, MeteringStor
         var customerId = GetPrimaryKeyString();
         subscription = await store.LoadSubscriptionAsync(customerId, cancellationToken) ?? Subscription.None(customerId);
         journal.Reset(customerId);
+        tokenWatch = await tokenAlerts.ResumeAsync(subscription, Instant.FromDateTimeOffset(TimeProvider.GetUtcNow()), cancellationToken);
     }
 
     public async Task<ConsumeResult> ConsumeAsync(ConsumeCommand command)
@@ -65,6 +69,7 @@ public sealed partial class SubscriptionGrain(UsageJournal journal, MeteringStor
         var grant = new GrantRecord(
             Guid.CreateVersion7(now), next.CustomerId, plan.PlanId, next.Sequence, plan.Tokens.Value, now.ToUnixTimeMilliseconds(),
             next.StartedAt!.Value.ToUnixTimeMilliseconds(), next.EndsAt?.ToUnixTimeMilliseconds(), MoneyNanos.FromMoney(plan.PricePerToken), plan.Price.Currency.Code);
+        tokenWatch = tokenAlerts.Start(next); // before the await: consumes after the grant count against it
         await CommitAsync(next, new JournalEntry(Balance(next, now), grant: grant));
         return View(next);
     }
@@ -131,6 +136,11 @@ public sealed partial class SubscriptionGrain(UsageJournal journal, MeteringStor
         var usage = Usage(command, next, now);
         await CommitAsync(next, new JournalEntry(Balance(next, now), usage: usage));
         accepted.Add(usage);
+        if (tokenWatch.IsDue(usage.Sequence, usage.RemainingAfter))
+        {
+            tokenWatch = tokenAlerts.Raise(tokenWatch, usage.CustomerId, usage.RemainingAfter, instant);
+        }
+
         return new ConsumeResult(ConsumeOutcome.Accepted, usage.RemainingAfter, usage.Tokens, usage.UsageId);
     }
 

@@ -30,7 +30,7 @@ internal sealed class CatalogSilo : IAsyncDisposable
     private readonly WebApplicationFactory<Program> factory;
     private readonly StringWriter console = new();
 
-    private CatalogSilo(TestDatabase database, string? adminKey, Action<IServiceCollection>? configure, DateTimeOffset? now)
+    private CatalogSilo(TestDatabase database, string? adminKey, Action<IServiceCollection>? configure, DateTimeOffset? now, IReadOnlyDictionary<string, string>? settings = null)
     {
         Time = new ManualTimeProvider(now ?? new DateTimeOffset(2026, 11, 21, 12, 0, 0, TimeSpan.Zero));
         root = new SiloFactory(database);
@@ -39,6 +39,11 @@ internal sealed class CatalogSilo : IAsyncDisposable
             if (adminKey is not null)
             {
                 builder.UseSetting("Billing:AdminKey", adminKey);
+            }
+
+            foreach (var (key, value) in settings ?? new Dictionary<string, string>())
+            {
+                builder.UseSetting(key, value);
             }
 
             builder.ConfigureTestServices(services =>
@@ -73,6 +78,10 @@ internal sealed class CatalogSilo : IAsyncDisposable
 
     /// <summary>With extra test services (registered last, so they replace the silo's) and a clock starting at <paramref name="now"/>.</summary>
     public static CatalogSilo Start(TestDatabase database, Action<IServiceCollection>? configure, DateTimeOffset? now = null) => new(database, AdminKey, configure, now);
+
+    /// <summary>Also with configuration <paramref name="settings"/> (e.g. <c>Billing:Alerts:EvaluationIntervalMs</c>).</summary>
+    public static CatalogSilo Start(TestDatabase database, Action<IServiceCollection>? configure, DateTimeOffset now, IReadOnlyDictionary<string, string> settings) =>
+        new(database, AdminKey, configure, now, settings);
 
     public HttpClient CreateClient() => factory.CreateClient();
 
