@@ -41,6 +41,11 @@ internal sealed class CatalogSilo : IAsyncDisposable
                 builder.UseSetting("Billing:AdminKey", adminKey);
             }
 
+            // Tests move the clock by weeks. On SQLite a poll completes inside the move and re-arms
+            // itself there, so a 1 s poll would fire 600,000 times in a week; tests that need
+            // reminders delivered poll themselves (BillingScenario.AdvanceAndTickAsync).
+            builder.UseSetting("Billing:Reminders:PollIntervalMs", "60000");
+
             foreach (var (key, value) in settings ?? new Dictionary<string, string>())
             {
                 builder.UseSetting(key, value);
