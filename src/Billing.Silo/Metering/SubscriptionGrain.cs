@@ -42,22 +42,6 @@ public sealed partial class SubscriptionGrain(UsageJournal journal, MeteringStor
         return result;
     }
 
-    public async Task<IReadOnlyList<ConsumeResult>> ConsumeBatchAsync(IReadOnlyList<ConsumeCommand> commands)
-    {
-        ArgumentOutOfRangeException.ThrowIfGreaterThan(commands.Count, MaxBatchSize, nameof(commands));
-        var accepted = new List<UsageRecord>(commands.Count);
-        var answers = new List<Task<ConsumeResult>>(commands.Count);
-        foreach (var command in commands)
-        {
-            // Each starts (and deducts) before the next, in order; all wait for durability together.
-            answers.Add(ConsumeOneAsync(command, accepted));
-        }
-
-        var results = await Task.WhenAll(answers);
-        TellShops(accepted);
-        return results;
-    }
-
     private Task<ConsumeResult> ConsumeOneAsync(ConsumeCommand command, List<UsageRecord> accepted) =>
         command.IdempotencyKey is null ? ConsumeNowAsync(command, accepted) : ConsumeOnceAsync(command, command.IdempotencyKey, accepted);
 
@@ -128,8 +112,7 @@ public sealed partial class SubscriptionGrain(UsageJournal journal, MeteringStor
         var decision = subscription.Decide(command.Tokens, instant);
         if (decision != ConsumeDecision.Accepted)
         {
-            var outcome = decision == ConsumeDecision.InsufficientTokens ? ConsumeOutcome.InsufficientTokens : ConsumeOutcome.NoActiveSubscription;
-            return new ConsumeResult(outcome, subscription.Ledger.Remaining.Value, 0, null);
+            return Refused(decision, subscription);
         }
 
         var next = subscription.Consume(command.Tokens, instant);
@@ -195,6 +178,11 @@ public sealed partial class SubscriptionGrain(UsageJournal journal, MeteringStor
             MoneyNanos.FromMoney(cost), cost.Currency.Code, command.Description, command.Endpoint, command.Method, command.StatusCode,
             command.OccurredAtMs ?? now.ToUnixTimeMilliseconds(), command.IdempotencyKey, command.RequestHash, next.Ledger.Remaining.Value);
     }
+
+    /// <summary>A consume refused with nothing deducted: the answer carries the balance it was refused on.</summary>
+    private static ConsumeResult Refused(ConsumeDecision decision, Subscription state) => new(
+        decision == ConsumeDecision.InsufficientTokens ? ConsumeOutcome.InsufficientTokens : ConsumeOutcome.NoActiveSubscription,
+        state.Ledger.Remaining.Value, 0, null);
 
     private ConsumeResult Reused() => new(ConsumeOutcome.IdempotencyKeyReused, subscription.Ledger.Remaining.Value, 0, null);
 

@@ -3,7 +3,9 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Billing.Runtime;
 using Billing.Runtime.Testing;
+using Billing.Runtime.Storage.Sql;
 using Billing.Silo.Tests.Catalog;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Billing.Silo.Tests.Metering;
 
@@ -39,6 +41,44 @@ public sealed class UsageApiTests
         Assert.Equal((3, 2), (body.GetProperty("accepted").GetInt32(), body.GetProperty("rejected").GetInt32()));
         Assert.Equal(85, (await silo.GetAsync(client, "/api/v1/billing/subscription")).GetProperty("tokens_remaining").GetInt64());
     }
+
+    [Theory]
+    [MemberData(nameof(Dialects))]
+    public async Task BatchWithoutIdempotencyKeysIsDecidedInOrderAndWrittenAsOneDurableEntry(string dialect)
+    {
+        await using var database = await TestDatabase.CreateAsync(dialect);
+        await using var silo = CatalogSilo.Start(database);
+        var (_, _, _, key) = await MeteringApiTests.MeteredCustomerAsync(silo, tokens: 100);
+        using var client = MeteringApiTests.Client(silo, key);
+
+        var events = new[] { 10, 500, 20, 75, 70 }.Select(t => new { tokens = t, endpoint = "/v1/chat" }).ToArray();
+        using var response = await client.PostAsJsonAsync("/api/v1/usage/batch", new { events });
+        var body = await CatalogSilo.ReadAsync(response, HttpStatusCode.OK);
+
+        var results = body.GetProperty("results").EnumerateArray().ToList();
+        Assert.Equal([200, 402, 200, 402, 200], results.Select(r => r.GetProperty("status").GetInt32()));
+        Assert.Equal([90L, 90L, 70L, 70L, 0L], results.Select(r => r.GetProperty("tokens_remaining").GetInt64()));
+        Assert.Equal(0, (await silo.GetAsync(client, "/api/v1/billing/subscription")).GetProperty("tokens_remaining").GetInt64());
+        var usage = await silo.GetAsync(client, "/api/v1/usage");
+        Assert.Equal((3L, 100L), (usage.GetProperty("totals").GetProperty("requests").GetInt64(), usage.GetProperty("totals").GetProperty("tokens").GetInt64()));
+        Assert.Equal([90L, 70L, 0L], await StoredRemainingAsync(silo));
+    }
+
+    private static Task<List<long>> StoredRemainingAsync(CatalogSilo silo) =>
+        silo.Services.GetRequiredService<SqlDatabase>().ReadAsync(
+            async (connection, ct) =>
+            {
+                await using var command = connection.CreateCommand("SELECT remaining_after FROM usage_events ORDER BY seq");
+                await using var reader = await command.ExecuteReaderAsync(ct);
+                var remaining = new List<long>();
+                while (await reader.ReadAsync(ct))
+                {
+                    remaining.Add(reader.GetInt64(0));
+                }
+
+                return remaining;
+            },
+            CancellationToken.None);
 
     [Theory]
     [MemberData(nameof(Dialects))]

@@ -6,6 +6,8 @@ namespace Billing.Silo.Metering.Journal;
 /// or failed. That keeps each customer's events committing in sequence order, and means a failed
 /// batch can never be overtaken by a later batch of the same customer. Used by the journal's single
 /// dispatcher only; in-flight bookkeeping is guarded by a lock because completions run elsewhere.
+/// A batch is bounded by the events (rows) it writes, not by its entries: one entry may carry a
+/// thousand events of a usage batch. An entry bigger than the bound still goes, alone.
 /// </summary>
 internal sealed class BatchAssembler(int maxBatchSize, int maxDeferredEntries)
 {
@@ -25,13 +27,13 @@ internal sealed class BatchAssembler(int maxBatchSize, int maxDeferredEntries)
     /// </summary>
     public List<JournalEntry> Next(Func<JournalEntry?> incoming)
     {
-        var batch = new List<JournalEntry>(Math.Min(maxBatchSize, 1_024));
+        var batch = new Batch(new List<JournalEntry>(Math.Min(maxBatchSize, 1_024)));
         var inThisBatch = new HashSet<string>(StringComparer.Ordinal);
         var waiting = new HashSet<string>(StringComparer.Ordinal);
         lock (gate)
         {
             TakeDeferred(batch, inThisBatch, waiting);
-            while (batch.Count < maxBatchSize && CanDefer && incoming() is { } entry)
+            while (batch.Events < maxBatchSize && CanDefer && incoming() is { } entry)
             {
                 Place(entry, batch, inThisBatch, waiting);
             }
@@ -39,7 +41,7 @@ internal sealed class BatchAssembler(int maxBatchSize, int maxDeferredEntries)
             inFlight.UnionWith(inThisBatch);
         }
 
-        return batch;
+        return batch.Entries;
     }
 
     /// <summary>The batch has committed or failed: its customers may be written again.</summary>
@@ -76,9 +78,9 @@ internal sealed class BatchAssembler(int maxBatchSize, int maxDeferredEntries)
         return removed;
     }
 
-    private void TakeDeferred(List<JournalEntry> batch, HashSet<string> inThisBatch, HashSet<string> waiting)
+    private void TakeDeferred(Batch batch, HashSet<string> inThisBatch, HashSet<string> waiting)
     {
-        for (var node = deferred.First; node is not null && batch.Count < maxBatchSize;)
+        for (var node = deferred.First; node is not null && batch.Events < maxBatchSize;)
         {
             var next = node.Next;
             var customer = node.Value.CustomerId;
@@ -98,7 +100,7 @@ internal sealed class BatchAssembler(int maxBatchSize, int maxDeferredEntries)
         }
     }
 
-    private void Place(JournalEntry entry, List<JournalEntry> batch, HashSet<string> inThisBatch, HashSet<string> waiting)
+    private void Place(JournalEntry entry, Batch batch, HashSet<string> inThisBatch, HashSet<string> waiting)
     {
         var customer = entry.CustomerId;
         if (inFlight.Contains(customer) || waiting.Contains(customer))
@@ -110,5 +112,19 @@ internal sealed class BatchAssembler(int maxBatchSize, int maxDeferredEntries)
 
         batch.Add(entry);
         inThisBatch.Add(customer);
+    }
+
+    /// <summary>The entries of the batch being built and the events they write.</summary>
+    private sealed class Batch(List<JournalEntry> entries)
+    {
+        public List<JournalEntry> Entries { get; } = entries;
+
+        public int Events { get; private set; }
+
+        public void Add(JournalEntry entry)
+        {
+            Entries.Add(entry);
+            Events += Math.Max(1, entry.Events);
+        }
     }
 }

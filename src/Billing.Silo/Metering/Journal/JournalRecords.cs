@@ -42,18 +42,27 @@ public sealed record BalanceRecord(
     long UpdatedAtMs);
 
 /// <summary>
-/// What one grain turn asks the journal to make durable: a usage event or a grant, with the
-/// balance it leads to. <see cref="Durable"/> completes once the batch holding it has committed.
+/// What one grain turn asks the journal to make durable: usage events (one consume, or a whole
+/// batch of them) or a grant, with the balance they lead to. <see cref="Durable"/> completes once
+/// the batch holding it has committed. A batch of events is one entry, so it costs one wait and
+/// one wake-up, not one per event.
 /// </summary>
 public sealed class JournalEntry
 {
+    private static readonly UsageRecord[] NoUsage = [];
+
     private readonly TaskCompletionSource durable = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     public JournalEntry(BalanceRecord balance, UsageRecord? usage = null, GrantRecord? grant = null)
+        : this(balance, usage is null ? NoUsage : [usage], grant)
     {
-        if (usage is not null && usage.CustomerId != balance.CustomerId || grant is not null && grant.CustomerId != balance.CustomerId)
+    }
+
+    public JournalEntry(BalanceRecord balance, IReadOnlyList<UsageRecord> usage, GrantRecord? grant = null)
+    {
+        if (usage.Any(u => u.CustomerId != balance.CustomerId) || grant is not null && grant.CustomerId != balance.CustomerId)
         {
-            throw new ArgumentException("A journal entry's event and balance must belong to one customer.", nameof(balance));
+            throw new ArgumentException("A journal entry's events and balance must belong to one customer.", nameof(balance));
         }
 
         Balance = balance;
@@ -63,11 +72,15 @@ public sealed class JournalEntry
 
     public BalanceRecord Balance { get; }
 
-    public UsageRecord? Usage { get; }
+    /// <summary>The usage events, in sequence order; empty for a grant.</summary>
+    public IReadOnlyList<UsageRecord> Usage { get; }
 
     public GrantRecord? Grant { get; }
 
     public string CustomerId => Balance.CustomerId;
+
+    /// <summary>Rows this entry writes: what batch sizes are counted in.</summary>
+    public int Events => Usage.Count + (Grant is null ? 0 : 1);
 
     public Task Durable => durable.Task;
 

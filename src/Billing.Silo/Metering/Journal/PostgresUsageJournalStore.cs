@@ -41,7 +41,7 @@ public sealed class PostgresUsageJournalStore(PostgresDatabase database, int cop
 
     public async Task WriteBatchAsync(IReadOnlyList<JournalEntry> batch, CancellationToken cancellationToken)
     {
-        var usage = batch.Select(e => e.Usage).OfType<UsageRecord>().ToList();
+        var usage = batch.SelectMany(e => e.Usage).ToList();
         var grants = batch.Select(e => e.Grant).OfType<GrantRecord>().ToList();
         await using var connection = await database.DataSource.OpenConnectionAsync(cancellationToken);
         if (usage.Count >= copyMinRows)

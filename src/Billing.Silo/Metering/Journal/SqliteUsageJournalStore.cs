@@ -27,7 +27,7 @@ public sealed class SqliteUsageJournalStore(SqliteDatabase database) : IUsageJou
             async (connection, ct) =>
             {
                 await using var transaction = await connection.BeginTransactionAsync(ct);
-                await InsertEachAsync(connection, transaction, InsertUsage, batch.Select(e => e.Usage).OfType<UsageRecord>(), BindUsage, ct);
+                await InsertEachAsync(connection, transaction, InsertUsage, batch.SelectMany(e => e.Usage), BindUsage, ct);
                 await InsertEachAsync(connection, transaction, InsertGrant, batch.Select(e => e.Grant).OfType<GrantRecord>(), BindGrant, ct);
                 await transaction.CommitAsync(ct);
                 return batch.Count;

@@ -55,6 +55,7 @@ public sealed partial class UsageJournal : IHostedService
 
     public long Batches => Interlocked.Read(ref batches);
 
+    /// <summary>Events committed so far (usage rows and grants; one entry of a usage batch counts each of its events).</summary>
     public long Entries => Interlocked.Read(ref entries);
 
     /// <summary>Entries waiting in the queue, held back behind an in-flight batch of their customer, and batches committing now.</summary>
@@ -248,7 +249,7 @@ public sealed partial class UsageJournal : IHostedService
 
         CommitLatency.Record((long)time.GetElapsedTime(started).TotalMicroseconds);
         Interlocked.Increment(ref batches);
-        Interlocked.Add(ref entries, writable.Count);
+        Interlocked.Add(ref entries, writable.Sum(e => e.Events));
         RememberCommitted(writable);
         foreach (var entry in writable)
         {

@@ -1,0 +1,72 @@
+using Billing.Domain;
+using Billing.Silo.Metering.Journal;
+using NodaTime;
+
+namespace Billing.Silo.Metering;
+
+/// <summary>Usage batches: up to <see cref="MaxBatchSize"/> consumes in one call, in order.</summary>
+public sealed partial class SubscriptionGrain
+{
+    public async Task<IReadOnlyList<ConsumeResult>> ConsumeBatchAsync(IReadOnlyList<ConsumeCommand> commands)
+    {
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(commands.Count, MaxBatchSize, nameof(commands));
+        if (commands.All(c => c.IdempotencyKey is null))
+        {
+            return await ConsumeAllNowAsync(commands);
+        }
+
+        var accepted = new List<UsageRecord>(commands.Count);
+        var answers = new List<Task<ConsumeResult>>(commands.Count);
+        foreach (var command in commands)
+        {
+            // Each starts (and deducts) before the next, in order; all wait for durability together.
+            answers.Add(ConsumeOneAsync(command, accepted));
+        }
+
+        var results = await Task.WhenAll(answers);
+        TellShops(accepted);
+        return results;
+    }
+
+    /// <summary>
+    /// A batch without idempotency keys: decided in order in one pass, each event answered as a
+    /// single consume would be, and made durable as one journal entry: one wait, not one per event.
+    /// </summary>
+    private async Task<IReadOnlyList<ConsumeResult>> ConsumeAllNowAsync(IReadOnlyList<ConsumeCommand> commands)
+    {
+        EnsureUsable();
+        var now = TimeProvider.GetUtcNow();
+        var instant = Instant.FromDateTimeOffset(now);
+        var results = new ConsumeResult[commands.Count];
+        var accepted = new List<UsageRecord>(commands.Count);
+        var next = subscription;
+        for (var i = 0; i < commands.Count; i++)
+        {
+            var decision = next.Decide(commands[i].Tokens, instant);
+            if (decision != ConsumeDecision.Accepted)
+            {
+                results[i] = Refused(decision, next);
+                continue;
+            }
+
+            next = next.Consume(commands[i].Tokens, instant);
+            var usage = Usage(commands[i], next, now);
+            accepted.Add(usage);
+            results[i] = new ConsumeResult(ConsumeOutcome.Accepted, usage.RemainingAfter, usage.Tokens, usage.UsageId);
+        }
+
+        if (accepted.Count > 0)
+        {
+            await CommitAsync(next, new JournalEntry(Balance(next, now), accepted));
+            var last = accepted[^1];
+            if (tokenWatch.IsDue(last.Sequence, last.RemainingAfter))
+            {
+                tokenWatch = tokenAlerts.Raise(tokenWatch, last.CustomerId, last.RemainingAfter, instant);
+            }
+
+            TellShops(accepted);
+        }
+
+        return results;
+    }
+}
