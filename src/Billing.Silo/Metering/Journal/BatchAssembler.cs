@@ -124,7 +124,7 @@ internal sealed class BatchAssembler(int maxBatchSize, int maxDeferredEntries)
         public void Add(JournalEntry entry)
         {
             Entries.Add(entry);
-            Events += Math.Max(1, entry.Events);
+            Events += entry.Events;
         }
     }
 }

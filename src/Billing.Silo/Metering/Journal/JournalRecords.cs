@@ -79,8 +79,8 @@ public sealed class JournalEntry
 
     public string CustomerId => Balance.CustomerId;
 
-    /// <summary>Rows this entry writes: what batch sizes are counted in.</summary>
-    public int Events => Usage.Count + (Grant is null ? 0 : 1);
+    /// <summary>Events this entry writes, at least one: what batch sizes and the queue are counted in.</summary>
+    public int Events => Math.Max(1, Usage.Count + (Grant is null ? 0 : 1));
 
     public Task Durable => durable.Task;
 

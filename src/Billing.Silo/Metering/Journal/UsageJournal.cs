@@ -35,6 +35,10 @@ public sealed partial class UsageJournal : IHostedService
     private long batches;
     private long entries;
 
+    // Events in entries queued but not yet taken into a batch: a usage batch is one entry of many
+    // events, so how much waits is counted in events, not entries.
+    private long queuedEvents;
+
     public UsageJournal(IUsageJournalStore store, IOptions<UsageJournalOptions> options, TimeProvider time, ILogger<UsageJournal> logger)
     {
         this.store = store;
@@ -70,9 +74,18 @@ public sealed partial class UsageJournal : IHostedService
             throw Fenced(entry.CustomerId);
         }
 
+        Interlocked.Add(ref queuedEvents, entry.Events);
         if (!pending.Writer.TryWrite(entry))
         {
-            await pending.Writer.WriteAsync(entry);
+            try
+            {
+                await pending.Writer.WriteAsync(entry);
+            }
+            catch
+            {
+                Interlocked.Add(ref queuedEvents, -entry.Events);
+                throw;
+            }
         }
 
         await entry.Durable;
@@ -140,7 +153,7 @@ public sealed partial class UsageJournal : IHostedService
             // Taken before looking, so a commit that finishes meanwhile is not missed.
             var freed = Volatile.Read(ref batchDone).Task;
             FailFencedDeferred();
-            if (Volatile.Read(ref writesInFlight) > 0 && reader.Count < options.MinBatchSizeWhileBusy)
+            if (Volatile.Read(ref writesInFlight) > 0 && Interlocked.Read(ref queuedEvents) < options.MinBatchSizeWhileBusy)
             {
                 // A commit is running and few entries wait: let them gather until it finishes (one
                 // commit at most) rather than spend a commit on each. A full queue opens another at once.
@@ -153,7 +166,7 @@ public sealed partial class UsageJournal : IHostedService
                 await Task.Delay(TimeSpan.FromMilliseconds(options.MaxLingerMs), time, cancellationToken);
             }
 
-            var batch = assembler.Next(() => reader.TryRead(out var entry) ? entry : null);
+            var batch = assembler.Next(TakeQueued);
             if (batch.Count > 0)
             {
                 return batch;
@@ -166,6 +179,17 @@ public sealed partial class UsageJournal : IHostedService
 
             await WaitForWorkAsync(reader, freed, cancellationToken);
         }
+    }
+
+    private JournalEntry? TakeQueued()
+    {
+        if (!pending.Reader.TryRead(out var entry))
+        {
+            return null;
+        }
+
+        Interlocked.Add(ref queuedEvents, -entry.Events);
+        return entry;
     }
 
     /// <summary>
