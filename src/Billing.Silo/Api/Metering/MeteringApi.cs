@@ -28,24 +28,15 @@ public static class MeteringApi
     private static async Task<IResult> ConsumeAsync(HttpContext http, IGrainFactory grains, BackdateWindow backdating, CancellationToken cancellationToken)
     {
         var principal = http.GetApiKeyPrincipal();
-        var (request, problem) = await JsonBody.ReadAsync<ConsumeRequest>(http.Request, cancellationToken);
+        var (body, problem) = await JsonBody.ReadAsync<ConsumeRequest>(http.Request, cancellationToken);
         if (problem is not null)
         {
             return problem;
         }
 
+        var request = body!;
         var idempotencyKey = http.Request.Headers[IdempotencyKeyHeader].ToString() is { Length: > 0 } header ? header : null;
-        var errors = request!.Validate();
-        if (ConsumeRequest.ValidateIdempotencyKey(idempotencyKey) is { } keyError)
-        {
-            errors.Add(new Domain.FieldError("idempotency_key", keyError));
-        }
-
-        if (backdating.Check(request) is { } whenError)
-        {
-            errors.Add(whenError);
-        }
-
+        var errors = Problems(request, idempotencyKey, backdating);
         if (errors.Count > 0)
         {
             return ApiProblem.Invalid("invalid_request", "Invalid consume request", errors);
@@ -62,6 +53,23 @@ public static class MeteringApi
 
     private static async Task<IResult> UsageAsync(HttpContext http, IGrainFactory grains) =>
         TypedResults.Ok(await grains.GetGrain<IShopGrain>(http.GetApiKeyPrincipal().ShopId).GetCurrentPeriodAsync());
+
+    /// <summary>Everything wrong with one consume (a single call or a batch event): its fields, its idempotency key, its occurred_at.</summary>
+    internal static List<Domain.FieldError> Problems(ConsumeRequest request, string? idempotencyKey, BackdateWindow backdating)
+    {
+        var errors = request.Validate();
+        if (ConsumeRequest.ValidateIdempotencyKey(idempotencyKey) is { } keyError)
+        {
+            errors.Add(new Domain.FieldError("idempotency_key", keyError));
+        }
+
+        if (backdating.Check(request) is { } whenError)
+        {
+            errors.Add(whenError);
+        }
+
+        return errors;
+    }
 
     internal static ConsumeCommand Command(ApiKeyPrincipal principal, ConsumeRequest request, string? idempotencyKey) =>
         new(principal.ShopId, principal.KeyId, new Domain.TokenAmount(request.Tokens), request.Description, request.Endpoint, request.Method,

@@ -30,14 +30,14 @@ internal static class UsageBatchApi
         var positions = new List<int>(events.Count);
         for (var i = 0; i < events.Count; i++)
         {
-            var invalid = Validate(events[i], backdating);
-            if (invalid is not null)
+            var request = events[i].Request;
+            if (MeteringApi.Problems(request, events[i].IdempotencyKey, backdating).Count > 0)
             {
                 results[i] = new UsageBatchResult(i, StatusCodes.Status400BadRequest, "invalid_request", null, null, null);
                 continue;
             }
 
-            commands.Add(MeteringApi.Command(principal, events[i].Request, events[i].IdempotencyKey));
+            commands.Add(MeteringApi.Command(principal, request, events[i].IdempotencyKey));
             positions.Add(i);
         }
 
@@ -53,8 +53,4 @@ internal static class UsageBatchApi
         var accepted = all.Count(r => r.Status == StatusCodes.Status200OK);
         return TypedResults.Ok(new UsageBatchResponse(accepted, all.Count - accepted, all));
     }
-
-    private static string? Validate(UsageBatchEvent e, BackdateWindow backdating) =>
-        e.Request.Validate() is { Count: > 0 } errors ? errors[0].Message
-        : ConsumeRequest.ValidateIdempotencyKey(e.IdempotencyKey) ?? backdating.Check(e.Request)?.Message;
 }
