@@ -36,34 +36,22 @@ public sealed partial class SubscriptionGrain
     {
         EnsureUsable();
         var now = TimeProvider.GetUtcNow();
-        var instant = Instant.FromDateTimeOffset(now);
         var results = new ConsumeResult[commands.Count];
         var accepted = new List<UsageRecord>(commands.Count);
         var next = subscription;
         for (var i = 0; i < commands.Count; i++)
         {
-            var decision = next.Decide(commands[i].Tokens, instant);
-            if (decision != ConsumeDecision.Accepted)
+            results[i] = Deduct(commands[i], ref next, now, out var usage);
+            if (usage is not null)
             {
-                results[i] = Refused(decision, next);
-                continue;
+                accepted.Add(usage);
             }
-
-            next = next.Consume(commands[i].Tokens, instant);
-            var usage = Usage(commands[i], next, now);
-            accepted.Add(usage);
-            results[i] = new ConsumeResult(ConsumeOutcome.Accepted, usage.RemainingAfter, usage.Tokens, usage.UsageId);
         }
 
         if (accepted.Count > 0)
         {
             await CommitAsync(next, new JournalEntry(Balance(next, now), accepted));
-            var last = accepted[^1];
-            if (tokenWatch.IsDue(last.Sequence, last.RemainingAfter))
-            {
-                tokenWatch = tokenAlerts.Raise(tokenWatch, last.CustomerId, last.RemainingAfter, instant);
-            }
-
+            WatchTokens(accepted[^1], now);
             TellShops(accepted);
         }
 

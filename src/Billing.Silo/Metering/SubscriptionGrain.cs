@@ -108,23 +108,45 @@ public sealed partial class SubscriptionGrain(UsageJournal journal, MeteringStor
     {
         EnsureUsable();
         var now = TimeProvider.GetUtcNow();
-        var instant = Instant.FromDateTimeOffset(now);
-        var decision = subscription.Decide(command.Tokens, instant);
-        if (decision != ConsumeDecision.Accepted)
+        var next = subscription;
+        var result = Deduct(command, ref next, now, out var usage);
+        if (usage is null)
         {
-            return Refused(decision, subscription);
+            return result;
         }
 
-        var next = subscription.Consume(command.Tokens, instant);
-        var usage = Usage(command, next, now);
         await CommitAsync(next, new JournalEntry(Balance(next, now), usage: usage));
         accepted.Add(usage);
-        if (tokenWatch.IsDue(usage.Sequence, usage.RemainingAfter))
+        WatchTokens(usage, now);
+        return result;
+    }
+
+    /// <summary>
+    /// Decides one consume against <paramref name="state"/>: refused (nothing deducted, no usage) or
+    /// accepted (the state moves on and the usage event is made). Nothing is durable yet.
+    /// </summary>
+    private ConsumeResult Deduct(ConsumeCommand command, ref Subscription state, DateTimeOffset now, out UsageRecord? usage)
+    {
+        var instant = Instant.FromDateTimeOffset(now);
+        var decision = state.Decide(command.Tokens, instant);
+        if (decision != ConsumeDecision.Accepted)
         {
-            tokenWatch = tokenAlerts.Raise(tokenWatch, usage.CustomerId, usage.RemainingAfter, instant);
+            usage = null;
+            return Refused(decision, state);
         }
 
+        state = state.Consume(command.Tokens, instant);
+        usage = Usage(command, state, now);
         return new ConsumeResult(ConsumeOutcome.Accepted, usage.RemainingAfter, usage.Tokens, usage.UsageId);
+    }
+
+    /// <summary>After a durable consume: a token threshold it crossed raises its alert (one comparison when none did).</summary>
+    private void WatchTokens(UsageRecord last, DateTimeOffset now)
+    {
+        if (tokenWatch.IsDue(last.Sequence, last.RemainingAfter))
+        {
+            tokenWatch = tokenAlerts.Raise(tokenWatch, last.CustomerId, last.RemainingAfter, Instant.FromDateTimeOffset(now));
+        }
     }
 
     /// <summary>
@@ -134,16 +156,44 @@ public sealed partial class SubscriptionGrain(UsageJournal journal, MeteringStor
     /// </summary>
     private void TellShops(List<UsageRecord> accepted)
     {
+        if (accepted.Count == 0)
+        {
+            return;
+        }
+
+        // Every call from the API is one key's, so one shop's: no grouping needed then.
+        if (IsOneShop(accepted))
+        {
+            TellShop(accepted[0].ShopId, accepted);
+            return;
+        }
+
         foreach (var shop in accepted.GroupBy(u => u.ShopId, StringComparer.Ordinal))
         {
-            _ = GrainFactory.GetGrain<IShopGrain>(shop.Key).RecordAsync([.. shop]).ContinueWith(
-                static (told, state) => LogShopNoticeFailed((ILogger)state!, told.Exception!.GetBaseException().Message),
-                logger,
-                CancellationToken.None,
-                TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously,
-                TaskScheduler.Default);
+            TellShop(shop.Key, [.. shop]);
         }
     }
+
+    private static bool IsOneShop(List<UsageRecord> usage)
+    {
+        for (var i = 1; i < usage.Count; i++)
+        {
+            if (!string.Equals(usage[i].ShopId, usage[0].ShopId, StringComparison.Ordinal))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private void TellShop(string shopId, IReadOnlyList<UsageRecord> usage) =>
+        _ = GrainFactory.GetGrain<IShopGrain>(shopId).RecordAsync(usage).ContinueWith(
+            static (told, state) => LogShopNoticeFailed((ILogger)state!, told.Exception!.GetBaseException().Message),
+            logger,
+            CancellationToken.None,
+            TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously,
+            TaskScheduler.Default);
 
     /// <summary>Makes the new state visible to the next call at once, and the caller waits until it is durable.</summary>
     private async Task CommitAsync(Subscription next, JournalEntry entry)

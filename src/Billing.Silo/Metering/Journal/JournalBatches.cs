@@ -13,21 +13,6 @@ internal static class JournalBatches
             price_per_token_nanos = excluded.price_per_token_nanos, currency = excluded.currency, updated_at_ms = excluded.updated_at_ms
         WHERE subscriptions.seq < excluded.seq
         """;
-
-    /// <summary>The last balance of each customer in the batch: one snapshot row per customer per transaction.</summary>
-    public static IReadOnlyList<BalanceRecord> NewestBalances(IReadOnlyList<JournalEntry> batch)
-    {
-        var newest = new Dictionary<string, BalanceRecord>(StringComparer.Ordinal);
-        foreach (var entry in batch)
-        {
-            if (!newest.TryGetValue(entry.CustomerId, out var seen) || seen.Sequence < entry.Balance.Sequence)
-            {
-                newest[entry.CustomerId] = entry.Balance;
-            }
-        }
-
-        return [.. newest.Values];
-    }
 }
 
 /// <summary>The journal store for the silo's database dialect.</summary>

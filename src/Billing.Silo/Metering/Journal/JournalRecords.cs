@@ -60,7 +60,15 @@ public sealed class JournalEntry
 
     public JournalEntry(BalanceRecord balance, IReadOnlyList<UsageRecord> usage, GrantRecord? grant = null)
     {
-        if (usage.Any(u => u.CustomerId != balance.CustomerId) || grant is not null && grant.CustomerId != balance.CustomerId)
+        for (var i = 0; i < usage.Count; i++)
+        {
+            if (usage[i].CustomerId != balance.CustomerId)
+            {
+                throw new ArgumentException("A journal entry's events and balance must belong to one customer.", nameof(balance));
+            }
+        }
+
+        if (grant is not null && grant.CustomerId != balance.CustomerId)
         {
             throw new ArgumentException("A journal entry's events and balance must belong to one customer.", nameof(balance));
         }

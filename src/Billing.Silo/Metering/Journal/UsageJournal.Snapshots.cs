@@ -49,7 +49,8 @@ public sealed partial class UsageJournal
 
     private void RememberCommitted(IReadOnlyList<JournalEntry> batch)
     {
-        Remember(JournalBatches.NewestBalances(batch));
+        // Remember keeps each customer's newest balance by sequence, so the batch's own order does not matter.
+        Remember(batch.Select(e => e.Balance));
         ArmSnapshots();
     }
 
