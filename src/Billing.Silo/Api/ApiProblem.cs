@@ -15,11 +15,18 @@ public static class ApiProblem
     /// <summary>400 with every field's problems under <c>errors</c> (field → messages) and all of them in <c>detail</c>.</summary>
     public static IResult Invalid(string code, string title, IReadOnlyList<FieldError> errors) =>
         Results.ValidationProblem(
-            errors.GroupBy(e => e.Field, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Select(e => e.Message).ToArray(), StringComparer.Ordinal),
-            detail: string.Join("; ", errors.Select(e => e.Message)) + ".",
+            ErrorsByField(errors),
+            detail: Detail(errors),
             title: title,
             type: TypeOf(code),
             extensions: new Dictionary<string, object?> { ["code"] = code });
+
+    /// <summary>Field → its messages: the <c>errors</c> member of a validation problem.</summary>
+    public static Dictionary<string, string[]> ErrorsByField(IReadOnlyList<FieldError> errors) =>
+        errors.GroupBy(e => e.Field, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Select(e => e.Message).ToArray(), StringComparer.Ordinal);
+
+    /// <summary>Every message in one sentence: the <c>detail</c> of a validation problem.</summary>
+    public static string Detail(IReadOnlyList<FieldError> errors) => string.Join("; ", errors.Select(e => e.Message)) + ".";
 
     private static string TypeOf(string code) => $"https://billing.example/problems/{code.Replace('_', '-')}";
 

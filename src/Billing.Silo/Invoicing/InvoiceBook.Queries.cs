@@ -31,7 +31,6 @@ public sealed record PendingLine(string Id, InvoiceLine Line);
 public sealed partial class InvoiceBook
 {
     public const int MaxPendingLinesPerInvoice = 100;
-    public const int MaxPageSize = 500;
 
     private const string PeriodColumns =
         "shop_id, period_start, period_end, cycle, zone, is_current, status, closed_at_ms, usage_watermark_seq, requests, tokens, errors, invoice_id, due_date, paid_at_ms, waived_reason, price_plan_id, seats";
@@ -44,13 +43,6 @@ public sealed partial class InvoiceBook
         ReadOneAsync(
             $"SELECT {PeriodColumns} FROM billing_periods WHERE shop_id = @shop AND is_current = FALSE ORDER BY period_start DESC LIMIT 1",
             c => c.With("shop", shopId), ReadPeriod, cancellationToken);
-
-    public Task<StoredPeriod?> PeriodAsync(string shopId, DateOnly start, CancellationToken cancellationToken) =>
-        ReadOneAsync($"SELECT {PeriodColumns} FROM billing_periods WHERE shop_id = @shop AND period_start = @start", c => c.With("shop", shopId).With("start", Iso(start)), ReadPeriod, cancellationToken);
-
-    /// <summary>The shop's periods, newest first.</summary>
-    public Task<IReadOnlyList<StoredPeriod>> PeriodsAsync(string shopId, int limit, CancellationToken cancellationToken) =>
-        ReadListAsync($"SELECT {PeriodColumns} FROM billing_periods WHERE shop_id = @shop ORDER BY period_start DESC LIMIT @limit", c => c.With("shop", shopId).With("limit", limit), ReadPeriod, cancellationToken);
 
     /// <summary>Invoices of the shop for periods starting in [from, to).</summary>
     public Task<IReadOnlyList<InvoiceDocument>> ShopInvoicesAsync(string shopId, DateOnly from, DateOnly to, CancellationToken cancellationToken) =>

@@ -9,7 +9,6 @@ namespace Billing.Silo.Invoicing;
 /// </summary>
 public sealed record PeriodClose(
     BillingPeriod Period,
-    string Cycle,
     BillingPeriod Next,
     OpeningTerms NextTerms,
     long WatermarkSequence,

@@ -35,8 +35,9 @@ public sealed class PeriodPricer(ShopUsageReader usageReader, RevenueStore reven
         var sales = await revenue.UnbilledAsync(shop.Shop.Id, period, walk.RevenueClaimedBefore, cancellationToken);
 
         var rounding = settings.RoundingPolicy;
-        var fixedPlan = await PlanAsync(walk.Open.PricePlanId, currency, cancellationToken);
         var usagePlan = shop.Plan is { } stored ? PricePlanStore.ToDomain(stored) : DefaultPlan(currency);
+        // Usually the period opened with the plan in effect now, which the terms row already holds.
+        var fixedPlan = walk.Open.PricePlanId == shop.Plan?.Id ? usagePlan : await PlanAsync(walk.Open.PricePlanId, currency, cancellationToken);
         var billable = BillableUsage.From(usage, walk.Open.Seats, sales.InPeriod);
         var fixedLines = SelectedCharges.PriceLines(fixedPlan, billable, rounding, c => c.IsRecurringFixed);
         var lines = ShortPeriodLines(fixedLines, period, walk.Open.Cycle, rounding)
@@ -47,7 +48,7 @@ public sealed class PeriodPricer(ShopUsageReader usageReader, RevenueStore reven
             .ToList();
         var priced = new PricedInvoice(lines, currency, shop.Customer.VatRate, rounding);
         return new PeriodClose(
-            period, walk.Open.Cycle, NextPeriod(period, shop), OpeningTerms.After(shop), watermark, usage.Totals, [.. pending.Select(p => p.Id)], sales,
+            period, NextPeriod(period, shop), OpeningTerms.After(shop), watermark, usage.Totals, [.. pending.Select(p => p.Id)], sales,
             InvoiceYear(now), Document(shop, period, walk.Open.Cycle, now, priced));
     }
 

@@ -23,8 +23,6 @@ public sealed record RevenueEventDraft(
         ["test_order"] = RevenueEventFlags.Test,
     };
 
-    public static IEnumerable<string> NamesOf(RevenueEventFlags flags) => FlagNames.Where(pair => flags.HasFlag(pair.Value)).Select(pair => pair.Key);
-
     public bool TryCreate(
         Currency currency, Instant now, int maxBackdateDays, [NotNullWhen(true)] out RevenueEvent? revenueEvent, out IReadOnlyList<FieldError> errors)
     {

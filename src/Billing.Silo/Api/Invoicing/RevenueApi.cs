@@ -71,8 +71,8 @@ public static class RevenueApi
     private static RevenueEventResult Invalid(int index, string? orderId, IReadOnlyList<FieldError> errors) =>
         new(
             index, orderId is { Length: <= RevenueEvent.MaxOrderIdLength } ? orderId : null, StatusCodes.Status400BadRequest, "rejected", "invalid_revenue_event",
-            string.Join("; ", errors.Select(e => e.Message)) + ".",
-            errors.GroupBy(e => e.Field, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Select(e => e.Message).ToArray(), StringComparer.Ordinal));
+            ApiProblem.Detail(errors),
+            ApiProblem.ErrorsByField(errors));
 
     private static RevenueEventResult Result(int index, string orderId, RevenueRecordResult outcome) => outcome.Outcome switch
     {

@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using Billing.Domain;
+using Billing.Silo.Invoicing;
 
 namespace Billing.Silo.Api.Metering;
 
@@ -14,7 +15,7 @@ namespace Billing.Silo.Api.Metering;
 public sealed record ConsumeRequest(long Tokens, string? Description, string? Endpoint, string? Method, int? StatusCode, DateTimeOffset? OccurredAt = null)
 {
     /// <summary>How far a client's clock may run ahead of ours before its occurred_at is refused.</summary>
-    public const int MaxClockSkewSeconds = 300;
+    public const int MaxClockSkewSeconds = InputRules.MaxClockSkewSeconds;
 
     public const int MaxDescriptionLength = 500;
     public const int MaxEndpointLength = 200;
