@@ -14,14 +14,15 @@ public sealed class PostgresDatabase : SqlDatabase, IAsyncDisposable
     public PostgresDatabase(string connectionString)
     {
         var builder = new NpgsqlConnectionStringBuilder(connectionString);
-        if (!builder.ContainsKey("Max Auto Prepare"))
+        var given = KeywordsIn(connectionString);
+        if (!given.Contains("maxautoprepare"))
         {
             // The silo runs a small fixed set of statements: preparing them once per connection
             // saves a parse and plan per execution. Set 'Max Auto Prepare=0' behind a transaction-mode pooler.
             builder.MaxAutoPrepare = 32;
         }
 
-        if (!builder.ContainsKey("No Reset On Close"))
+        if (!given.Contains("noresetonclose"))
         {
             // The silo never changes session state (no SET, no temporary tables), so resetting a
             // connection each time it returns to the pool is pure cost: measured here it halved
@@ -34,6 +35,16 @@ public sealed class PostgresDatabase : SqlDatabase, IAsyncDisposable
     }
 
     public NpgsqlDataSource DataSource => dataSource;
+
+    /// <summary>
+    /// The keywords a connection string sets, without spaces and in lower case. Npgsql's builder
+    /// cannot tell: its <c>ContainsKey</c> is true for every keyword it knows, set or not.
+    /// </summary>
+    private static HashSet<string> KeywordsIn(string connectionString)
+    {
+        var parsed = new DbConnectionStringBuilder { ConnectionString = connectionString };
+        return parsed.Keys.Cast<string>().Select(k => k.Replace(" ", "", StringComparison.Ordinal).ToLowerInvariant()).ToHashSet(StringComparer.Ordinal);
+    }
 
     public override string DialectName => "postgres";
 
