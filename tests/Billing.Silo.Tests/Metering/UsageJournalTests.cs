@@ -42,6 +42,24 @@ public sealed class UsageJournalTests
         Assert.Equal(0, journal.UnflushedBalances);
     }
 
+    [Fact]
+    public async Task BacklogCountsOnlyTheBatchesBeingWritten()
+    {
+        var store = new GatedStore();
+        var journal = new UsageJournal(store, Options.Create(new UsageJournalOptions()), TimeProvider.System, NullLogger<UsageJournal>.Instance);
+        await journal.StartAsync(CancellationToken.None);
+        Assert.Equal((0, 0, 0), journal.Backlog);
+
+        var append = journal.AppendAsync(Entry("cus_1", 1));
+        await store.Entered.Task.WaitAsync(TimeSpan.FromSeconds(5));
+        Assert.Equal((0, 0, 1), journal.Backlog);
+
+        store.Release.SetResult();
+        await append.WaitAsync(TimeSpan.FromSeconds(5));
+        await journal.StopAsync(CancellationToken.None);
+        Assert.Equal((0, 0, 0), journal.Backlog);
+    }
+
     private static JournalEntry Entry(string customer, long sequence) =>
         new(new BalanceRecord(customer, "plan", sequence, 1_000_000, 1_000_000 - sequence, sequence, null, null, true, null, null, 0));
 
@@ -68,5 +86,21 @@ public sealed class UsageJournalTests
 
             return Task.CompletedTask;
         }
+    }
+
+    /// <summary>Holds the first write until the test releases it.</summary>
+    private sealed class GatedStore : IUsageJournalStore
+    {
+        public TaskCompletionSource Entered { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public TaskCompletionSource Release { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public async Task WriteBatchAsync(IReadOnlyList<JournalEntry> batch, CancellationToken cancellationToken)
+        {
+            Entered.TrySetResult();
+            await Release.Task;
+        }
+
+        public Task WriteBalancesAsync(IReadOnlyList<BalanceRecord> balances, CancellationToken cancellationToken) => Task.CompletedTask;
     }
 }

@@ -64,7 +64,7 @@ public sealed partial class UsageJournal : IHostedService
 
     /// <summary>Entries waiting in the queue, held back behind an in-flight batch of their customer, and batches committing now.</summary>
     public (int Pending, int HeldBack, int BatchesInFlight) Backlog =>
-        (pending.Reader.Count, assembler.DeferredCount, options.MaxConcurrentBatches - writeSlots.CurrentCount);
+        (pending.Reader.Count, assembler.DeferredCount, Volatile.Read(ref writesInFlight)); // not the free write slots: the writer holds one while it waits for work
 
     /// <summary>Queues an entry and completes when it is durable; throws <see cref="JournalWriteException"/> when it is not.</summary>
     public async Task AppendAsync(JournalEntry entry)
