@@ -1,4 +1,3 @@
-using System.Net.Http.Headers;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 
@@ -19,20 +18,11 @@ internal sealed record EntityId(JsonElement Json)
 /// <summary>Calls to the silo's admin API (bearer admin key, snake_case JSON) that fail loudly on anything but 2xx.</summary>
 internal sealed class AdminApi(SiloClient client, string adminKey)
 {
+    private readonly AdminCalls calls = new(client, adminKey, Refused);
+
     public async Task<JsonElement> PostAsync<T>(string path, T body, JsonTypeInfo<T> type, CancellationToken cancellationToken)
     {
-        var request = new HttpRequestMessage(HttpMethod.Post, path)
-        {
-            Content = new ByteArrayContent(JsonSerializer.SerializeToUtf8Bytes(body, type)),
-        };
-        request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
-        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", adminKey);
-        var response = await client.SendAsync(request, cancellationToken);
-        if ((int)response.StatusCode is < 200 or > 299)
-        {
-            throw Refused($"POST /{path}", response);
-        }
-
+        var response = await calls.SendAsync(HttpMethod.Post, path, AdminCalls.Json(body, type), cancellationToken);
         return ParseObject($"POST /{path}", response.Body);
     }
 

@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Http.Headers;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 
@@ -30,10 +29,13 @@ internal sealed class SchedulerApi(SiloClient client, string adminKey)
 {
     private const string Root = "api/billing-scheduler";
 
+    private readonly AdminCalls calls = new(client, adminKey, SchedulerRefusedException.From);
+    private readonly string displayUrl = client.DisplayUrl;
+
     public async Task<RunStart> StartRunAsync(ProcessRequest body, CancellationToken cancellationToken)
     {
         var path = $"{Root}/process-monthly-billing";
-        var response = await SendAsync(HttpMethod.Post, path, Content(body, SchedulerJson.Default.ProcessRequest), cancellationToken);
+        var response = await calls.SendAsync(HttpMethod.Post, path, AdminCalls.Json(body, SchedulerJson.Default.ProcessRequest), cancellationToken);
         if (response.StatusCode == HttpStatusCode.Accepted)
         {
             return new RunStart(Read(path, response, SchedulerJson.Default.RunStarted, "run start").RunId, null);
@@ -47,7 +49,7 @@ internal sealed class SchedulerApi(SiloClient client, string adminKey)
         ExchangeAsync(HttpMethod.Get, $"{Root}/runs/{Uri.EscapeDataString(runId)}", null, SchedulerJson.Default.RunReport, "run result", cancellationToken);
 
     public Task<Reply<RunReport>> ProcessShopAsync(string shopId, ShopRequest body, CancellationToken cancellationToken) => ExchangeAsync(
-        HttpMethod.Post, $"{Root}/process-shop-billing/{Uri.EscapeDataString(shopId)}", Content(body, SchedulerJson.Default.ShopRequest),
+        HttpMethod.Post, $"{Root}/process-shop-billing/{Uri.EscapeDataString(shopId)}", AdminCalls.Json(body, SchedulerJson.Default.ShopRequest),
         SchedulerJson.Default.RunReport, "run result", cancellationToken);
 
     public Task<Reply<StatusReport>> GetStatusAsync(CancellationToken cancellationToken) =>
@@ -56,23 +58,8 @@ internal sealed class SchedulerApi(SiloClient client, string adminKey)
     private async Task<Reply<T>> ExchangeAsync<T>(
         HttpMethod method, string path, HttpContent? content, JsonTypeInfo<T> type, string what, CancellationToken cancellationToken)
     {
-        var response = await SendAsync(method, path, content, cancellationToken);
+        var response = await calls.SendAsync(method, path, content, cancellationToken);
         return new Reply<T>(Read(path, response, type, what), response.Body);
-    }
-
-    private async Task<SiloResponse> SendAsync(HttpMethod method, string path, HttpContent? content, CancellationToken cancellationToken)
-    {
-        var request = new HttpRequestMessage(method, path) { Content = content };
-        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", adminKey);
-        var response = await client.SendAsync(request, cancellationToken);
-        return (int)response.StatusCode is >= 200 and <= 299 ? response : throw SchedulerRefusedException.From($"{method} /{path}", response);
-    }
-
-    private static ByteArrayContent Content<T>(T body, JsonTypeInfo<T> type)
-    {
-        var content = new ByteArrayContent(JsonSerializer.SerializeToUtf8Bytes(body, type));
-        content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
-        return content;
     }
 
     // A 2xx that is not the contract's shape is "not what a silo sends", like a health reply without a report.
@@ -86,7 +73,7 @@ internal sealed class SchedulerApi(SiloClient client, string adminKey)
         catch (JsonException error)
         {
             throw new SiloUnreachableException(
-                $"{client.DisplayUrl}/{path} answered HTTP {(int)response.StatusCode} without a readable {what} ({error.Message}); is --url a billing silo?", error);
+                $"{displayUrl}/{path} answered HTTP {(int)response.StatusCode} without a readable {what} ({error.Message}); is --url a billing silo?", error);
         }
     }
 }

@@ -1,5 +1,4 @@
 using System.Diagnostics.CodeAnalysis;
-using System.Globalization;
 using NodaTime;
 using NodaTime.Text;
 
@@ -33,10 +32,9 @@ public sealed record AlertQuery(string? Kind, Instant? Since, int Limit)
             }
         }
 
-        var count = DefaultLimit;
-        if (limit is not null && (!int.TryParse(limit, NumberStyles.None, CultureInfo.InvariantCulture, out count) || count is < 1 or > MaxLimit))
+        if (!ListLimit.TryParse(limit, DefaultLimit, MaxLimit, out var count, out var limitError))
         {
-            found.Add(new FieldError("limit", $"limit must be a whole number from 1 to {MaxLimit}"));
+            found.Add(limitError);
         }
 
         query = found.Count == 0 ? new AlertQuery(kind, from, count) : null;

@@ -1,4 +1,3 @@
-using System.Globalization;
 using Billing.Domain;
 
 namespace Billing.Silo.Api;
@@ -11,10 +10,9 @@ public static class PageQuery
     /// <summary>The page size (1..<paramref name="maxPageSize"/>, default 100), or a 400 <c>invalid_query</c>; <paramref name="after"/> must be an id of <paramref name="idKind"/>.</summary>
     public static (int PageSize, IResult? Problem) Parse(string? limit, string? after, int maxPageSize, string idKind, string noun)
     {
-        var pageSize = DefaultPageSize;
-        if (limit is not null && (!int.TryParse(limit, NumberStyles.None, CultureInfo.InvariantCulture, out pageSize) || pageSize < 1 || pageSize > maxPageSize))
+        if (!ListLimit.TryParse(limit, DefaultPageSize, maxPageSize, out var pageSize, out var limitError))
         {
-            return (0, Invalid($"limit must be a whole number from 1 to {maxPageSize}."));
+            return (0, Invalid(ApiProblem.Detail([limitError])));
         }
 
         return after is not null && !CatalogIds.IsWellFormed(after, idKind)

@@ -1,4 +1,3 @@
-using System.Globalization;
 using Billing.Domain;
 using Billing.Silo.Auth;
 using Billing.Silo.Catalog;
@@ -42,11 +41,11 @@ public static class PeriodStandingApi
 
     private static async Task<IResult> ListPeriodsAsync(string shopId, HttpRequest request, PeriodStandings standings, CancellationToken cancellationToken)
     {
-        var text = request.Query["limit"].ToString();
-        var limit = DefaultPeriodsListed;
-        if (text.Length > 0 && (!int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out limit) || limit is < 1 or > MaxPeriodsListed))
+        // Unlike the other lists, a bare ?limit= has always meant the default here.
+        var text = request.Query[ListLimit.Field].ToString();
+        if (!ListLimit.TryParse(text.Length > 0 ? text : null, DefaultPeriodsListed, MaxPeriodsListed, out var limit, out var limitError))
         {
-            return ApiProblem.Invalid("invalid_limit", "Invalid limit", [new FieldError("limit", $"limit must be a whole number from 1 to {MaxPeriodsListed}")]);
+            return ApiProblem.Invalid("invalid_limit", "Invalid limit", [limitError]);
         }
 
         var periods = await standings.ShopPeriodsAsync(shopId, limit, cancellationToken);
