@@ -45,11 +45,7 @@ public static class AlertPeriods
     public static BillingPeriod Day(LocalDate date, string zoneId) => new(date, date.PlusDays(1), zoneId);
 
     /// <summary>The ISO week (Monday to Sunday) holding the date; its key reads "2026-W47".</summary>
-    public static BillingPeriod WeekOf(LocalDate date, string zoneId)
-    {
-        var monday = date.With(DateAdjusters.PreviousOrSame(IsoDayOfWeek.Monday));
-        return new BillingPeriod(monday, monday.PlusWeeks(1), zoneId);
-    }
+    public static BillingPeriod WeekOf(LocalDate date, string zoneId) => BillingPeriod.Containing(date, BillingCycle.Weekly, zoneId);
 
     /// <summary>"2026-11-21".</summary>
     public static string DayKey(LocalDate date) => LocalDatePattern.Iso.Format(date);

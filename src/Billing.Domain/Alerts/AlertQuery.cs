@@ -18,7 +18,7 @@ public sealed record AlertQuery(string? Kind, Instant? Since, int Limit)
         var found = new List<FieldError>();
         if (kind is not null && !AlertKinds.IsKnown(kind))
         {
-            found.Add(new FieldError("kind", $"kind '{Shown(kind)}' is not {AlertKinds.CostDaily}, {AlertKinds.CostWeekly}, {AlertKinds.CostCustomerDaily} or token_<percent>"));
+            found.Add(new FieldError("kind", $"kind '{ShownText.Clip(kind, MaxShownLength)}' is not {AlertKinds.CostDaily}, {AlertKinds.CostWeekly}, {AlertKinds.CostCustomerDaily} or token_<percent>"));
         }
 
         Instant? from = null;
@@ -28,7 +28,7 @@ public sealed record AlertQuery(string? Kind, Instant? Since, int Limit)
             from = parsed.Success ? parsed.Value.ToInstant() : null;
             if (from is null)
             {
-                found.Add(new FieldError("since", $"since '{Shown(since)}' is not an ISO 8601 instant such as 2026-11-21T00:00:00Z"));
+                found.Add(new FieldError("since", $"since '{ShownText.Clip(since, MaxShownLength)}' is not an ISO 8601 instant such as 2026-11-21T00:00:00Z"));
             }
         }
 
@@ -41,6 +41,4 @@ public sealed record AlertQuery(string? Kind, Instant? Since, int Limit)
         errors = found;
         return query is not null;
     }
-
-    private static string Shown(string text) => text.Length > MaxShownLength ? text[..MaxShownLength] + "…" : text;
 }

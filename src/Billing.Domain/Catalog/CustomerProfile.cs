@@ -91,8 +91,7 @@ public sealed record CustomerProfile
         var zone = timeZoneId.Length <= MaxTimeZoneLength ? DateTimeZoneProviders.Tzdb.GetZoneOrNull(timeZoneId) : null;
         if (zone is null)
         {
-            var shown = timeZoneId.Length > MaxTimeZoneLength ? timeZoneId[..MaxTimeZoneLength] + "…" : timeZoneId;
-            errors.Add(new FieldError("time_zone", $"time_zone '{shown}' is not an IANA time zone such as Europe/Amsterdam"));
+            errors.Add(new FieldError("time_zone", $"time_zone '{ShownText.Clip(timeZoneId, MaxTimeZoneLength)}' is not an IANA time zone such as Europe/Amsterdam"));
         }
 
         return zone;

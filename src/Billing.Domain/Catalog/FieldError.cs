@@ -26,6 +26,9 @@ public sealed class CatalogValidationException : ArgumentException
 /// <summary>The field rules catalog objects share, with their messages in one place.</summary>
 internal static class FieldRules
 {
+    /// <summary>Currency codes are three letters; a longer unsupported one is echoed cut short.</summary>
+    private const int MaxShownCurrencyLength = 8;
+
     /// <summary>A required single-line text of 1..<paramref name="maxLength"/> characters, not blank.</summary>
     public static void RequireName(List<FieldError> errors, string field, string? value, int maxLength)
     {
@@ -78,8 +81,7 @@ internal static class FieldRules
             return currency;
         }
 
-        var shown = code.Length > 8 ? code[..8] + "…" : code;
-        errors.Add(new FieldError(field, $"{field} '{shown}' is not supported; use one of {string.Join(", ", Currency.Supported)}"));
+        errors.Add(new FieldError(field, $"{field} '{ShownText.Clip(code, MaxShownCurrencyLength)}' is not supported; use one of {string.Join(", ", Currency.Supported)}"));
         return null;
     }
 

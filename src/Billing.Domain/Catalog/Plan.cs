@@ -76,7 +76,7 @@ public sealed record Plan
         List<FieldError> errors, string? name, decimal? price, Currency? currency, long? tokensIncluded, int? durationDays, bool isRecurring, string? description)
     {
         FieldRules.RequireName(errors, "name", name, MaxNameLength);
-        ValidatePrice(errors, price, currency);
+        ChargeRules.CheckPrice(errors, "price", price, currency);
         if (tokensIncluded is null)
         {
             errors.Add(new FieldError("tokens_included", "tokens_included is required"));
@@ -96,21 +96,5 @@ public sealed record Plan
         }
 
         FieldRules.CheckOptionalText(errors, "description", description, MaxDescriptionLength);
-    }
-
-    private static void ValidatePrice(List<FieldError> errors, decimal? price, Currency? currency)
-    {
-        if (price is null)
-        {
-            errors.Add(new FieldError("price", "price is required"));
-        }
-        else if (price is < 0m or > MaxPrice)
-        {
-            errors.Add(new FieldError("price", $"price must be between 0 and {MaxPrice}"));
-        }
-        else if (currency is { } known && decimal.Round(price.Value, known.MinorUnitDigits) != price.Value)
-        {
-            errors.Add(new FieldError("price", $"price must have at most {known.MinorUnitDigits} decimal places in {known}"));
-        }
     }
 }

@@ -146,11 +146,11 @@ public sealed class InvoiceNumberFormat : IEquatable<InvoiceNumberFormat>
             var width = inside == "number" ? 0 : PaddingWidth(inside["number:".Length..]);
             segments.Add(new Segment(SegmentKind.Number, string.Empty, width ?? 0));
             return width is null
-                ? $"has an invalid padding in {{{Shown(inside)}}}: write a zero and a width of 1 to {MaxPaddingWidth}, as in {{number:06}} or {{number:04d}}"
+                ? $"has an invalid padding in {{{ShownText.Clip(inside, MaxShownPlaceholderLength)}}}: write a zero and a width of 1 to {MaxPaddingWidth}, as in {{number:06}} or {{number:04d}}"
                 : null;
         }
 
-        return $"has an unknown placeholder {{{Shown(inside)}}}; use {{year}}, {{number}}, {{number:06}} or {{number:04d}}";
+        return $"has an unknown placeholder {{{ShownText.Clip(inside, MaxShownPlaceholderLength)}}}; use {{year}}, {{number}}, {{number:06}} or {{number:04d}}";
     }
 
     /// <summary>"06" or "04d" → 6 or 4; null unless a zero, a width of 1..MaxPaddingWidth, and an optional 'd'.</summary>
@@ -186,8 +186,6 @@ public sealed class InvoiceNumberFormat : IEquatable<InvoiceNumberFormat>
             literal.Clear();
         }
     }
-
-    private static string Shown(string text) => text.Length > MaxShownPlaceholderLength ? text[..MaxShownPlaceholderLength] + "…" : text;
 
     private enum SegmentKind
     {

@@ -17,11 +17,11 @@ public static class BillingCycles
 {
     public static IReadOnlyList<BillingCycle> All { get; } = [BillingCycle.Weekly, BillingCycle.Monthly, BillingCycle.Quarterly];
 
-    public static string ToText(this BillingCycle cycle) => LowerCaseNames.Format(cycle);
+    public static string ToText(this BillingCycle cycle) => ApiNames<BillingCycle>.Of(cycle);
 
     /// <summary>Parses "weekly", "monthly" or "quarterly" (any case, surrounding blanks ignored).</summary>
-    public static bool TryParse(string? text, out BillingCycle cycle) => LowerCaseNames.TryParse(text, out cycle);
+    public static bool TryParse(string? text, out BillingCycle cycle) => ApiNames<BillingCycle>.TryParse(text, out cycle);
 
     /// <summary>Like <see cref="TryParse"/>, but throws <see cref="FormatException"/> naming the accepted values.</summary>
-    public static BillingCycle Parse(string text) => LowerCaseNames.Parse<BillingCycle>(text, "billing cycle");
+    public static BillingCycle Parse(string text) => ApiNames<BillingCycle>.Parse(text, "billing cycle");
 }

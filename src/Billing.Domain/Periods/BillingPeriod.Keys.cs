@@ -59,7 +59,7 @@ public sealed partial record BillingPeriod
         var match = key is null || key.Length > MaxShownKeyLength ? Match.Empty : KeyPattern().Match(key);
         if (!match.Success)
         {
-            problem = key is null ? $"{KeyField} is required; use {KeyShapes}" : $"{KeyField} '{Shown(key)}' is not {KeyShapes}";
+            problem = key is null ? $"{KeyField} is required; use {KeyShapes}" : $"{KeyField} '{ShownText.Clip(key, MaxShownKeyLength)}' is not {KeyShapes}";
             return null;
         }
 
@@ -105,8 +105,6 @@ public sealed partial record BillingPeriod
     private static int QuarterOf(int month) => ((month - 1) / MonthsPerQuarter) + 1;
 
     private static int Number(Group digits) => int.Parse(digits.ValueSpan, NumberStyles.None, CultureInfo.InvariantCulture);
-
-    private static string Shown(string key) => key.Length > MaxShownKeyLength ? key[..MaxShownKeyLength] + "…" : key;
 
     [GeneratedRegex("^(?<year>[0-9]{4})-(?:(?<month>[0-9]{2})|[Ww](?<week>[0-9]{2})|[Qq](?<quarter>[1-4]))$", RegexOptions.CultureInvariant)]
     private static partial Regex KeyPattern();

@@ -49,8 +49,7 @@ public sealed partial record BillingPeriod
     /// <summary>The period of <paramref name="cycle"/> holding <paramref name="instant"/> in the zone.</summary>
     public static BillingPeriod Containing(Instant instant, BillingCycle cycle, string zoneId)
     {
-        var start = CycleStart(instant.InZone(ZoneOf(zoneId)).Date, cycle);
-        var period = new BillingPeriod(start, Advance(start, cycle, 1), zoneId);
+        var period = Containing(instant.InZone(ZoneOf(zoneId)).Date, cycle, zoneId);
 
         // Where clocks go back across midnight, the last local hour of a period recurs after the
         // next period has begun. The instants decide, so every instant is in exactly one period.
@@ -60,6 +59,13 @@ public sealed partial record BillingPeriod
         }
 
         return instant < period.StartInstant ? period.Previous() : period;
+    }
+
+    /// <summary>The period of <paramref name="cycle"/> holding the local <paramref name="date"/>.</summary>
+    public static BillingPeriod Containing(LocalDate date, BillingCycle cycle, string zoneId)
+    {
+        var start = CycleStart(date, cycle);
+        return new BillingPeriod(start, Advance(start, cycle, 1), zoneId);
     }
 
     /// <summary>The calendar month holding <paramref name="instant"/> in the zone.</summary>

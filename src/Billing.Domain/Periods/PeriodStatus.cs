@@ -26,10 +26,10 @@ public static class PeriodStatuses
 
     public static bool IsFinal(this PeriodStatus status) => status is PeriodStatus.Paid or PeriodStatus.Waived;
 
-    public static string ToText(this PeriodStatus status) => LowerCaseNames.Format(status);
+    public static string ToText(this PeriodStatus status) => ApiNames<PeriodStatus>.Of(status);
 
     /// <summary>Parses "pending", "paid", "overdue" or "waived" (any case, surrounding blanks ignored).</summary>
-    public static bool TryParse(string? text, out PeriodStatus status) => LowerCaseNames.TryParse(text, out status);
+    public static bool TryParse(string? text, out PeriodStatus status) => ApiNames<PeriodStatus>.TryParse(text, out status);
 
-    public static PeriodStatus Parse(string text) => LowerCaseNames.Parse<PeriodStatus>(text, "period status");
+    public static PeriodStatus Parse(string text) => ApiNames<PeriodStatus>.Parse(text, "period status");
 }

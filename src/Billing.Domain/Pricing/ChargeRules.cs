@@ -6,13 +6,15 @@ namespace Billing.Domain;
 /// </summary>
 internal static class ChargeRules
 {
+    private const int MaxShownNameLength = 20;
+
     /// <summary>A field under a path: <c>At("charges[1]", "amount")</c> is <c>charges[1].amount</c>; an empty path is the field alone.</summary>
     public static string At(string path, string field) => path.Length == 0 ? field : $"{path}.{field}";
 
     public static void CheckService(List<FieldError> errors, string field, string? service) =>
         FieldRules.RequireName(errors, field, service, Charge.MaxServiceLength);
 
-    /// <summary>A price a customer pays as such (flat fee, seat, package): 0..MaxAmount in whole minor units.</summary>
+    /// <summary>A price a customer pays as such (flat fee, seat, package, a token plan's price): 0..MaxAmount in whole minor units.</summary>
     public static void CheckPrice(List<FieldError> errors, string field, decimal? value, Currency? currency)
     {
         if (CheckAmountRange(errors, field, value, minimum: 0m)
@@ -93,8 +95,7 @@ internal static class ChargeRules
             return value;
         }
 
-        var shown = name.Length > 20 ? name[..20] + "…" : name;
-        errors.Add(new FieldError(field, $"{field} '{shown}' is not one of {string.Join(", ", ApiNames<TEnum>.All)}"));
+        errors.Add(new FieldError(field, $"{field} '{ShownText.Clip(name, MaxShownNameLength)}' is not one of {string.Join(", ", ApiNames<TEnum>.All)}"));
         return null;
     }
 

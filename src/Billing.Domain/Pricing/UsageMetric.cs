@@ -29,23 +29,3 @@ public enum ChargeType
     Package = 4,
     RevenueShare = 5,
 }
-
-/// <summary>The snake_case API names of an enum's values (PerUnit ↔ "per_unit"), in declaration order.</summary>
-internal static class ApiNames<TEnum>
-    where TEnum : struct, Enum
-{
-    private static readonly Dictionary<string, TEnum> ValuesByName =
-        Enum.GetValues<TEnum>().ToDictionary(Of, StringComparer.Ordinal);
-
-    public static IReadOnlyList<string> All { get; } = [.. Enum.GetValues<TEnum>().Select(Of)];
-
-    public static string Of(TEnum value) =>
-        string.Concat(value.ToString().Select((c, i) => char.IsUpper(c) && i > 0 ? "_" + char.ToLowerInvariant(c) : char.ToLowerInvariant(c).ToString()));
-
-    /// <summary>Case-insensitive, surrounding blanks ignored; false for unknown names.</summary>
-    public static bool TryParse(string? name, out TEnum value)
-    {
-        value = default;
-        return name is not null && ValuesByName.TryGetValue(name.Trim().ToLowerInvariant(), out value);
-    }
-}

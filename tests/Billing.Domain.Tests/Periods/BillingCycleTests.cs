@@ -31,6 +31,7 @@ public sealed class BillingCycleTests
     [InlineData("2")]
     [InlineData("weekly,monthly")]
     [InlineData("Weekly!")]
+    [InlineData("wee\u212Aly")]
     public void RejectsAnythingButTheName(string? text)
     {
         Assert.False(BillingCycles.TryParse(text, out _));
@@ -46,6 +47,14 @@ public sealed class BillingCycleTests
         Assert.Equal(
             "Unknown period status 'late'; use one of pending, paid, overdue, waived.",
             Assert.Throws<FormatException>(() => PeriodStatuses.Parse("late")).Message);
+    }
+
+    [Fact]
+    public void ParseErrorsShowALongValueCutShort()
+    {
+        Assert.Equal(
+            $"Unknown billing cycle '{new string('x', 32)}…'; use one of weekly, monthly, quarterly.",
+            Assert.Throws<FormatException>(() => BillingCycles.Parse(new string('x', 33))).Message);
     }
 
     [Fact]

@@ -106,6 +106,25 @@ public sealed class PricePlanValidationTests
     }
 
     [Fact]
+    public void TypeNamesIgnoreCaseAndBlanks()
+    {
+        var draft = Valid with { Charges = [new(" PER_Unit ", "Calls", Metric: " Requests ", UnitPrice: 0.01m)] };
+
+        Assert.True(PricePlan.TryCreate(PlanId, draft, out var plan, out _));
+        var charge = Assert.Single(plan.ToDraft().Charges!)!;
+        Assert.Equal(("per_unit", "requests"), (charge.Type, charge.Metric));
+    }
+
+    [Fact]
+    public void TypeNamesWithLookalikeLettersAreUnknown()
+    {
+        // U+212A KELVIN SIGN lower-cases to an ASCII k, so it must be refused before any case folding.
+        var error = OnlyErrorOf(new ChargeDraft("pac\u212Aage", "Bundles", Metric: "requests", PackageSize: 1_000, PricePerPackage: 5m));
+
+        Assert.Equal("charges[0].type 'pac\u212Aage' is not one of flat, per_unit, per_seat, tiered, package, revenue_share", error.Message);
+    }
+
+    [Fact]
     public void FieldsThatDoNotApplyToTheTypeAreErrors()
     {
         var error = OnlyErrorOf(new ChargeDraft("flat", "Platform", Amount: 10m, UnitPrice: 0.01m));
