@@ -35,9 +35,6 @@ public sealed partial class InvoiceBook
     private const string PeriodColumns =
         "shop_id, period_start, period_end, cycle, zone, is_current, status, closed_at_ms, usage_watermark_seq, requests, tokens, errors, invoice_id, due_date, paid_at_ms, waived_reason, price_plan_id, seats";
 
-    public Task<StoredPeriod?> OpenPeriodAsync(string shopId, CancellationToken cancellationToken) =>
-        ReadOneAsync($"SELECT {PeriodColumns} FROM billing_periods WHERE shop_id = @shop AND is_current = TRUE", c => c.With("shop", shopId), ReadPeriod, cancellationToken);
-
     /// <summary>The shop's most recently closed period, whose watermark the next close continues from.</summary>
     public Task<StoredPeriod?> LastClosedPeriodAsync(string shopId, CancellationToken cancellationToken) =>
         ReadOneAsync(
@@ -49,11 +46,6 @@ public sealed partial class InvoiceBook
         ReadListAsync(
             "SELECT document_json FROM invoices WHERE shop_id = @shop AND period_start >= @from AND period_start < @to ORDER BY period_start",
             c => c.With("shop", shopId).With("from", Iso(from)).With("to", Iso(to)), ReadDocument, cancellationToken);
-
-    public Task<IReadOnlyList<InvoiceDocument>> ShopInvoicesNewestFirstAsync(string shopId, int limit, CancellationToken cancellationToken) =>
-        ReadListAsync(
-            "SELECT document_json FROM invoices WHERE shop_id = @shop ORDER BY period_start DESC LIMIT @limit",
-            c => c.With("shop", shopId).With("limit", limit), ReadDocument, cancellationToken);
 
     public Task<InvoiceDocument?> InvoiceAsync(string invoiceId, CancellationToken cancellationToken) =>
         ReadOneAsync("SELECT document_json FROM invoices WHERE id = @id", c => c.With("id", invoiceId), ReadDocument, cancellationToken);
@@ -83,8 +75,10 @@ public sealed partial class InvoiceBook
             NullableInt64(r, 14), r.IsDBNull(15) ? null : r.GetString(15), r.IsDBNull(16) ? null : r.GetString(16), r.GetInt32(17));
     }
 
-    private static InvoiceDocument ReadDocument(DbDataReader r) =>
-        JsonSerializer.Deserialize<InvoiceDocument>(r.GetString(0), DocumentJson) ?? throw new InvariantViolationException("An invoice row holds no document.");
+    internal static InvoiceDocument ParseDocument(string json) =>
+        JsonSerializer.Deserialize<InvoiceDocument>(json, DocumentJson) ?? throw new InvariantViolationException("An invoice row holds no document.");
+
+    private static InvoiceDocument ReadDocument(DbDataReader r) => ParseDocument(r.GetString(0));
 
     private static long? NullableInt64(DbDataReader r, int ordinal) => r.IsDBNull(ordinal) ? null : r.GetInt64(ordinal);
 

@@ -43,22 +43,31 @@ public sealed partial class InvoiceBook(SqlDatabase database, IOptions<BillingOp
             },
             cancellationToken);
 
-    /// <summary>Opens a shop's first period; nothing when it already has an open one.</summary>
-    public Task OpenFirstPeriodAsync(string shopId, BillingPeriod period, OpeningTerms terms, CancellationToken cancellationToken) =>
+    /// <summary>Opens a shop's first period and returns it; when it already has an open one (opened meanwhile), returns that one.</summary>
+    public Task<OpenPeriodRow> OpenFirstPeriodAsync(string shopId, BillingPeriod period, OpeningTerms terms, CancellationToken cancellationToken) =>
         database.WriteAsync(
             async (connection, ct) =>
             {
                 await using var transaction = await connection.BeginTransactionAsync(ct);
-                await using var exists = connection.CreateCommand("SELECT COUNT(*) FROM billing_periods WHERE shop_id = @shop AND is_current = TRUE", transaction).With("shop", shopId);
-                if (await exists.ScalarInt64Async(ct) == 0)
+                await using var current = connection.CreateCommand(
+                    $"SELECT {OpenPeriodRow.Columns} FROM billing_periods WHERE shop_id = @shop AND is_current = TRUE", transaction).With("shop", shopId);
+                var open = await ReadOpenPeriodAsync(current, ct);
+                if (open is null)
                 {
                     await OpenPeriodAsync(connection, transaction, shopId, period, terms, ct);
+                    open = new OpenPeriodRow(period, terms.Cycle, terms.PricePlanId, terms.Seats);
                 }
 
                 await transaction.CommitAsync(ct);
-                return 0;
+                return open;
             },
             cancellationToken);
+
+    private static async Task<OpenPeriodRow?> ReadOpenPeriodAsync(DbCommand command, CancellationToken ct)
+    {
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        return await reader.ReadAsync(ct) ? OpenPeriodRow.Read(reader, 0) : null;
+    }
 
     private static async Task FreezePeriodAsync(DbConnection connection, DbTransaction transaction, string shopId, PeriodClose close, long nowMs, CancellationToken ct)
     {

@@ -40,23 +40,30 @@ public sealed class PeriodStandingStore(SqlDatabase database)
 {
     public const int MaxPaymentReferenceLength = 200;
 
-    private const string Select =
+    private const string Columns =
         """
-        SELECT p.shop_id, p.period_start, p.period_end, p.zone, p.is_current, p.status, p.due_date, p.paid_at_ms, p.waived_reason,
-               p.payment_reference, p.invoice_id, i.number, i.currency, i.total_minor
-        FROM billing_periods p LEFT JOIN invoices i ON i.id = p.invoice_id
+        p.shop_id, p.period_start, p.period_end, p.zone, p.is_current, p.status, p.due_date, p.paid_at_ms, p.waived_reason,
+        p.payment_reference, p.invoice_id, i.number, i.currency, i.total_minor
         """;
+
+    private const string Select = $"SELECT {Columns} FROM billing_periods p LEFT JOIN invoices i ON i.id = p.invoice_id";
 
     /// <summary>The shop's periods, open and closed, newest first.</summary>
     public Task<IReadOnlyList<PeriodStandingRow>> ShopPeriodsAsync(string shopId, int limit, CancellationToken cancellationToken) =>
         database.QueryListAsync(
             $"{Select} WHERE p.shop_id = @shop ORDER BY p.period_start DESC LIMIT @limit", c => c.With("shop", shopId).With("limit", limit), Read, cancellationToken);
 
-    /// <summary>The shop's invoiced periods, newest first: in the order of its invoices.</summary>
-    public Task<IReadOnlyList<PeriodStandingRow>> InvoicedPeriodsAsync(string shopId, int limit, CancellationToken cancellationToken) =>
-        database.QueryListAsync(
-            $"{Select} WHERE p.shop_id = @shop AND p.invoice_id IS NOT NULL ORDER BY p.period_start DESC LIMIT @limit",
-            c => c.With("shop", shopId).With("limit", limit), Read, cancellationToken);
+    /// <summary>The shop's newest invoices, each with its period (null only for an invoice without one), in one query.</summary>
+    public Task<IReadOnlyList<(InvoiceDocument Document, PeriodStandingRow? Period)>> ShopInvoicesAsync(string shopId, int limit, CancellationToken cancellationToken) =>
+        database.QueryListAsync<(InvoiceDocument, PeriodStandingRow?)>(
+            $"""
+            SELECT {Columns}, i.document_json
+            FROM invoices i LEFT JOIN billing_periods p ON p.shop_id = i.shop_id AND p.period_start = i.period_start AND p.invoice_id = i.id
+            WHERE i.shop_id = @shop ORDER BY i.period_start DESC LIMIT @limit
+            """,
+            c => c.With("shop", shopId).With("limit", limit),
+            r => (InvoiceBook.ParseDocument(r.GetString(14)), r.IsDBNull(0) ? null : Read(r)),
+            cancellationToken);
 
     public Task<PeriodStandingRow?> InvoicedPeriodAsync(string invoiceId, CancellationToken cancellationToken) =>
         CatalogIds.IsWellFormed(invoiceId, CatalogIds.Invoice)

@@ -26,9 +26,9 @@ public sealed partial class PeriodStandings(PeriodStandingStore store, TimeProvi
     public async Task<IReadOnlyList<PeriodStandingView>> ShopPeriodsAsync(string shopId, int limit, CancellationToken cancellationToken) =>
         [.. (await store.ShopPeriodsAsync(shopId, limit, cancellationToken)).Select(View)];
 
-    /// <summary>The newest <paramref name="limit"/> invoiced periods of the shop, by invoice id.</summary>
-    public async Task<IReadOnlyDictionary<string, PeriodStandingView>> InvoicedPeriodsAsync(string shopId, int limit, CancellationToken cancellationToken) =>
-        (await store.InvoicedPeriodsAsync(shopId, limit, cancellationToken)).Select(View).ToDictionary(v => v.Row.InvoiceId!, StringComparer.Ordinal);
+    /// <summary>The shop's newest <paramref name="limit"/> invoices, each with its period as of now.</summary>
+    public async Task<IReadOnlyList<(InvoiceDocument Document, PeriodStandingView? Period)>> ShopInvoicesAsync(string shopId, int limit, CancellationToken cancellationToken) =>
+        [.. (await store.ShopInvoicesAsync(shopId, limit, cancellationToken)).Select(i => (i.Document, i.Period is { } row ? View(row) : null))];
 
     public async Task<PeriodStandingView?> InvoicedPeriodAsync(string invoiceId, CancellationToken cancellationToken) =>
         await store.InvoicedPeriodAsync(invoiceId, cancellationToken) is { } row ? View(row) : null;

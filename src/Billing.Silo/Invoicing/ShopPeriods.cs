@@ -21,17 +21,16 @@ public sealed class ShopPeriods(ShopTermsReader terms, InvoiceBook book, PeriodP
     public async Task<ShopTermsRow> TermsAsync(string shopId, CancellationToken cancellationToken) =>
         await terms.GetAsync(shopId, cancellationToken) ?? throw new UnknownShopException(shopId);
 
-    /// <summary>The open period, opened first if the shop has none yet (the one holding its creation).</summary>
-    public async Task<StoredPeriod> EnsureOpenPeriodAsync(ShopTermsRow shop, CancellationToken cancellationToken)
+    /// <summary>The open period, as the terms row read it, or opened first if the shop has none yet (the one holding its creation).</summary>
+    public async Task<OpenPeriodRow> EnsureOpenPeriodAsync(ShopTermsRow shop, CancellationToken cancellationToken)
     {
-        if (await book.OpenPeriodAsync(shop.Shop.Id, cancellationToken) is { } open)
+        if (shop.Open is { } open)
         {
             return open;
         }
 
         var first = BillingPeriod.Containing(shop.ShopCreatedAt, BillingCycles.Parse(shop.Cycle), shop.Customer.TimeZoneId);
-        await book.OpenFirstPeriodAsync(shop.Shop.Id, first, OpeningTerms.Current(shop), cancellationToken);
-        return await book.OpenPeriodAsync(shop.Shop.Id, cancellationToken) ?? throw new InvariantViolationException($"Shop {shop.Shop.Id} has no open period after opening one.");
+        return await book.OpenFirstPeriodAsync(shop.Shop.Id, first, OpeningTerms.Current(shop), cancellationToken);
     }
 
     /// <summary>Closes what is due; also returns the open period after it (as it would be, for a dry run).</summary>
@@ -83,7 +82,7 @@ public sealed class ShopPeriods(ShopTermsReader terms, InvoiceBook book, PeriodP
 }
 
 /// <summary>Where a walk over a shop's periods stands: the open one, and what the last close saw.</summary>
-public sealed record Walk(StoredPeriod Open, long LastWatermark, Instant? LastClosedAt)
+public sealed record Walk(OpenPeriodRow Open, long LastWatermark, Instant? LastClosedAt)
 {
     /// <summary>
     /// Revenue occurring before this was claimed by an earlier close of the same walk (for a dry run:
@@ -92,7 +91,7 @@ public sealed record Walk(StoredPeriod Open, long LastWatermark, Instant? LastCl
     public Instant? RevenueClaimedBefore { get; init; }
 
     public Walk After(PeriodClose close, Instant now) =>
-        new(Open with { Period = close.Next, Cycle = close.NextTerms.Cycle, PricePlanId = close.NextTerms.PricePlanId, Seats = close.NextTerms.Seats }, close.WatermarkSequence, now)
+        new(new OpenPeriodRow(close.Next, close.NextTerms.Cycle, close.NextTerms.PricePlanId, close.NextTerms.Seats), close.WatermarkSequence, now)
         {
             RevenueClaimedBefore = close.Period.EndInstant,
         };

@@ -22,13 +22,28 @@ public sealed record ShopTermsRow(
     int? NextSeats,
     OpenPeriodRow? Open);
 
-/// <summary>The shop's open period and the cycle it was opened in (a bridge to a new cycle's first boundary has none of its own).</summary>
-public sealed record OpenPeriodRow(BillingPeriod Period, string Cycle);
+/// <summary>
+/// The shop's open period, the cycle it was opened in (a bridge to a new cycle's first boundary has
+/// none of its own), and the plan (null: the default) and seats its fixed charges bill from.
+/// </summary>
+public sealed record OpenPeriodRow(BillingPeriod Period, string Cycle, string? PricePlanId, int Seats)
+{
+    /// <summary>The columns <see cref="Read"/> reads, in its order.</summary>
+    public const string Columns = "period_start, period_end, zone, cycle, price_plan_id, seats";
+
+    /// <summary>The row of <see cref="Columns"/> from ordinal <paramref name="first"/> on.</summary>
+    public static OpenPeriodRow Read(DbDataReader r, int first) =>
+        new(
+            new BillingPeriod(Date(r, first), Date(r, first + 1), r.GetString(first + 2)),
+            r.GetString(first + 3), r.IsDBNull(first + 4) ? null : r.GetString(first + 4), r.GetInt32(first + 5));
+
+    private static LocalDate Date(DbDataReader r, int ordinal) => LocalDate.FromDateOnly(DateOnly.Parse(r.GetString(ordinal), CultureInfo.InvariantCulture));
+}
 
 /// <summary>A price plan as stored: the admin API's draft JSON, turned into a domain plan on use.</summary>
 public sealed record StoredPricePlan(string Id, string Name, string Currency, string ChargesJson);
 
-/// <summary>Reads what closing a shop's period needs in one query: shop, customer, terms, plan and open period.</summary>
+/// <summary>Reads what closing a shop's period needs in one query: shop, customer, terms, plan and open period (with the terms it opened with).</summary>
 public sealed class ShopTermsReader(SqlDatabase database)
 {
     public const string DefaultCycle = "monthly";
@@ -42,7 +57,7 @@ public sealed class ShopTermsReader(SqlDatabase database)
                        c.name, c.email, c.currency, c.time_zone, c.vat_rate_bp,
                        b.cycle, b.seats, b.next_price_plan_id, b.next_seats,
                        p.id, p.name, p.currency, p.charges_json,
-                       o.period_start, o.period_end, o.zone, o.cycle
+                       o.period_start, o.period_end, o.zone, o.cycle, o.price_plan_id, o.seats
                 FROM shops s
                 JOIN customers c ON c.id = s.customer_id
                 LEFT JOIN shop_billing b ON b.shop_id = s.id
@@ -61,12 +76,10 @@ public sealed class ShopTermsReader(SqlDatabase database)
         var customer = new CustomerProfile(
             r.GetString(1), r.GetString(4), r.GetString(5), Currency.Parse(r.GetString(6)), r.GetString(7), r.GetInt32(8) / Catalog.CatalogStore.BasisPointsPerUnit);
         var plan = r.IsDBNull(13) ? null : new StoredPricePlan(r.GetString(13), r.GetString(14), r.GetString(15), r.GetString(16));
-        var open = r.IsDBNull(17) ? null : new OpenPeriodRow(new BillingPeriod(Date(r, 17), Date(r, 18), r.GetString(19)), r.GetString(20));
+        var open = r.IsDBNull(17) ? null : OpenPeriodRow.Read(r, 17);
         return new ShopTermsRow(
             shop, customer, Instant.FromUnixTimeMilliseconds(r.GetInt64(3)),
             r.IsDBNull(9) ? DefaultCycle : r.GetString(9), r.IsDBNull(10) ? DefaultSeats : r.GetInt32(10),
             plan, r.IsDBNull(11) ? null : r.GetString(11), r.IsDBNull(12) ? null : r.GetInt32(12), open);
     }
-
-    private static LocalDate Date(DbDataReader r, int ordinal) => LocalDate.FromDateOnly(DateOnly.Parse(r.GetString(ordinal), CultureInfo.InvariantCulture));
 }

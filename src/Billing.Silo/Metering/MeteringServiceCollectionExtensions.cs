@@ -20,7 +20,6 @@ public static class MeteringServiceCollectionExtensions
         services.AddHostedService(sp => sp.GetRequiredService<UsageJournal>());
         services.AddSingleton<MeteringStore>();
         services.AddSingleton<ShopUsageReader>();
-        services.AddSingleton<IShopProfiles, CatalogShopProfiles>();
         return services;
     }
 

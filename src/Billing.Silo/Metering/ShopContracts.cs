@@ -9,12 +9,6 @@ namespace Billing.Silo.Metering;
 /// <summary>What metering needs to know of a shop: who pays for it, and in which zone and currency its periods run.</summary>
 public sealed record ShopProfile(string ShopId, string CustomerId, string TimeZone, Currency Currency);
 
-/// <summary>The catalog, as metering sees it.</summary>
-public interface IShopProfiles
-{
-    Task<ShopProfile?> GetAsync(string shopId, CancellationToken cancellationToken);
-}
-
 public sealed record UsageCountsView(long Requests, long Tokens, decimal Cost, long Errors);
 
 public sealed record DailyUsageView(DateOnly Date, long Requests, long Tokens, decimal Cost, long Errors);

@@ -22,6 +22,11 @@ public sealed partial class ShopGrain
 
     private bool reminderChecked;
 
+    // Known once reminderChecked: nothing but the shop grain registers or removes its reminders, so
+    // the activation remembers instead of listing them on every close. An activation of the shop on
+    // another silo may still register one: its tick tells this activation (a stale "registered" costs a no-op delete).
+    private bool catchUpRegistered;
+
     public async Task EnsureBillingAsync()
     {
         var terms = await periods.TermsAsync(profile.ShopId, CancellationToken.None);
@@ -44,6 +49,7 @@ public sealed partial class ShopGrain
 
     public async Task ReceiveReminder(string reminderName, TickStatus status)
     {
+        catchUpRegistered |= reminderName == CatchUpReminder;
         var result = await BillAsync(new CloseRequest(null, DryRun: false));
         if (result.Outcome == ShopBillingOutcome.Invoiced)
         {
@@ -54,23 +60,31 @@ public sealed partial class ShopGrain
     private async Task EnsureRemindersAsync(BillingPeriod open)
     {
         var schedule = CloseSchedule(cycle, profile.TimeZone, periods.GracePeriod);
-        var reminders = reminderChecked ? null : await GetReminders();
-        if (reminders is not null && !reminders.Any(r => r.Name == CloseReminder && Equals(r.Calendar, schedule)))
+        if (!reminderChecked)
         {
-            await RegisterOrUpdateReminder(CloseReminder, schedule);
+            var reminders = await GetReminders();
+            if (!reminders.Any(r => r.Name == CloseReminder && Equals(r.Calendar, schedule)))
+            {
+                await RegisterOrUpdateReminder(CloseReminder, schedule);
+            }
+
+            catchUpRegistered = reminders.Any(r => r.Name == CatchUpReminder);
+            reminderChecked = true;
         }
 
-        reminderChecked = true;
         var dueAt = periods.DueAt(open);
         var nextTick = Instant.FromDateTimeOffset(schedule.NextAfter(TimeProvider.GetUtcNow()));
         if (nextTick > dueAt + CalendarTolerance)
         {
             var wait = dueAt - Now();
+            // Before the await: a registration that fails after its commit must still be removed later.
+            catchUpRegistered = true;
             await RegisterOrUpdateReminder(CatchUpReminder, wait > Duration.Zero ? wait.ToTimeSpan() : TimeSpan.Zero, CatchUpRetry);
         }
-        else if ((reminders ?? await GetReminders()).Any(r => r.Name == CatchUpReminder))
+        else if (catchUpRegistered)
         {
             await UnregisterReminder(CatchUpReminder);
+            catchUpRegistered = false;
         }
     }
 

@@ -15,7 +15,7 @@ namespace Billing.Silo.Metering;
 /// </summary>
 [GrainType("shop")]
 public sealed partial class ShopGrain(
-    IShopProfiles profiles, ShopUsageReader reader, ShopPeriods periods, ShopTermsChanges termsChanges, ILogger<ShopGrain> logger)
+    ShopUsageReader reader, ShopPeriods periods, ShopTermsChanges termsChanges, ILogger<ShopGrain> logger)
     : Grain, IShopGrain, IRemindable
 {
     private ShopProfile profile = null!;
@@ -29,9 +29,9 @@ public sealed partial class ShopGrain(
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        var shopId = GetPrimaryKeyString();
-        profile = await profiles.GetAsync(shopId, cancellationToken) ?? throw new UnknownShopException(shopId);
-        var terms = await periods.TermsAsync(shopId, cancellationToken);
+        // The terms row holds the shop and its customer too: one query activates the grain.
+        var terms = await periods.TermsAsync(GetPrimaryKeyString(), cancellationToken);
+        profile = new ShopProfile(terms.Shop.Id, terms.Customer.Id, terms.Customer.TimeZoneId, terms.Customer.Currency);
         cycle = BillingCycles.Parse(terms.Cycle);
         openPeriod = terms.Open?.Period;
     }

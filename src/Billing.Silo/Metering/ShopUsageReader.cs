@@ -18,21 +18,34 @@ public sealed class ShopUsageReader(SqlDatabase database)
 {
     private const long BucketMs = 15 * 60 * 1000;
 
-    private static readonly string Aggregate =
+    // The customer's last sequence and the aggregate up to it in one statement (one snapshot): the
+    // one-row CTE keeps the sequence when the shop has no events in the period.
+    private static readonly string Rebuild =
         $"""
-         SELECT occurred_at_ms / {BucketMs}, endpoint, COUNT(*), SUM(tokens), SUM(cost_nanos), SUM(CASE WHEN status_code >= 400 THEN 1 ELSE 0 END)
-         FROM usage_events
-         WHERE shop_id = @shop AND occurred_at_ms >= @from_ms AND occurred_at_ms < @to_ms AND seq > @after AND seq <= @up_to
-         GROUP BY occurred_at_ms / {BucketMs}, endpoint
+         WITH last AS (SELECT COALESCE(MAX(seq), 0) AS up_to FROM usage_events WHERE customer_id = @customer)
+         SELECT a.bucket, a.endpoint, a.requests, a.tokens, a.cost_nanos, a.errors, last.up_to
+         FROM last LEFT JOIN ({AggregateUpTo("(SELECT up_to FROM last)")}) a ON 1 = 1
          """;
+
+    private static readonly string Late = AggregateUpTo("@up_to");
 
     /// <summary>Adds the period's events up to the customer's last visible sequence, and returns that sequence.</summary>
     public Task<long> RebuildAsync(string shopId, string customerId, PeriodUsage into, CancellationToken cancellationToken) =>
         database.ReadAsync(
             async (connection, ct) =>
             {
-                var upTo = await LastSequenceAsync(connection, customerId, ct);
-                await AddAsync(connection, shopId, into, afterSequence: 0, upTo, ct);
+                await using var command = Bind(connection.CreateCommand(Rebuild), shopId, into, afterSequence: 0).With("customer", customerId);
+                await using var reader = await command.ExecuteReaderAsync(ct);
+                var upTo = 0L;
+                while (await reader.ReadAsync(ct))
+                {
+                    upTo = reader.GetInt64(6);
+                    if (!reader.IsDBNull(2))
+                    {
+                        Record(reader, into);
+                    }
+                }
+
                 return upTo;
             },
             cancellationToken);
@@ -46,28 +59,34 @@ public sealed class ShopUsageReader(SqlDatabase database)
         database.ReadAsync(
             async (connection, ct) =>
             {
-                await AddAsync(connection, shopId, into, afterSequence, upToSequence, ct);
+                await using var command = Bind(connection.CreateCommand(Late), shopId, into, afterSequence).With("up_to", upToSequence);
+                await using var reader = await command.ExecuteReaderAsync(ct);
+                while (await reader.ReadAsync(ct))
+                {
+                    Record(reader, into);
+                }
+
                 return 0;
             },
             cancellationToken);
 
-    private static async Task<long> LastSequenceAsync(DbConnection connection, string customerId, CancellationToken cancellationToken)
-    {
-        await using var max = connection.CreateCommand("SELECT MAX(seq) FROM usage_events WHERE customer_id = @customer").With("customer", customerId);
-        return await max.ScalarInt64Async(cancellationToken) ?? 0;
-    }
+    private static string AggregateUpTo(string upTo) =>
+        $"""
+         SELECT occurred_at_ms / {BucketMs} AS bucket, endpoint, COUNT(*) AS requests, SUM(tokens) AS tokens, SUM(cost_nanos) AS cost_nanos,
+                SUM(CASE WHEN status_code >= 400 THEN 1 ELSE 0 END) AS errors
+         FROM usage_events
+         WHERE shop_id = @shop AND occurred_at_ms >= @from_ms AND occurred_at_ms < @to_ms AND seq > @after AND seq <= {upTo}
+         GROUP BY occurred_at_ms / {BucketMs}, endpoint
+         """;
 
-    private static async Task AddAsync(DbConnection connection, string shopId, PeriodUsage into, long afterSequence, long upTo, CancellationToken cancellationToken)
+    private static DbCommand Bind(DbCommand command, string shopId, PeriodUsage into, long afterSequence) =>
+        command.With("shop", shopId).With("from_ms", into.Period.StartInstant.ToUnixTimeMilliseconds())
+            .With("to_ms", into.Period.EndInstant.ToUnixTimeMilliseconds()).With("after", afterSequence);
+
+    private static void Record(DbDataReader reader, PeriodUsage into)
     {
-        await using var command = connection.CreateCommand(Aggregate)
-            .With("shop", shopId).With("from_ms", into.Period.StartInstant.ToUnixTimeMilliseconds())
-            .With("to_ms", into.Period.EndInstant.ToUnixTimeMilliseconds()).With("after", afterSequence).With("up_to", upTo);
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            var at = Instant.FromUnixTimeMilliseconds(Math.Max(reader.GetInt64(0) * BucketMs, into.Period.StartInstant.ToUnixTimeMilliseconds()));
-            var cost = MoneyNanos.ToMoney(reader.GetInt64(4), into.Currency);
-            into.Record(new UsageFact(at, reader.GetInt64(2), reader.GetInt64(3), cost, reader.IsDBNull(1) ? null : reader.GetString(1), reader.GetInt64(5)));
-        }
+        var at = Instant.FromUnixTimeMilliseconds(Math.Max(reader.GetInt64(0) * BucketMs, into.Period.StartInstant.ToUnixTimeMilliseconds()));
+        var cost = MoneyNanos.ToMoney(reader.GetInt64(4), into.Currency);
+        into.Record(new UsageFact(at, reader.GetInt64(2), reader.GetInt64(3), cost, reader.IsDBNull(1) ? null : reader.GetString(1), reader.GetInt64(5)));
     }
 }

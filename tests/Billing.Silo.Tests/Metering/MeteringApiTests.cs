@@ -37,6 +37,21 @@ public sealed class MeteringApiTests
 
     [Theory]
     [MemberData(nameof(Dialects))]
+    public async Task GrantAnswersTheSubscriptionWithThePlansName(string dialect)
+    {
+        await using var database = await TestDatabase.CreateAsync(dialect);
+        await using var silo = CatalogSilo.Start(database);
+        var plan = await silo.PostAsync("/api/v1/admin/plans", new { name = "Basic", price = 15.00m, currency = "EUR", tokens_included = 1_000, duration_days = 30, is_recurring = true });
+        var (customerId, _, _, _) = await silo.IssueKeyAsync();
+
+        var granted = await silo.PostAsync($"/api/v1/admin/customers/{customerId}/subscription", new { plan_id = plan.GetProperty("id").GetString() }, HttpStatusCode.OK);
+
+        Assert.Equal((plan.GetProperty("id").GetString(), "Basic"), (granted.GetProperty("plan_id").GetString(), granted.GetProperty("plan_name").GetString()));
+        Assert.Equal((1_000, 1_000, 0), (granted.GetProperty("tokens_granted").GetInt64(), granted.GetProperty("tokens_remaining").GetInt64(), granted.GetProperty("tokens_consumed").GetInt64()));
+    }
+
+    [Theory]
+    [MemberData(nameof(Dialects))]
     public async Task InsufficientTokensIs402AndDeductsNothing(string dialect)
     {
         await using var database = await TestDatabase.CreateAsync(dialect);

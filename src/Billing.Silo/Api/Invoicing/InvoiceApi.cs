@@ -21,13 +21,10 @@ public static class InvoiceApi
         return routes;
     }
 
-    private static async Task<IResult> ListAsync(HttpContext context, InvoiceBook book, PeriodStandings standings, CancellationToken cancellationToken)
+    private static async Task<IResult> ListAsync(HttpContext context, PeriodStandings standings, CancellationToken cancellationToken)
     {
-        var shopId = context.GetApiKeyPrincipal().ShopId;
-        var invoices = await book.ShopInvoicesNewestFirstAsync(shopId, MaxInvoicesListed, cancellationToken);
-        // Both newest first and one period per invoice: the same number of periods covers the same invoices.
-        var periods = await standings.InvoicedPeriodsAsync(shopId, MaxInvoicesListed, cancellationToken);
-        return Results.Ok(new InvoiceListResponse([.. invoices.Select(d => InvoiceResponse.From(d, periods.GetValueOrDefault(d.Id)))]));
+        var invoices = await standings.ShopInvoicesAsync(context.GetApiKeyPrincipal().ShopId, MaxInvoicesListed, cancellationToken);
+        return Results.Ok(new InvoiceListResponse([.. invoices.Select(i => InvoiceResponse.From(i.Document, i.Period))]));
     }
 
     private static async Task<IResult> GetAsync(string id, HttpContext context, InvoiceBook book, PeriodStandings standings, CancellationToken cancellationToken)

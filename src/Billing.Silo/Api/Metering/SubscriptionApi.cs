@@ -57,13 +57,16 @@ internal static class SubscriptionApi
 
         var grant = new PlanGrant(plan.Id, plan.TokensIncluded, plan.DurationDays is { } days ? Duration.FromDays(days) : null, plan.Price);
         var view = await grains.GetGrain<ISubscriptionGrain>(customer.Id).GrantAsync(grant);
-        return TypedResults.Ok(await ResponseAsync(view, catalog, cancellationToken));
+        // The subscription is now on the plan just read (plans never change): no second read for its name.
+        return TypedResults.Ok(Response(view, plan.Name));
     }
 
     private static async Task<SubscriptionResponse> ResponseAsync(SubscriptionView view, CatalogStore catalog, CancellationToken cancellationToken)
     {
         var plan = view.PlanId is null ? null : await catalog.GetPlanAsync(view.PlanId, cancellationToken);
-        return new SubscriptionResponse(
-            view.CustomerId, view.PlanId, plan?.Name, view.TokensGranted, view.TokensRemaining, view.TokensConsumed, view.StartedAt, view.EndsAt, view.IsActive);
+        return Response(view, plan?.Name);
     }
+
+    private static SubscriptionResponse Response(SubscriptionView view, string? planName) =>
+        new(view.CustomerId, view.PlanId, planName, view.TokensGranted, view.TokensRemaining, view.TokensConsumed, view.StartedAt, view.EndsAt, view.IsActive);
 }
