@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using Billing.Benchmarks;
 
-// Usage: dotnet run -c Release --project tests/Billing.Benchmarks -- [metering | billing-close | journal-store | stop-under-load] [--quick] [--json]
+// Usage: dotnet run -c Release --project tests/Billing.Benchmarks -- [metering | metering-ceiling | billing-close | journal-store | stop-under-load] [--quick] [--json]
 // Needs PostgreSQL for the postgres rows (BILLING_TEST_POSTGRES, default the local server).
 var quick = args.Contains("--quick");
 if (args.Contains("stop-under-load"))
@@ -33,9 +33,11 @@ if (args.Contains("journal-store"))
     return;
 }
 
-if (args.Contains("metering"))
+if (args.Contains("metering") || args.Contains("metering-ceiling"))
 {
-    var metering = await Billing.Benchmarks.Metering.MeteringBenchmark.RunAsync(customers: 1_000, callers: 64, operations: quick ? 100_000 : 500_000, batchCalls: quick ? 100 : 500);
+    var metering = args.Contains("metering-ceiling")
+        ? [await Billing.Benchmarks.Metering.MeteringBenchmark.RunCeilingAsync(customers: 1_000, callers: 64, operations: quick ? 200_000 : 1_000_000)]
+        : await Billing.Benchmarks.Metering.MeteringBenchmark.RunAsync(customers: 1_000, callers: 64, operations: quick ? 100_000 : 500_000, batchCalls: quick ? 100 : 500);
     Console.WriteLine("| scenario (PostgreSQL, in process) | callers | events | events/s | p50 ms per call | p99 ms per call |");
     Console.WriteLine("|---|---:|---:|---:|---:|---:|");
     foreach (var r in metering)

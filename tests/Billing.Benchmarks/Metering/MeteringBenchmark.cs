@@ -37,6 +37,14 @@ public static class MeteringBenchmark
         return [journal, baseline, batches];
     }
 
+    /// <summary>Durable consumes as above, but on a silo whose journal store discards what it is given: the ceiling for any store.</summary>
+    public static async Task<BenchmarkResult> RunCeilingAsync(int customers, int callers, long operations)
+    {
+        await using var silo = await MeteringSilo.StartAsync(customers, TokensEach, new DiscardingJournalStore());
+        return await DriveAsync("consumes, journal store discarding (ceiling)", silo, callers, operations, 1, silo.Customers, (c, s, _) =>
+            silo.Grains.GetGrain<ISubscriptionGrain>(c).ConsumeAsync(Command(s)).ContinueWith(t => Check(t.Result), TaskScheduler.Default));
+    }
+
     private static ConsumeCommand Command(string shopId) =>
         new(shopId, "key_bench", new TokenAmount(1), "bench", "/v1/chat", "POST", 200, null, null);
 

@@ -40,7 +40,8 @@ public sealed class MeteringSilo : IAsyncDisposable
 
     public PostgresDatabase Postgres => (PostgresDatabase)app.Services.GetRequiredService<SqlDatabase>();
 
-    public static async Task<MeteringSilo> StartAsync(int customers, long tokensEach)
+    /// <param name="journalStore">Replaces the journal's PostgreSQL store (the ceiling run); null keeps it.</param>
+    public static async Task<MeteringSilo> StartAsync(int customers, long tokensEach, Billing.Silo.Metering.Journal.IUsageJournalStore? journalStore = null)
     {
         var database = await TestDatabase.CreatePostgresAsync();
         var builder = WebApplication.CreateBuilder();
@@ -53,6 +54,11 @@ public sealed class MeteringSilo : IAsyncDisposable
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
         builder.WebHost.UseUrls("http://127.0.0.1:0");
         builder.AddBillingSilo();
+        if (journalStore is not null)
+        {
+            builder.Services.AddSingleton(journalStore);
+        }
+
         var app = builder.Build();
         await app.StartAsync();
         var created = await CreateCustomersAsync(app.Services, customers, tokensEach);
