@@ -38,8 +38,8 @@ public sealed class ShopPeriods(ShopTermsReader terms, InvoiceBook book, PeriodP
     {
         var shop = await TermsAsync(shopId, cancellationToken);
         var open = await EnsureOpenPeriodAsync(shop, cancellationToken);
-        var lastClosed = await book.LastClosedPeriodAsync(shopId, cancellationToken);
-        var walk = new Walk(open, lastClosed?.WatermarkSequence ?? 0, lastClosed?.ClosedAtMs is { } ms ? Instant.FromUnixTimeMilliseconds(ms) : null);
+        var lastClose = await book.LastCloseAsync(shopId, cancellationToken);
+        var walk = new Walk(open, lastClose?.WatermarkSequence ?? 0, lastClose?.ClosedAt);
         var invoices = new List<InvoiceSummary>();
         while (invoices.Count < MaxPeriodsPerCall && IsDue(walk.Open.Period, request.ThroughMonth, now))
         {

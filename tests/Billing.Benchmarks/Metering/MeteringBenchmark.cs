@@ -16,8 +16,7 @@ public static class MeteringBenchmark
     public static async Task<IReadOnlyList<BenchmarkResult>> RunAsync(int customers, int callers, long operations, int batchCalls)
     {
         await using var silo = await MeteringSilo.StartAsync(customers, TokensEach);
-        var journal = await DriveAsync("durable consumes (grain + journal)", silo, callers, operations, 1, silo.Customers, (c, s, _) =>
-            silo.Grains.GetGrain<ISubscriptionGrain>(c).ConsumeAsync(Command(s)).ContinueWith(t => Check(t.Result), TaskScheduler.Default));
+        var journal = await DriveConsumesAsync("durable consumes (grain + journal)", silo, callers, operations);
         Console.Error.WriteLine($"journal: {silo.Journal.Batches} batches, {silo.Journal.Entries} entries, commit p50 {silo.Journal.CommitLatency.PercentileMicroseconds(0.5) / 1000.0:0.###} ms p99 {silo.Journal.CommitLatency.PercentileMicroseconds(0.99) / 1000.0:0.###} ms");
         await silo.Journal.FlushBalancesAsync(CancellationToken.None);
         var perRequest = new PerRequestTransactionConsumer(silo.Postgres.DataSource);
@@ -41,9 +40,13 @@ public static class MeteringBenchmark
     public static async Task<BenchmarkResult> RunCeilingAsync(int customers, int callers, long operations)
     {
         await using var silo = await MeteringSilo.StartAsync(customers, TokensEach, new DiscardingJournalStore());
-        return await DriveAsync("consumes, journal store discarding (ceiling)", silo, callers, operations, 1, silo.Customers, (c, s, _) =>
-            silo.Grains.GetGrain<ISubscriptionGrain>(c).ConsumeAsync(Command(s)).ContinueWith(t => Check(t.Result), TaskScheduler.Default));
+        return await DriveConsumesAsync("consumes, journal store discarding (ceiling)", silo, callers, operations);
     }
+
+    /// <summary>Single consumes of one token through each customer's subscription grain.</summary>
+    private static Task<BenchmarkResult> DriveConsumesAsync(string name, MeteringSilo silo, int callers, long operations) =>
+        DriveAsync(name, silo, callers, operations, 1, silo.Customers, (c, s, _) =>
+            silo.Grains.GetGrain<ISubscriptionGrain>(c).ConsumeAsync(Command(s)).ContinueWith(t => Check(t.Result), TaskScheduler.Default));
 
     private static ConsumeCommand Command(string shopId) =>
         new(shopId, "key_bench", new TokenAmount(1), "bench", "/v1/chat", "POST", 200, null, null);
