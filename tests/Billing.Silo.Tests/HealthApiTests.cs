@@ -1,6 +1,6 @@
 using System.Net;
 using System.Text.Json;
-using Billing.Runtime.Testing;
+using Billing.Testing;
 
 namespace Billing.Silo.Tests;
 

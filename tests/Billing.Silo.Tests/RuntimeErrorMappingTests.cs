@@ -1,7 +1,6 @@
 using System.Net;
 using System.Text.Json;
-using Billing.Runtime;
-using Billing.Runtime.Testing;
+using Billing.Testing;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
@@ -40,9 +39,9 @@ public sealed class RuntimeErrorMappingTests
             next(app);
             app.Run(context => throw (context.Request.Path.Value switch
             {
-                "/test/throw/silo" => new SiloUnavailableException("stopping"),
-                "/test/throw/overloaded" => new GrainOverloadedException(new GrainId("shop", "s1"), 10),
-                "/test/throw/timeout" => (Exception)new GrainCallTimeoutException(new GrainId("shop", "s1"), "CloseAsync", TimeSpan.FromSeconds(30)),
+                "/test/throw/silo" => new Orleans.Runtime.SiloUnavailableException("stopping"),
+                "/test/throw/overloaded" => new Orleans.Runtime.GatewayTooBusyException(),
+                "/test/throw/timeout" => (Exception)new TimeoutException("Response did not arrive on time in 00:00:30 for message: CloseAsync"),
                 "/test/throw/journal" => new Billing.Silo.Metering.Journal.JournalWriteException("batch lost"),
                 "/test/throw/database" => new Npgsql.NpgsqlException("connection refused"),
                 _ => new InvalidOperationException("unexpected path"),

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
-using Billing.Runtime.Testing;
+using Billing.Testing;
 
 namespace Billing.Silo.Tests;
 

@@ -8,7 +8,7 @@ namespace Billing.Cli.LoadTest;
 /// The top slot holds everything from 2^36 µs (19 hours) up. Recording is one interlocked increment.
 /// </summary>
 /// <remarks>
-/// The silo's <c>Billing.Runtime.Metrics.LatencyHistogram</c> does the same job; the CLI does not reference the
+/// The silo's <c>Billing.Silo.Metering.Journal.LatencyHistogram</c> does the same job; the CLI does not reference the
 /// runtime, so this small one lives here until both can share one.
 /// </remarks>
 internal sealed class LatencyRecorder

@@ -1,4 +1,3 @@
-using Billing.Runtime;
 
 namespace Billing.Silo.Alerts;
 

@@ -1,6 +1,6 @@
 using System.Data.Common;
 using Billing.Domain;
-using Billing.Runtime.Storage.Sql;
+using Billing.Silo.Storage.Sql;
 using NodaTime;
 
 namespace Billing.Silo.Alerts;

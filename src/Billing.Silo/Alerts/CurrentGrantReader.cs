@@ -1,5 +1,5 @@
 using System.Globalization;
-using Billing.Runtime.Storage.Sql;
+using Billing.Silo.Storage.Sql;
 
 namespace Billing.Silo.Alerts;
 

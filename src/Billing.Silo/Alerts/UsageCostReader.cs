@@ -1,6 +1,6 @@
 using System.Globalization;
 using Billing.Domain;
-using Billing.Runtime.Storage.Sql;
+using Billing.Silo.Storage.Sql;
 
 namespace Billing.Silo.Alerts;
 

@@ -1,5 +1,4 @@
 using Billing.Domain;
-using Billing.Runtime;
 using Billing.Silo.Auth;
 using Billing.Silo.Catalog;
 using Billing.Silo.Metering;

@@ -1,11 +1,10 @@
-using Billing.Runtime;
-using Billing.Runtime.Core;
-using Billing.Runtime.Storage.Sql;
+using Billing.Silo.Storage.Sql;
 using Microsoft.Extensions.Options;
+using Orleans.Runtime;
 
 namespace Billing.Silo.Api;
 
-/// <summary><c>GET /health</c>: the silo is up and its database answers.</summary>
+/// <summary><c>GET /health</c>: the silo is up, its database answers, and how many grains it holds.</summary>
 public static class HealthApi
 {
     public sealed record HealthResponse(string Status, string Silo, string Storage, int Activations, DateTimeOffset CheckedAt);
@@ -17,7 +16,8 @@ public static class HealthApi
     }
 
     private static async Task<IResult> CheckAsync(
-        SqlDatabase database, GrainRuntime runtime, IOptions<GrainRuntimeOptions> options, TimeProvider time, CancellationToken cancellationToken)
+        SqlDatabase database, IGrainFactory grains, ILocalSiloDetails silo, IOptions<SiloClusterOptions> cluster, TimeProvider time,
+        CancellationToken cancellationToken)
     {
         bool databaseAnswers;
         try
@@ -33,7 +33,10 @@ public static class HealthApi
                 type: "https://billing.example/problems/database-unavailable", extensions: new Dictionary<string, object?> { ["code"] = "database_unavailable" });
         }
 
-        var response = new HealthResponse(databaseAnswers ? "healthy" : "degraded", options.Value.SiloName, database.DialectName, runtime.ActivationCount, time.GetUtcNow());
+        // This silo's own billing grains (Orleans' system grains, such as the management grain itself, are not counted).
+        var statistics = await grains.GetGrain<IManagementGrain>(0).GetSimpleGrainStatistics([silo.SiloAddress]);
+        var activations = statistics.Where(s => s.GrainType.StartsWith(RuntimeMetricsApi.BillingGrainTypePrefix, StringComparison.Ordinal)).Sum(s => s.ActivationCount);
+        var response = new HealthResponse(databaseAnswers ? "healthy" : "degraded", cluster.Value.SiloName, database.DialectName, activations, time.GetUtcNow());
         return databaseAnswers ? Results.Ok(response) : Results.Json(response, statusCode: StatusCodes.Status503ServiceUnavailable);
     }
 }

@@ -1,4 +1,3 @@
-using Billing.Runtime.Metrics;
 using Billing.Silo.Auth;
 using Billing.Silo.Metering.Journal;
 
@@ -7,15 +6,32 @@ namespace Billing.Silo.Api;
 public sealed record JournalMetricsResponse(
     long Batches, long Entries, double AverageBatchSize, double CommitP50Ms, double CommitP99Ms, double CommitMaxMs, int Pending, int HeldBack, int BatchesInFlight, int UnflushedBalances);
 
-public sealed record RuntimeMetricsResponse(IReadOnlyList<GrainTypeMetricsSnapshot> Grains, JournalMetricsResponse Journal);
+/// <summary>Live activations of one grain type on one silo, as Orleans counts them.</summary>
+public sealed record GrainActivationsResponse(string GrainType, string Silo, int Activations);
 
-/// <summary><c>GET /api/v1/admin/runtime/metrics</c>: per grain type and the usage journal, for operators and the dashboard.</summary>
+public sealed record RuntimeMetricsResponse(IReadOnlyList<GrainActivationsResponse> Grains, JournalMetricsResponse Journal);
+
+/// <summary>
+/// <c>GET /api/v1/admin/runtime/metrics</c>: the grains Orleans holds per type and silo, and this
+/// silo's usage journal (batch sizes, commit latency, backlog), which Orleans does not see.
+/// </summary>
 public static class RuntimeMetricsApi
 {
+    /// <summary>Orleans names grain types by their class: the product's grains, not Orleans' own.</summary>
+    public const string BillingGrainTypePrefix = "Billing.";
+
     public static IEndpointRouteBuilder MapRuntimeMetricsApi(this IEndpointRouteBuilder routes)
     {
-        routes.MapGet("/api/v1/admin/runtime/metrics", (IGrainRuntimeMetrics grains, UsageJournal journal) =>
-            TypedResults.Ok(new RuntimeMetricsResponse(grains.Snapshot(), Journal(journal))))
+        routes.MapGet("/api/v1/admin/runtime/metrics", async (IGrainFactory grains, UsageJournal journal) =>
+            {
+                var statistics = await grains.GetGrain<IManagementGrain>(0).GetSimpleGrainStatistics();
+                var activations = statistics
+                    .Where(s => s.GrainType.StartsWith(BillingGrainTypePrefix, StringComparison.Ordinal))
+                    .OrderBy(s => s.GrainType, StringComparer.Ordinal).ThenBy(s => s.SiloAddress.ToString(), StringComparer.Ordinal)
+                    .Select(s => new GrainActivationsResponse(s.GrainType, s.SiloAddress.ToString(), s.ActivationCount))
+                    .ToList();
+                return TypedResults.Ok(new RuntimeMetricsResponse(activations, Journal(journal)));
+            })
             .RequireAdminKey()
             .WithName("RuntimeMetrics");
         return routes;

@@ -1,5 +1,6 @@
+using Billing.Silo.Storage.Sql;
 using Billing.Domain;
-using Billing.Runtime.Hosting;
+using Billing.Silo.Hosting;
 using Billing.Silo.Catalog;
 using Billing.Silo.Hosting;
 using Microsoft.Extensions.Options;

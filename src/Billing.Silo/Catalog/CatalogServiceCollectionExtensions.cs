@@ -1,5 +1,4 @@
-using Billing.Runtime;
-using Billing.Runtime.Storage.Sql;
+using Billing.Silo.Storage.Sql;
 using Billing.Silo.Auth;
 using Billing.Silo.Hosting;
 using Billing.Silo.Metering;

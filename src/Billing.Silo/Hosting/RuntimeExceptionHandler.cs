@@ -1,6 +1,6 @@
-using Billing.Runtime;
 using Billing.Silo.Metering.Journal;
 using Microsoft.AspNetCore.Diagnostics;
+using Orleans.Runtime;
 
 namespace Billing.Silo.Hosting;
 
@@ -15,9 +15,11 @@ internal sealed class RuntimeExceptionHandler(IProblemDetailsService problems) :
     {
         var (status, code, title) = exception switch
         {
-            SiloUnavailableException => (StatusCodes.Status503ServiceUnavailable, "silo_unavailable", "The silo is shutting down; retry on another silo."),
-            GrainOverloadedException => (StatusCodes.Status503ServiceUnavailable, "overloaded", "Too many requests are queued for this customer; retry shortly."),
-            GrainCallTimeoutException => (StatusCodes.Status504GatewayTimeout, "timeout", "The request did not complete in time."),
+            // The grain's silo died or is stopping, or a message was refused on the way: Orleans
+            // places the grain again on the next call, so the client retries (with its Idempotency-Key).
+            SiloUnavailableException or OrleansMessageRejectionException => (StatusCodes.Status503ServiceUnavailable, "silo_unavailable", "The silo is shutting down; retry on another silo."),
+            GatewayTooBusyException or LimitExceededException => (StatusCodes.Status503ServiceUnavailable, "overloaded", "Too many requests are queued for this customer; retry shortly."),
+            TimeoutException => (StatusCodes.Status504GatewayTimeout, "timeout", "The request did not complete in time."),
             // Nothing was charged: the journal refused or lost the write, or the database is away.
             JournalWriteException => (StatusCodes.Status503ServiceUnavailable, "journal_unavailable", "The usage could not be made durable; nothing was charged. Retry."),
             System.Data.Common.DbException => (StatusCodes.Status503ServiceUnavailable, "storage_unavailable", "The database is unavailable; retry shortly."),

@@ -1,11 +1,11 @@
 using System.Text.Json;
-using Billing.Runtime;
-using Billing.Runtime.Hosting;
+using Billing.Silo.Hosting;
 using Billing.Silo.Alerts;
 using Billing.Silo.Api.Metering;
 using Billing.Silo.Invoicing;
 using Billing.Silo.Catalog;
 using Billing.Silo.Metering;
+using Billing.Silo.Storage.Sql;
 using Microsoft.Extensions.Options;
 
 namespace Billing.Silo.Hosting;
@@ -22,12 +22,15 @@ public static class SiloHostingExtensions
             o.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower;
             o.SerializerOptions.TypeInfoResolverChain.Insert(0, MeteringJsonContext.Default);
         });
-        // Grains get 20 s to finish (Billing:Runtime:ShutdownTimeoutMs), then the journal flushes;
+        // The silo deactivates its grains and hands its work over, then the journal flushes;
         // deploy/ gives the process 45 s before it is killed.
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(40));
+        // Hosted services start in this order and stop in reverse: the schema before the journal,
+        // the journal before the silo; on stop the grains make their last appends before the journal's last flush.
+        builder.Services.AddBillingStorage(builder.Configuration);
         builder.Services.AddMeteringJournal(builder.Configuration);
         builder.Services.AddAlerts(builder.Configuration);
-        builder.Services.AddGrainRuntime(builder.Configuration).AddMeteringGrains();
+        builder.AddBillingCluster();
         builder.Services.AddCatalog(builder.Configuration);
         builder.Services.AddBilling(builder.Configuration);
         return builder;

@@ -13,6 +13,13 @@ public sealed class BillingOptions
     /// <summary>How long after a period's end late events may still arrive before it closes.</summary>
     public int GracePeriodMinutes { get; set; } = 60;
 
+    /// <summary>
+    /// Each shop closes its periods on its own Orleans reminder when they are due. false: periods
+    /// close only through billing runs (the API, the CLI or an outside scheduler such as the GitHub
+    /// trigger), and the shops drop the reminders they had.
+    /// </summary>
+    public bool CloseOnReminders { get; set; } = true;
+
     /// <summary>Days from the issue date to the due date.</summary>
     public int NetTermsDays { get; set; } = 14;
 

@@ -2,7 +2,7 @@ using System.Data.Common;
 using System.Globalization;
 using System.Text.Json;
 using Billing.Domain;
-using Billing.Runtime.Storage.Sql;
+using Billing.Silo.Storage.Sql;
 using Microsoft.Extensions.Options;
 
 namespace Billing.Silo.Invoicing;

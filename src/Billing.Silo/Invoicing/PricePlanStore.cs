@@ -1,7 +1,7 @@
 using System.Data.Common;
 using System.Text.Json;
 using Billing.Domain;
-using Billing.Runtime.Storage.Sql;
+using Billing.Silo.Storage.Sql;
 
 namespace Billing.Silo.Invoicing;
 

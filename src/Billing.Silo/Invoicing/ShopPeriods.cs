@@ -18,6 +18,8 @@ public sealed class ShopPeriods(ShopTermsReader terms, InvoiceBook book, PeriodP
 
     public TimeSpan GracePeriod => settings.GracePeriod;
 
+    public bool ClosesOnReminders => settings.CloseOnReminders;
+
     public async Task<ShopTermsRow> TermsAsync(string shopId, CancellationToken cancellationToken) =>
         await terms.GetAsync(shopId, cancellationToken) ?? throw new UnknownShopException(shopId);
 
@@ -98,4 +100,5 @@ public sealed record Walk(OpenPeriodRow Open, long LastWatermark, Instant? LastC
 }
 
 /// <summary>A billing call named a shop that does not exist: not worth a retry.</summary>
+[GenerateSerializer]
 public sealed class UnknownShopException(string shopId) : Exception($"There is no shop with id '{shopId}'.");

@@ -8,7 +8,8 @@ namespace Billing.Silo.Invoicing;
 /// A change of a shop's terms; a null field keeps its latest requested value (a scheduled
 /// downgrade's included). Made by <see cref="TryCreate"/>, so seats and cycle are in range.
 /// </summary>
-public sealed record TermsChangeRequest(string? PricePlanId, int? Seats, BillingCycle? Cycle)
+[GenerateSerializer, Immutable, Alias("billing.TermsChangeRequest")]
+public sealed record TermsChangeRequest([property: Id(0)] string? PricePlanId, [property: Id(1)] int? Seats, [property: Id(2)] BillingCycle? Cycle)
 {
     /// <summary>Seats (screens, users) a shop may have; far above seed 003's largest (100) and under the domain's bound.</summary>
     public const int MaxSeats = 100_000;
@@ -46,6 +47,7 @@ public sealed record TermsChangeRequest(string? PricePlanId, int? Seats, Billing
     }
 }
 
+[GenerateSerializer, Alias("billing.TermsChangeOutcome")]
 public enum TermsChangeOutcome
 {
     Changed,
@@ -58,6 +60,7 @@ public enum TermsChangeOutcome
     PeriodClosing,
 }
 
+[GenerateSerializer, Alias("billing.TermsChangeKind")]
 public enum TermsChangeKind
 {
     /// <summary>Plan and seats as they are (a scheduled downgrade is cancelled; a cycle change may still be made).</summary>
@@ -75,9 +78,16 @@ public enum TermsChangeKind
 /// day of an upgrade, the first day of the next period for a downgrade, null when plan and seats
 /// stay. <paramref name="Cycle"/> is the cycle of the periods to come.
 /// </summary>
-public sealed record TermsChange(TermsChangeKind Kind, LocalDate? EffectiveDate, IReadOnlyList<InvoiceLine> Lines, BillingPeriod OpenPeriod, string Cycle);
+[GenerateSerializer, Immutable, Alias("billing.TermsChange")]
+public sealed record TermsChange(
+    [property: Id(0)] TermsChangeKind Kind,
+    [property: Id(1)] LocalDate? EffectiveDate,
+    [property: Id(2)] IReadOnlyList<InvoiceLine> Lines,
+    [property: Id(3)] BillingPeriod OpenPeriod,
+    [property: Id(4)] string Cycle);
 
-public sealed record TermsChangeResult(TermsChangeOutcome Outcome, string? Problem, TermsChange? Change)
+[GenerateSerializer, Immutable, Alias("billing.TermsChangeResult")]
+public sealed record TermsChangeResult([property: Id(0)] TermsChangeOutcome Outcome, [property: Id(1)] string? Problem, [property: Id(2)] TermsChange? Change)
 {
     public static TermsChangeResult Refused(TermsChangeOutcome outcome, string problem) => new(outcome, problem, null);
 

@@ -1,7 +1,7 @@
 using System.Data.Common;
 using System.Globalization;
 using Billing.Domain;
-using Billing.Runtime.Storage.Sql;
+using Billing.Silo.Storage.Sql;
 using NodaTime;
 
 namespace Billing.Silo.Invoicing;

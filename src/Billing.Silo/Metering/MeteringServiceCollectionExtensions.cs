@@ -1,5 +1,4 @@
-using Billing.Runtime;
-using Billing.Runtime.Storage.Sql;
+using Billing.Silo.Storage.Sql;
 using Billing.Silo.Metering.Journal;
 
 namespace Billing.Silo.Metering;
@@ -7,9 +6,9 @@ namespace Billing.Silo.Metering;
 public static class MeteringServiceCollectionExtensions
 {
     /// <summary>
-    /// The metering tables, the usage journal and the subscription grain. Call before
-    /// <c>AddGrainRuntime</c>: hosted services stop in reverse order, so the journal then stops
-    /// after the grains have made their last appends.
+    /// The metering tables and the usage journal. Call before the Orleans silo is added: hosted
+    /// services stop in reverse order, so the journal then stops after the grains have made their
+    /// last appends.
     /// </summary>
     public static IServiceCollection AddMeteringJournal(this IServiceCollection services, IConfiguration configuration)
     {
@@ -22,8 +21,4 @@ public static class MeteringServiceCollectionExtensions
         services.AddSingleton<ShopUsageReader>();
         return services;
     }
-
-    public static GrainRuntimeBuilder AddMeteringGrains(this GrainRuntimeBuilder grains) =>
-        grains.AddGrain<ISubscriptionGrain, SubscriptionGrain>(r => new SubscriptionGrainProxy(r))
-              .AddGrain<IShopGrain, ShopGrain>(r => new ShopGrainProxy(r));
 }

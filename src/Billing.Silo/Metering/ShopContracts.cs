@@ -1,6 +1,5 @@
 using Billing.Domain;
-using Billing.Runtime;
-using Billing.Runtime.Core;
+using Orleans.Concurrency;
 using Billing.Silo.Invoicing;
 using Billing.Silo.Metering.Journal;
 
@@ -9,50 +8,49 @@ namespace Billing.Silo.Metering;
 /// <summary>What metering needs to know of a shop: who pays for it, and in which zone and currency its periods run.</summary>
 public sealed record ShopProfile(string ShopId, string CustomerId, string TimeZone, Currency Currency);
 
-public sealed record UsageCountsView(long Requests, long Tokens, decimal Cost, long Errors);
+[GenerateSerializer, Immutable, Alias("billing.UsageCountsView")]
+public sealed record UsageCountsView([property: Id(0)] long Requests, [property: Id(1)] long Tokens, [property: Id(2)] decimal Cost, [property: Id(3)] long Errors);
 
-public sealed record DailyUsageView(DateOnly Date, long Requests, long Tokens, decimal Cost, long Errors);
+[GenerateSerializer, Immutable, Alias("billing.DailyUsageView")]
+public sealed record DailyUsageView(
+    [property: Id(0)] DateOnly Date, [property: Id(1)] long Requests, [property: Id(2)] long Tokens, [property: Id(3)] decimal Cost, [property: Id(4)] long Errors);
 
-public sealed record EndpointUsageView(string Endpoint, long Requests, long Tokens, decimal Cost, long Errors);
+[GenerateSerializer, Immutable, Alias("billing.EndpointUsageView")]
+public sealed record EndpointUsageView(
+    [property: Id(0)] string Endpoint, [property: Id(1)] long Requests, [property: Id(2)] long Tokens, [property: Id(3)] decimal Cost, [property: Id(4)] long Errors);
 
 /// <summary>A shop's current period as <c>GET /api/v1/usage</c> shows it.</summary>
+[GenerateSerializer, Immutable, Alias("billing.ShopUsageView")]
 public sealed record ShopUsageView(
-    string ShopId,
-    DateOnly PeriodStart,
-    DateOnly PeriodEnd,
-    string TimeZone,
-    string Currency,
-    UsageCountsView Totals,
-    IReadOnlyList<DailyUsageView> Days,
-    IReadOnlyList<EndpointUsageView> Endpoints);
+    [property: Id(0)] string ShopId,
+    [property: Id(1)] DateOnly PeriodStart,
+    [property: Id(2)] DateOnly PeriodEnd,
+    [property: Id(3)] string TimeZone,
+    [property: Id(4)] string Currency,
+    [property: Id(5)] UsageCountsView Totals,
+    [property: Id(6)] IReadOnlyList<DailyUsageView> Days,
+    [property: Id(7)] IReadOnlyList<EndpointUsageView> Endpoints);
 
 /// <summary>The grain per shop: accumulates its current billing period from the usage journal's events.</summary>
+[Alias("billing.IShopGrain")]
 public interface IShopGrain : IGrainWithStringKey
 {
     /// <summary>Durable usage events of this shop, told once each, in any order.</summary>
-    Task RecordAsync(IReadOnlyList<UsageRecord> usage);
+    [Alias("record")]
+    Task RecordAsync([Immutable] IReadOnlyList<UsageRecord> usage);
 
+    [Alias("current-period")]
     Task<ShopUsageView> GetCurrentPeriodAsync();
 
     /// <summary>Opens the shop's first period if it has none and registers its closing reminder.</summary>
+    [Alias("ensure-billing")]
     Task EnsureBillingAsync();
 
     /// <summary>Closes (or, dry, prices) the periods that are over; idempotent.</summary>
-    Task<ShopBillingResult> BillAsync(CloseRequest request);
+    [Alias("bill")]
+    Task<ShopBillingResult> BillAsync([Immutable] CloseRequest request);
 
     /// <summary>Changes plan, seats or cycle: an upgrade at once (prorated), a downgrade or a cycle change at the period end.</summary>
-    Task<TermsChangeResult> ChangeTermsAsync(TermsChangeRequest request);
-}
-
-internal sealed class ShopGrainProxy(GrainReference grain) : IShopGrain
-{
-    public Task RecordAsync(IReadOnlyList<UsageRecord> usage) => grain.InvokeAsync((IShopGrain g) => g.RecordAsync(usage));
-
-    public Task<ShopUsageView> GetCurrentPeriodAsync() => grain.InvokeAsync((IShopGrain g) => g.GetCurrentPeriodAsync());
-
-    public Task EnsureBillingAsync() => grain.InvokeAsync((IShopGrain g) => g.EnsureBillingAsync());
-
-    public Task<ShopBillingResult> BillAsync(CloseRequest request) => grain.InvokeAsync((IShopGrain g) => g.BillAsync(request));
-
-    public Task<TermsChangeResult> ChangeTermsAsync(TermsChangeRequest request) => grain.InvokeAsync((IShopGrain g) => g.ChangeTermsAsync(request));
+    [Alias("change-terms")]
+    Task<TermsChangeResult> ChangeTermsAsync([Immutable] TermsChangeRequest request);
 }

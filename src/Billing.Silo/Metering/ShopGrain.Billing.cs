@@ -1,38 +1,45 @@
 using Billing.Domain;
-using Billing.Runtime;
 using Billing.Silo.Invoicing;
 using NodaTime;
 
 namespace Billing.Silo.Metering;
 
 /// <summary>
-/// The shop's billing: its open period, the calendar reminder that closes periods at their end plus
-/// the grace for late events, and closing on demand (billing runs). A failed reminder tick throws,
-/// so the runtime retries it with back-off; a close is idempotent, so a retry never invoices twice.
+/// The shop's billing: its open period, the reminder that closes it at its end plus the grace for
+/// late events, and closing on demand (billing runs). Orleans reminders are periodic, so the
+/// calendar lives here: the reminder's first tick is the open period's due instant (its end in the
+/// customer's zone plus the grace, whatever DST did), and each close registers the next one.
 /// </summary>
+/// <remarks>
+/// Orleans skips missed ticks and never retries a failed one. The reminder's period therefore only
+/// matters when a tick did not re-register it: after downtime the next tick comes within
+/// <see cref="CloseRetryPeriod"/> and closes every period that is due (a close is idempotent, so a
+/// repeat never invoices twice); after a failed close the grain re-registers with back-off.
+/// </remarks>
 public sealed partial class ShopGrain
 {
     public const string CloseReminder = "close-period";
 
-    /// <summary>A one-off catch-up when the calendar tick would come after the period is due (a DST shift at the boundary).</summary>
-    public const string CatchUpReminder = "close-period-catch-up";
+    /// <summary>Orleans' shortest reminder period: the catch-up delay after downtime.</summary>
+    public static readonly TimeSpan CloseRetryPeriod = TimeSpan.FromMinutes(1);
 
-    private static readonly TimeSpan CatchUpRetry = TimeSpan.FromHours(1);
-    private static readonly Duration CalendarTolerance = Duration.FromMinutes(1);
+    private static readonly TimeSpan FirstBackoff = TimeSpan.FromMinutes(1);
+    private static readonly TimeSpan MaxBackoff = TimeSpan.FromHours(1);
 
-    private bool reminderChecked;
+    // The due instant this activation registered; null until it has registered once, since another
+    // activation (or the previous process) may have left a reminder for an earlier period.
+    private Instant? registeredDueAt;
+    private int failedTicks;
 
-    // Known once reminderChecked: nothing but the shop grain registers or removes its reminders, so
-    // the activation remembers instead of listing them on every close. An activation of the shop on
-    // another silo may still register one: its tick tells this activation (a stale "registered" costs a no-op delete).
-    private bool catchUpRegistered;
+    // With CloseOnReminders off: this activation has removed any close reminder left from before.
+    private bool reminderRemoved;
 
     public async Task EnsureBillingAsync()
     {
         var terms = await periods.TermsAsync(profile.ShopId, CancellationToken.None);
         var open = await periods.EnsureOpenPeriodAsync(terms, CancellationToken.None);
         TrackOpenPeriod(open.Period);
-        await EnsureRemindersAsync(open.Period);
+        await EnsureReminderAsync(open.Period);
     }
 
     public async Task<ShopBillingResult> BillAsync(CloseRequest request)
@@ -41,7 +48,7 @@ public sealed partial class ShopGrain
         if (!request.DryRun)
         {
             TrackOpenPeriod(open);
-            await EnsureRemindersAsync(open);
+            await EnsureReminderAsync(open);
         }
 
         return result;
@@ -49,42 +56,77 @@ public sealed partial class ShopGrain
 
     public async Task ReceiveReminder(string reminderName, TickStatus status)
     {
-        catchUpRegistered |= reminderName == CatchUpReminder;
-        var result = await BillAsync(new CloseRequest(null, DryRun: false));
+        if (reminderName != CloseReminder || !periods.ClosesOnReminders)
+        {
+            // A name this grain no longer uses (e.g. a catch-up reminder of an older build), or
+            // periods now close through billing runs only: drop it.
+            await RemoveReminderAsync(reminderName);
+            return;
+        }
+
+        ShopBillingResult result;
+        try
+        {
+            result = await BillAsync(new CloseRequest(null, DryRun: false));
+            failedTicks = 0;
+        }
+        catch (Exception error)
+        {
+            failedTicks = Math.Min(failedTicks + 1, 32);
+            var delay = Backoff(failedTicks);
+            LogCloseFailed(logger, profile.ShopId, failedTicks, (long)delay.TotalSeconds, error.Message);
+            registeredDueAt = null;
+            await this.RegisterOrUpdateReminder(CloseReminder, delay, CloseRetryPeriod);
+            throw;
+        }
+
         if (result.Outcome == ShopBillingOutcome.Invoiced)
         {
-            LogPeriodsClosed(logger, profile.ShopId, result.Invoices.Count, reminderName);
+            LogPeriodsClosed(logger, profile.ShopId, result.Invoices.Count, status.CurrentTickTime);
         }
     }
 
-    private async Task EnsureRemindersAsync(BillingPeriod open)
+    /// <summary>1, 2, 4 … minutes after consecutive failed closes, at most an hour.</summary>
+    public static TimeSpan Backoff(int failedTicks)
     {
-        var schedule = CloseSchedule(cycle, profile.TimeZone, periods.GracePeriod);
-        if (!reminderChecked)
+        if (failedTicks < 1)
         {
-            var reminders = await GetReminders();
-            if (!reminders.Any(r => r.Name == CloseReminder && Equals(r.Calendar, schedule)))
+            throw new InvariantViolationException($"Back-off asked for {failedTicks} failures.");
+        }
+
+        var minutes = FirstBackoff.TotalMinutes * Math.Pow(2, Math.Min(failedTicks - 1, 10));
+        return TimeSpan.FromMinutes(Math.Min(minutes, MaxBackoff.TotalMinutes));
+    }
+
+    private async Task EnsureReminderAsync(BillingPeriod open)
+    {
+        if (!periods.ClosesOnReminders)
+        {
+            if (!reminderRemoved)
             {
-                await RegisterOrUpdateReminder(CloseReminder, schedule);
+                await RemoveReminderAsync(CloseReminder);
+                reminderRemoved = true;
             }
 
-            catchUpRegistered = reminders.Any(r => r.Name == CatchUpReminder);
-            reminderChecked = true;
+            return;
         }
 
         var dueAt = periods.DueAt(open);
-        var nextTick = Instant.FromDateTimeOffset(schedule.NextAfter(TimeProvider.GetUtcNow()));
-        if (nextTick > dueAt + CalendarTolerance)
+        if (registeredDueAt == dueAt)
         {
-            var wait = dueAt - Now();
-            // Before the await: a registration that fails after its commit must still be removed later.
-            catchUpRegistered = true;
-            await RegisterOrUpdateReminder(CatchUpReminder, wait > Duration.Zero ? wait.ToTimeSpan() : TimeSpan.Zero, CatchUpRetry);
+            return;
         }
-        else if (catchUpRegistered)
+
+        var wait = dueAt - Now();
+        await this.RegisterOrUpdateReminder(CloseReminder, wait > Duration.Zero ? wait.ToTimeSpan() : TimeSpan.Zero, CloseRetryPeriod);
+        registeredDueAt = dueAt;
+    }
+
+    private async Task RemoveReminderAsync(string reminderName)
+    {
+        if (await this.GetReminder(reminderName) is { } reminder)
         {
-            await UnregisterReminder(CatchUpReminder);
-            catchUpRegistered = false;
+            await this.UnregisterReminder(reminder);
         }
     }
 
@@ -98,23 +140,9 @@ public sealed partial class ShopGrain
         }
     }
 
-    /// <summary>
-    /// When a period of <paramref name="cycle"/> is due: the first day of the next one (Monday for
-    /// weeks, the 1st for months and quarters) at the grace after midnight, in the customer's zone.
-    /// </summary>
-    public static CalendarSchedule CloseSchedule(BillingCycle cycle, string zoneId, TimeSpan grace)
-    {
-        var days = grace.Days;
-        var at = LocalTime.Midnight.PlusMinutes((long)(grace - TimeSpan.FromDays(days)).TotalMinutes);
-        return cycle switch
-        {
-            BillingCycle.Weekly => CalendarSchedule.Weekly(IsoDayOfWeek.Monday + days, at, zoneId),
-            BillingCycle.Monthly => CalendarSchedule.Monthly(1 + days, at, zoneId),
-            BillingCycle.Quarterly => CalendarSchedule.Monthly(1 + days, at, zoneId, everyMonths: 3, anchorMonth: 1),
-            _ => throw new InvariantViolationException($"Unhandled billing cycle {cycle}."),
-        };
-    }
+    [LoggerMessage(Level = LogLevel.Information, Message = "Shop {ShopId}: {Count} period(s) closed and invoiced by the reminder tick of {TickTime}")]
+    private static partial void LogPeriodsClosed(ILogger logger, string shopId, int count, DateTime tickTime);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Shop {ShopId}: {Count} period(s) closed and invoiced by reminder {Reminder}")]
-    private static partial void LogPeriodsClosed(ILogger logger, string shopId, int count, string reminder);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Shop {ShopId}: close failed ({Failures} in a row), retried in {DelaySeconds} s: {Reason}")]
+    private static partial void LogCloseFailed(ILogger logger, string shopId, int failures, long delaySeconds, string reason);
 }

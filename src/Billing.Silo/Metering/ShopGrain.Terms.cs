@@ -16,14 +16,9 @@ public sealed partial class ShopGrain
 
         LogTermsChanged(logger, profile.ShopId, change.Kind, change.EffectiveDate?.ToDateOnly(), change.Lines.Count);
         TrackOpenPeriod(change.OpenPeriod);
-        var next = BillingCycles.Parse(change.Cycle);
-        if (next != cycle)
-        {
-            // The close schedule follows the cycle of the periods to come; the catch-up reminder covers the open period's end.
-            cycle = next;
-            reminderChecked = false;
-            await EnsureRemindersAsync(change.OpenPeriod);
-        }
+        cycle = BillingCycles.Parse(change.Cycle);
+        // A cycle change may move the open period's end, and so the reminder; otherwise this is a no-op.
+        await EnsureReminderAsync(change.OpenPeriod);
 
         return result;
     }

@@ -1,5 +1,4 @@
 using Billing.Domain;
-using Billing.Runtime;
 using Billing.Silo.Invoicing;
 using Billing.Silo.Metering.Journal;
 using NodaTime;
@@ -15,7 +14,7 @@ namespace Billing.Silo.Metering;
 /// </summary>
 [GrainType("shop")]
 public sealed partial class ShopGrain(
-    ShopUsageReader reader, ShopPeriods periods, ShopTermsChanges termsChanges, ILogger<ShopGrain> logger)
+    ShopUsageReader reader, ShopPeriods periods, ShopTermsChanges termsChanges, TimeProvider time, ILogger<ShopGrain> logger)
     : Grain, IShopGrain, IRemindable
 {
     private ShopProfile profile = null!;
@@ -30,7 +29,7 @@ public sealed partial class ShopGrain(
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         // The terms row holds the shop and its customer too: one query activates the grain.
-        var terms = await periods.TermsAsync(GetPrimaryKeyString(), cancellationToken);
+        var terms = await periods.TermsAsync(this.GetPrimaryKeyString(), cancellationToken);
         profile = new ShopProfile(terms.Shop.Id, terms.Customer.Id, terms.Customer.TimeZoneId, terms.Customer.Currency);
         cycle = BillingCycles.Parse(terms.Cycle);
         openPeriod = terms.Open?.Period;
@@ -69,7 +68,7 @@ public sealed partial class ShopGrain(
         return usage;
     }
 
-    private Instant Now() => Instant.FromDateTimeOffset(TimeProvider.GetUtcNow());
+    private Instant Now() => Instant.FromDateTimeOffset(time.GetUtcNow());
 
     private ShopUsageView View(PeriodUsage usage) => new(
         profile.ShopId,

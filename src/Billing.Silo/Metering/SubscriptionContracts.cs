@@ -1,22 +1,24 @@
 using Billing.Domain;
-using Billing.Runtime;
-using Billing.Runtime.Core;
+using Orleans.Concurrency;
 
 namespace Billing.Silo.Metering;
 
 /// <summary>One metered call to authorise: who, how many tokens, and what for; <paramref name="OccurredAtMs"/> back-dates it (null: now).</summary>
+/// <remarks>Immutable across the grain boundary: a local call passes it without a deep copy (the hot path).</remarks>
+[GenerateSerializer, Immutable, Alias("billing.ConsumeCommand")]
 public sealed record ConsumeCommand(
-    string ShopId,
-    string KeyId,
-    TokenAmount Tokens,
-    string? Description,
-    string? Endpoint,
-    string? Method,
-    int? StatusCode,
-    string? IdempotencyKey,
-    string? RequestHash,
-    long? OccurredAtMs = null);
+    [property: Id(0)] string ShopId,
+    [property: Id(1)] string KeyId,
+    [property: Id(2)] TokenAmount Tokens,
+    [property: Id(3)] string? Description,
+    [property: Id(4)] string? Endpoint,
+    [property: Id(5)] string? Method,
+    [property: Id(6)] int? StatusCode,
+    [property: Id(7)] string? IdempotencyKey,
+    [property: Id(8)] string? RequestHash,
+    [property: Id(9)] long? OccurredAtMs = null);
 
+[GenerateSerializer, Alias("billing.ConsumeOutcome")]
 public enum ConsumeOutcome
 {
     Accepted,
@@ -27,43 +29,40 @@ public enum ConsumeOutcome
 }
 
 /// <summary>The answer to a consume; an accepted one is durable before it is returned.</summary>
-public sealed record ConsumeResult(ConsumeOutcome Outcome, long TokensRemaining, long UsedTokens, Guid? UsageId)
+[GenerateSerializer, Immutable, Alias("billing.ConsumeResult")]
+public sealed record ConsumeResult(
+    [property: Id(0)] ConsumeOutcome Outcome, [property: Id(1)] long TokensRemaining, [property: Id(2)] long UsedTokens, [property: Id(3)] Guid? UsageId)
 {
     public bool IsAccepted => Outcome is ConsumeOutcome.Accepted or ConsumeOutcome.Replayed;
 }
 
 /// <summary>A customer's subscription as the API shows it.</summary>
+[GenerateSerializer, Immutable, Alias("billing.SubscriptionView")]
 public sealed record SubscriptionView(
-    string CustomerId,
-    string? PlanId,
-    long TokensGranted,
-    long TokensRemaining,
-    long TokensConsumed,
-    DateTimeOffset? StartedAt,
-    DateTimeOffset? EndsAt,
-    bool IsActive);
+    [property: Id(0)] string CustomerId,
+    [property: Id(1)] string? PlanId,
+    [property: Id(2)] long TokensGranted,
+    [property: Id(3)] long TokensRemaining,
+    [property: Id(4)] long TokensConsumed,
+    [property: Id(5)] DateTimeOffset? StartedAt,
+    [property: Id(6)] DateTimeOffset? EndsAt,
+    [property: Id(7)] bool IsActive);
 
 /// <summary>The grain per customer subscription: decides every metered call in memory.</summary>
+[Alias("billing.ISubscriptionGrain")]
 public interface ISubscriptionGrain : IGrainWithStringKey
 {
-    Task<ConsumeResult> ConsumeAsync(ConsumeCommand command);
+    [Alias("consume")]
+    Task<ConsumeResult> ConsumeAsync([Immutable] ConsumeCommand command);
 
     /// <summary>Consumes each command in order; each gets its own result; one durable wait for all.</summary>
-    Task<IReadOnlyList<ConsumeResult>> ConsumeBatchAsync(IReadOnlyList<ConsumeCommand> commands);
+    [Alias("consume-batch")]
+    Task<IReadOnlyList<ConsumeResult>> ConsumeBatchAsync([Immutable] IReadOnlyList<ConsumeCommand> commands);
 
-    Task<SubscriptionView> GrantAsync(PlanGrant plan);
+    [Alias("grant")]
+    Task<SubscriptionView> GrantAsync([Immutable] PlanGrant plan);
 
+    [Alias("get")]
+    [ReadOnly]
     Task<SubscriptionView> GetAsync();
-}
-
-internal sealed class SubscriptionGrainProxy(GrainReference grain) : ISubscriptionGrain
-{
-    public Task<ConsumeResult> ConsumeAsync(ConsumeCommand command) => grain.InvokeAsync((ISubscriptionGrain g) => g.ConsumeAsync(command));
-
-    public Task<IReadOnlyList<ConsumeResult>> ConsumeBatchAsync(IReadOnlyList<ConsumeCommand> commands) =>
-        grain.InvokeAsync((ISubscriptionGrain g) => g.ConsumeBatchAsync(commands));
-
-    public Task<SubscriptionView> GrantAsync(PlanGrant plan) => grain.InvokeAsync((ISubscriptionGrain g) => g.GrantAsync(plan));
-
-    public Task<SubscriptionView> GetAsync() => grain.InvokeAsync((ISubscriptionGrain g) => g.GetAsync());
 }

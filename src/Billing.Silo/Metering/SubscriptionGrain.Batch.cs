@@ -35,7 +35,7 @@ public sealed partial class SubscriptionGrain
     private async Task<IReadOnlyList<ConsumeResult>> ConsumeAllNowAsync(IReadOnlyList<ConsumeCommand> commands)
     {
         EnsureUsable();
-        var now = TimeProvider.GetUtcNow();
+        var now = time.GetUtcNow();
         var results = new ConsumeResult[commands.Count];
         var accepted = new List<UsageRecord>(commands.Count);
         var next = subscription;

@@ -1,5 +1,5 @@
 using Billing.Domain;
-using Billing.Runtime;
+using Orleans.Concurrency;
 using Billing.Silo.Alerts;
 using Billing.Silo.Metering.Journal;
 using NodaTime;
@@ -15,7 +15,8 @@ namespace Billing.Silo.Metering;
 /// </summary>
 [Reentrant]
 [GrainType("subscription")]
-public sealed partial class SubscriptionGrain(UsageJournal journal, MeteringStore store, TokenAlerts tokenAlerts, ILogger<SubscriptionGrain> logger)
+public sealed partial class SubscriptionGrain(
+    UsageJournal journal, MeteringStore store, TokenAlerts tokenAlerts, TimeProvider time, ILogger<SubscriptionGrain> logger)
     : Grain, ISubscriptionGrain
 {
     private const int IdempotencyWindowSize = 10_000;
@@ -28,10 +29,10 @@ public sealed partial class SubscriptionGrain(UsageJournal journal, MeteringStor
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        var customerId = GetPrimaryKeyString();
+        var customerId = this.GetPrimaryKeyString();
         subscription = await store.LoadSubscriptionAsync(customerId, cancellationToken) ?? Subscription.None(customerId);
         journal.Reset(customerId);
-        tokenWatch = await tokenAlerts.ResumeAsync(subscription, Instant.FromDateTimeOffset(TimeProvider.GetUtcNow()), cancellationToken);
+        tokenWatch = await tokenAlerts.ResumeAsync(subscription, Instant.FromDateTimeOffset(time.GetUtcNow()), cancellationToken);
     }
 
     public async Task<ConsumeResult> ConsumeAsync(ConsumeCommand command)
@@ -48,7 +49,7 @@ public sealed partial class SubscriptionGrain(UsageJournal journal, MeteringStor
     public async Task<SubscriptionView> GrantAsync(PlanGrant plan)
     {
         EnsureUsable();
-        var now = TimeProvider.GetUtcNow();
+        var now = time.GetUtcNow();
         var next = subscription.Grant(plan, Instant.FromDateTimeOffset(now));
         var grant = new GrantRecord(
             Guid.CreateVersion7(now), next.CustomerId, plan.PlanId, next.Sequence, plan.Tokens.Value, now.ToUnixTimeMilliseconds(),
@@ -107,7 +108,7 @@ public sealed partial class SubscriptionGrain(UsageJournal journal, MeteringStor
     private async Task<ConsumeResult> ConsumeNowAsync(ConsumeCommand command, List<UsageRecord> accepted)
     {
         EnsureUsable();
-        var now = TimeProvider.GetUtcNow();
+        var now = time.GetUtcNow();
         var next = subscription;
         var result = Deduct(command, ref next, now, out var usage);
         if (usage is null)
@@ -243,7 +244,7 @@ public sealed partial class SubscriptionGrain(UsageJournal journal, MeteringStor
 
     private SubscriptionView View(Subscription s) => new(
         s.CustomerId, s.PlanId, s.Ledger.Granted.Value, s.Ledger.Remaining.Value, s.Ledger.Consumed.Value,
-        s.StartedAt?.ToDateTimeOffset(), s.EndsAt?.ToDateTimeOffset(), s.IsActiveAt(Instant.FromDateTimeOffset(TimeProvider.GetUtcNow())));
+        s.StartedAt?.ToDateTimeOffset(), s.EndsAt?.ToDateTimeOffset(), s.IsActiveAt(Instant.FromDateTimeOffset(time.GetUtcNow())));
 
     [LoggerMessage(EventId = 2102, Level = LogLevel.Warning, Message = "A usage notice to a shop grain failed ({Reason}); its totals catch up on its next activation")]
     private static partial void LogShopNoticeFailed(ILogger logger, string reason);

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
-using Billing.Runtime.Storage.Sql;
-using Billing.Runtime.Testing;
+using Billing.Silo.Storage.Sql;
+using Billing.Testing;
 using Billing.Silo.Invoicing.Runs;
 using Billing.Silo.Hosting;
 using Microsoft.AspNetCore.Builder;

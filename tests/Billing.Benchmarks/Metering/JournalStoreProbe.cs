@@ -1,8 +1,7 @@
 using System.Diagnostics;
-using Billing.Runtime.Metrics;
-using Billing.Runtime.Storage.Sql;
-using Billing.Runtime.Testing;
 using Billing.Silo.Metering.Journal;
+using Billing.Silo.Storage.Sql;
+using Billing.Testing;
 
 namespace Billing.Benchmarks.Metering;
 

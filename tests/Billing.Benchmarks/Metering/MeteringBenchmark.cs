@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using Billing.Domain;
-using Billing.Runtime.Metrics;
+using Billing.Silo.Metering.Journal;
 using Billing.Silo.Metering;
 
 namespace Billing.Benchmarks.Metering;

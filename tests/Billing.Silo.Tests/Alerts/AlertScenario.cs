@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
-using Billing.Runtime.Testing;
+using Billing.Testing;
 using Billing.Silo.Tests.Catalog;
 using Billing.Silo.Tests.Closing;
 using Microsoft.Extensions.DependencyInjection;

@@ -1,6 +1,5 @@
 using System.Net;
-using Billing.Runtime;
-using Billing.Runtime.Testing;
+using Billing.Testing;
 using Billing.Silo.Alerts;
 using Billing.Silo.Tests.Catalog;
 using Microsoft.Extensions.DependencyInjection;

@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text.RegularExpressions;
-using Billing.Runtime.Testing;
+using Billing.Testing;
 
 namespace Billing.Silo.Tests.Catalog;
 

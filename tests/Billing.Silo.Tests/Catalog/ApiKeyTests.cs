@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Http.Headers;
 using Billing.Domain;
-using Billing.Runtime.Testing;
+using Billing.Testing;
 using Billing.Silo.Auth;
 using Microsoft.AspNetCore.Http;
 

@@ -3,7 +3,7 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
-using Billing.Runtime.Testing;
+using Billing.Testing;
 using Billing.Silo.Auth;
 using Billing.Silo.Catalog;
 using Billing.Silo.Hosting;
@@ -41,11 +41,6 @@ internal sealed class CatalogSilo : IAsyncDisposable
                 builder.UseSetting("Billing:AdminKey", adminKey);
             }
 
-            // Tests move the clock by weeks. On SQLite a poll completes inside the move and re-arms
-            // itself there, so a 1 s poll would fire 600,000 times in a week; tests that need
-            // reminders delivered poll themselves (BillingScenario.AdvanceAndTickAsync).
-            builder.UseSetting("Billing:Reminders:PollIntervalMs", "60000");
-
             foreach (var (key, value) in settings ?? new Dictionary<string, string>())
             {
                 builder.UseSetting(key, value);
@@ -54,6 +49,7 @@ internal sealed class CatalogSilo : IAsyncDisposable
             builder.ConfigureTestServices(services =>
             {
                 services.AddSingleton<TimeProvider>(Time);
+                OrleansReminderClock.Register(services, Time);
                 services.AddSingleton(new SiloConsole(TextWriter.Synchronized(console)));
                 services.AddSingleton<IApiKeyLookup>(sp => new CountingLookup(sp.GetRequiredService<CatalogStore>(), this));
                 services.AddTransient<IStartupFilter, WhoAmIRoute>();

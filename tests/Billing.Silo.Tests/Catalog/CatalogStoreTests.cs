@@ -1,5 +1,5 @@
 using Billing.Domain;
-using Billing.Runtime.Testing;
+using Billing.Testing;
 
 namespace Billing.Silo.Tests.Catalog;
 

@@ -1,6 +1,5 @@
 using System.Net;
-using Billing.Runtime;
-using Billing.Runtime.Testing;
+using Billing.Testing;
 using Billing.Silo.Invoicing;
 using Billing.Silo.Invoicing.Runs;
 using Billing.Silo.Tests.Catalog;
@@ -25,7 +24,8 @@ public sealed class BillingRunTests
                 services.AddSingleton<IShopBiller>(sp => new FailingBiller(new GrainShopBiller(sp.GetRequiredService<IGrainFactory>()), broken));
                 services.Configure<BillingRunOptions>(o => o.RetryDelayMs = 0);
             },
-            now: new DateTimeOffset(2026, 11, 21, 12, 0, 0, TimeSpan.Zero));
+            now: new DateTimeOffset(2026, 11, 21, 12, 0, 0, TimeSpan.Zero),
+            BillingScenario.RunsOnly);
         var shops = new[] { await BillingScenario.CustomerAsync(silo, "UTC", "A"), await BillingScenario.CustomerAsync(silo, "UTC", "B"), await BillingScenario.CustomerAsync(silo, "UTC", "C") };
         broken.ShopId = shops[1].ShopId;
         await PastNovemberWithoutRemindersAsync(silo);
@@ -46,7 +46,7 @@ public sealed class BillingRunTests
     public async Task RunStartedWithoutWaitingIsFollowedToItsEnd()
     {
         await using var database = await TestDatabase.CreateAsync(StorageOptions.Sqlite);
-        await using var silo = CatalogSilo.Start(database, configure: null, now: new DateTimeOffset(2026, 11, 21, 12, 0, 0, TimeSpan.Zero));
+        await using var silo = CatalogSilo.Start(database, configure: null, now: new DateTimeOffset(2026, 11, 21, 12, 0, 0, TimeSpan.Zero), BillingScenario.RunsOnly);
         await BillingScenario.CustomerAsync(silo, "UTC");
         await PastNovemberWithoutRemindersAsync(silo);
 
@@ -63,7 +63,7 @@ public sealed class BillingRunTests
     public async Task ShopSeesItsInvoiceAsJsonHtmlAndCsvAndNoOneElsesInvoice()
     {
         await using var database = await TestDatabase.CreateAsync(StorageOptions.Postgres);
-        await using var silo = CatalogSilo.Start(database, configure: null, now: new DateTimeOffset(2026, 11, 21, 12, 0, 0, TimeSpan.Zero));
+        await using var silo = CatalogSilo.Start(database, configure: null, now: new DateTimeOffset(2026, 11, 21, 12, 0, 0, TimeSpan.Zero), BillingScenario.RunsOnly);
         var owner = await BillingScenario.CustomerAsync(silo, "UTC", "Acme Corporation");
         var other = await BillingScenario.CustomerAsync(silo, "UTC", "Other");
         await BillingScenario.ConsumeAsync(silo, owner.Key, 5);
@@ -83,13 +83,13 @@ public sealed class BillingRunTests
     }
 
     /// <summary>
-    /// These tests bill through runs only: the month-end reminders (MonthEndCloseTests' subject)
-    /// are removed, or moving the clock would let them close the periods first.
+    /// These tests bill through runs only: their silos close no period on reminders
+    /// (MonthEndCloseTests' subject), or moving the clock would let them close the periods first.
     /// </summary>
-    private static async Task PastNovemberWithoutRemindersAsync(CatalogSilo silo)
+    private static Task PastNovemberWithoutRemindersAsync(CatalogSilo silo)
     {
-        await BillingScenario.ExecuteAsync(silo, "DELETE FROM reminders");
         silo.Time.Advance(AfterNovember - silo.Time.GetUtcNow());
+        return Task.CompletedTask;
     }
 
     private sealed class BrokenShops

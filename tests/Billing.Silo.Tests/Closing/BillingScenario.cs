@@ -1,19 +1,24 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
-using Billing.Runtime;
-using Billing.Runtime.Reminders;
-using Billing.Runtime.Storage.Sql;
-using Billing.Runtime.Testing;
+using Billing.Silo.Storage.Sql;
+using Billing.Testing;
 using Billing.Silo.Metering;
 using Billing.Silo.Tests.Catalog;
+using Billing.Silo.Invoicing;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using Orleans;
+using Orleans.Runtime;
 
 namespace Billing.Silo.Tests.Closing;
 
 /// <summary>Customers, shops and metered calls for billing tests, through the real API; and a look at the tables.</summary>
 internal static class BillingScenario
 {
+    /// <summary>Settings of a silo whose periods close through billing runs only, not on the shops' reminders.</summary>
+    public static readonly IReadOnlyDictionary<string, string> RunsOnly = new Dictionary<string, string> { ["Billing:Invoicing:CloseOnReminders"] = "false" };
+
     public static async Task<(string CustomerId, string ShopId, string Key)> CustomerAsync(CatalogSilo silo, string timeZone, string name = "Acme")
     {
         var plan = await silo.PostAsync("/api/v1/admin/plans", new { name = "Prepaid", price = 15.00m, currency = "EUR", tokens_included = 1_000_000, duration_days = 365, is_recurring = true });
@@ -43,37 +48,53 @@ internal static class BillingScenario
     }
 
     /// <summary>
-    /// Moves the clock to <paramref name="at"/> and waits until every reminder due by then was
-    /// delivered (moving the clock also fires the service's own poll timer, which may be the one
-    /// that delivers them), and until the shop grains have finished what those ticks started.
+    /// Moves the clock to <paramref name="at"/> and waits until Orleans has delivered the close
+    /// reminder of every shop with a period due by then (its end plus the grace): the period is
+    /// closed, or the close failed and the shop moved its reminder on to a retry.
     /// </summary>
     /// <remarks>
-    /// A tick that the timer's poll delivers in the middle of a long move can time out on the
-    /// manual clock (30 s of it pass in an instant) while its grain is still closing: the reminder
-    /// then waits for a retry, though the close goes on. One call to each shop grain queues behind
-    /// that work (shop grains take one call at a time), so the test reads the close's outcome.
+    /// Orleans delays an overdue tick by a millisecond of the reminders' clock, and the test clock
+    /// only moves when told: each look nudges it by one millisecond.
     /// </remarks>
     public static async Task AdvanceAndTickAsync(CatalogSilo silo, DateTimeOffset at)
     {
         silo.Time.Advance(at - silo.Time.GetUtcNow());
-        var nowMs = at.ToUnixTimeMilliseconds();
+        var graceMs = (long)silo.Services.GetRequiredService<IOptions<BillingOptions>>().Value.GracePeriod.TotalMilliseconds;
+        var database = silo.Services.GetRequiredService<SqlDatabase>();
+        var dueSql = $"SELECT shop_id FROM billing_periods WHERE is_current AND end_ms + {graceMs} <= {at.ToUnixTimeMilliseconds()}";
+        var ticked = (await database.QueryListAsync(dueSql, c => c, r => r.GetString(0), CancellationToken.None)).ToHashSet(StringComparer.Ordinal);
         await Eventually.TrueAsync(
             async () =>
             {
-                await silo.Services.GetRequiredService<ReminderService>().PollOnceAsync();
-                return await CountAsync(silo, $"SELECT COUNT(*) FROM reminders WHERE next_due_ms <= {nowMs}") == 0;
+                silo.Time.Advance(TimeSpan.FromMilliseconds(1));
+                foreach (var shopId in await database.QueryListAsync(dueSql, c => c, r => r.GetString(0), CancellationToken.None))
+                {
+                    if (await CloseReminderDueAsync(silo, shopId) <= at)
+                    {
+                        return false;
+                    }
+                }
+
+                return true;
             },
-            "the due reminders are delivered");
+            "the reminders of the due periods are delivered");
+
+        // A shop grain takes one call at a time: a call queues behind the tick's last step, which moves its reminder on.
         var grains = silo.Services.GetRequiredService<IGrainFactory>();
-        foreach (var shopId in await ShopsWithRemindersAsync(silo))
+        foreach (var shopId in ticked)
         {
             await grains.GetGrain<IShopGrain>(shopId).GetCurrentPeriodAsync();
         }
     }
 
-    private static Task<IReadOnlyList<string>> ShopsWithRemindersAsync(CatalogSilo silo) =>
-        silo.Services.GetRequiredService<SqlDatabase>().QueryListAsync(
-            "SELECT DISTINCT grain_key FROM reminders WHERE grain_type = 'shop'", c => c, r => r.GetString(0), CancellationToken.None);
+    /// <summary>When the shop's close reminder first ticks, as the reminder table holds it.</summary>
+    public static async Task<DateTimeOffset> CloseReminderDueAsync(CatalogSilo silo, string shopId)
+    {
+        var table = silo.Services.GetRequiredService<IReminderTable>();
+        var entry = await table.ReadRow(GrainId.Create("shop", shopId), ShopGrain.CloseReminder);
+        Assert.NotNull(entry);
+        return new DateTimeOffset(DateTime.SpecifyKind(entry.StartAt, DateTimeKind.Utc));
+    }
 
     public static Task<JsonElement> RunAsync(CatalogSilo silo, object body, HttpStatusCode expected = HttpStatusCode.OK) =>
         silo.PostAsync("/api/billing-scheduler/process-monthly-billing", body, expected);

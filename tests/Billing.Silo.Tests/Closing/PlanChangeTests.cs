@@ -1,7 +1,6 @@
 using System.Net;
 using System.Text.Json;
-using Billing.Runtime;
-using Billing.Runtime.Testing;
+using Billing.Testing;
 using Billing.Silo.Metering;
 using Billing.Silo.Tests.Catalog;
 
@@ -143,17 +142,18 @@ public sealed class PlanChangeTests
 
         await PlanScenario.AdvanceAsync(silo, November16Evening);
         var change = await PlanScenario.PutTermsAsync(silo, shopId, new { cycle = "weekly" });
-        // Monday 30 November's weekly tick comes before the month is due, the next one a week after: a catch-up closes it.
+        // Monday 30 November starts a week before the month is due: the reminder stays on the month's due instant,
+        // then moves to the end of the bridge to the first weekly boundary.
         await PlanScenario.AdvanceAsync(silo, new DateTimeOffset(2026, 11, 30, 12, 0, 0, TimeSpan.Zero));
-        var catchUpsBeforeTheClose = await CatchUpRemindersAsync(silo, shopId);
+        var dueBeforeTheClose = await BillingScenario.CloseReminderDueAsync(silo, shopId);
         await PlanScenario.AdvanceAsync(silo, NovemberClosed);
-        var catchUpsAfterTheClose = await CatchUpRemindersAsync(silo, shopId);
+        var dueAfterTheClose = await BillingScenario.CloseReminderDueAsync(silo, shopId);
         var bridge = await PlanScenario.TermsAsync(silo, shopId);
         await PlanScenario.AdvanceAsync(silo, new DateTimeOffset(2026, 12, 7, 6, 0, 0, TimeSpan.Zero)); // Monday 7 December, 01:00 local
         var weekly = await PlanScenario.TermsAsync(silo, shopId);
 
         Assert.Equal(("none", JsonValueKind.Null), (change.GetProperty("kind").GetString(), change.GetProperty("effective_date").ValueKind));
-        Assert.Equal((1L, 0L), (catchUpsBeforeTheClose, catchUpsAfterTheClose));
+        Assert.Equal((NovemberClosed, new DateTimeOffset(2026, 12, 7, 6, 0, 0, TimeSpan.Zero)), (dueBeforeTheClose, dueAfterTheClose));
         Assert.Equal(("monthly", "weekly"), (change.GetProperty("billing").GetProperty("cycle").GetString(), change.GetProperty("billing").GetProperty("next_cycle").GetString()));
         Assert.Equal(("weekly", JsonValueKind.Null, standard), (bridge.GetProperty("cycle").GetString(), bridge.GetProperty("next_cycle").ValueKind, bridge.GetProperty("price_plan_id").GetString()));
         Assert.Equal(("2026-12-01", "2026-12-06"), Span(bridge));
@@ -218,7 +218,4 @@ public sealed class PlanChangeTests
         var period = terms.GetProperty("current_period");
         return (period.GetProperty("start").GetString()!, period.GetProperty("end").GetString()!);
     }
-
-    private static Task<long> CatchUpRemindersAsync(CatalogSilo silo, string shopId) =>
-        BillingScenario.CountAsync(silo, $"SELECT COUNT(*) FROM reminders WHERE grain_key = '{shopId}' AND reminder_name = '{ShopGrain.CatchUpReminder}'");
 }

@@ -2,8 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Billing.Domain;
-using Billing.Runtime;
-using Billing.Runtime.Testing;
+using Billing.Testing;
 using Billing.Silo.Invoicing;
 using Billing.Silo.Tests.Catalog;
 using Microsoft.Extensions.DependencyInjection;
@@ -118,10 +117,9 @@ public sealed class RevenueShareTests
     public async Task SaleFlaggedOrCommittedLateInsideWhatACloseClaimedRollsTheCloseBackAndTheRetryBillsIt(string dialect)
     {
         await using var database = await TestDatabase.CreateAsync(dialect);
-        await using var silo = CatalogSilo.Start(database, configure: null, now: MidNovember);
+        await using var silo = CatalogSilo.Start(database, configure: null, now: MidNovember, BillingScenario.RunsOnly); // closes by hand and by runs
         var (shopId, client) = await RevenueShareShopAsync(silo);
         await RecordAsync(silo, client, new { order_id = "o-1", amount = 100m }, new { order_id = "o-2", amount = 50m, occurred_at = "2026-11-20T23:00:00Z" });
-        await BillingScenario.ExecuteAsync(silo, "DELETE FROM reminders"); // this test closes by hand and by runs
         silo.Time.Advance(NovemberClosed - silo.Time.GetUtcNow());
 
         var flagged = await PrepareCloseAsync(silo, shopId);
@@ -149,10 +147,9 @@ public sealed class RevenueShareTests
     public async Task SaleRecordedAfterACloseReadTheRevenueWaitsForTheNextInvoice(string dialect)
     {
         await using var database = await TestDatabase.CreateAsync(dialect);
-        await using var silo = CatalogSilo.Start(database, configure: null, now: MidNovember);
+        await using var silo = CatalogSilo.Start(database, configure: null, now: MidNovember, BillingScenario.RunsOnly); // closes by hand and by runs
         var (shopId, client) = await RevenueShareShopAsync(silo);
         await RecordAsync(silo, client, new { order_id = "o-1", amount = 100m });
-        await BillingScenario.ExecuteAsync(silo, "DELETE FROM reminders"); // this test closes by hand and by a run
         silo.Time.Advance(NovemberClosed - silo.Time.GetUtcNow());
 
         var close = await PrepareCloseAsync(silo, shopId);

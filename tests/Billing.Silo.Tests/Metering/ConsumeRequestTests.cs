@@ -2,7 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text;
 using Billing.Domain;
-using Billing.Runtime.Testing;
+using Billing.Testing;
 using Billing.Silo.Api.Metering;
 
 namespace Billing.Silo.Tests.Metering;

@@ -3,8 +3,8 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
-using Billing.Runtime.Storage.Sql;
-using Billing.Runtime.Testing;
+using Billing.Silo.Storage.Sql;
+using Billing.Testing;
 using Xunit.Abstractions;
 
 namespace Billing.Silo.Tests.Metering;

@@ -2,8 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
-using Billing.Runtime;
-using Billing.Runtime.Testing;
+using Billing.Testing;
 using Billing.Silo.Tests.Catalog;
 
 namespace Billing.Silo.Tests.Metering;

@@ -1,5 +1,5 @@
-using Billing.Runtime.Storage.Sql;
-using Billing.Runtime.Testing;
+using Billing.Silo.Storage.Sql;
+using Billing.Testing;
 using Billing.Silo.Metering.Journal;
 
 namespace Billing.Silo.Tests.Metering;

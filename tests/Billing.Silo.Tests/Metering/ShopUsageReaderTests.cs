@@ -1,6 +1,5 @@
 using Billing.Domain;
-using Billing.Runtime;
-using Billing.Runtime.Testing;
+using Billing.Testing;
 using Billing.Silo.Metering;
 using Billing.Silo.Tests.Catalog;
 using Billing.Silo.Tests.Closing;

@@ -1,7 +1,6 @@
 using Billing.Domain;
-using Billing.Runtime;
-using Billing.Runtime.Storage.Sql;
-using Billing.Runtime.Testing;
+using Billing.Silo.Storage.Sql;
+using Billing.Testing;
 using Billing.Silo.Metering;
 using Billing.Silo.Metering.Journal;
 using Microsoft.AspNetCore.Hosting;

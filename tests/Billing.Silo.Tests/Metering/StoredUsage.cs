@@ -1,4 +1,4 @@
-using Billing.Runtime.Storage.Sql;
+using Billing.Silo.Storage.Sql;
 using Billing.Silo.Metering;
 
 namespace Billing.Silo.Tests.Metering;

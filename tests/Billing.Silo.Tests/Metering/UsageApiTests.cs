@@ -1,9 +1,8 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
-using Billing.Runtime;
-using Billing.Runtime.Testing;
-using Billing.Runtime.Storage.Sql;
+using Billing.Testing;
+using Billing.Silo.Storage.Sql;
 using Billing.Silo.Tests.Catalog;
 using Microsoft.Extensions.DependencyInjection;
 

@@ -1,4 +1,3 @@
-using Billing.Runtime;
 using Billing.Silo.Auth;
 using Billing.Silo.Metering;
 

@@ -1,23 +1,24 @@
 namespace Billing.Silo.Metering.Journal;
 
 /// <summary>One accepted consumption, as stored in <c>usage_events</c>.</summary>
+[GenerateSerializer, Immutable, Alias("billing.UsageRecord")]
 public sealed record UsageRecord(
-    Guid UsageId,
-    string CustomerId,
-    string ShopId,
-    string KeyId,
-    long Sequence,
-    long Tokens,
-    long CostNanos,
-    string Currency,
-    string? Description,
-    string? Endpoint,
-    string? Method,
-    int? StatusCode,
-    long OccurredAtMs,
-    string? IdempotencyKey,
-    string? RequestHash,
-    long RemainingAfter);
+    [property: Id(0)] Guid UsageId,
+    [property: Id(1)] string CustomerId,
+    [property: Id(2)] string ShopId,
+    [property: Id(3)] string KeyId,
+    [property: Id(4)] long Sequence,
+    [property: Id(5)] long Tokens,
+    [property: Id(6)] long CostNanos,
+    [property: Id(7)] string Currency,
+    [property: Id(8)] string? Description,
+    [property: Id(9)] string? Endpoint,
+    [property: Id(10)] string? Method,
+    [property: Id(11)] int? StatusCode,
+    [property: Id(12)] long OccurredAtMs,
+    [property: Id(13)] string? IdempotencyKey,
+    [property: Id(14)] string? RequestHash,
+    [property: Id(15)] long RemainingAfter);
 
 /// <summary>
 /// Tokens granted to a customer (a plan bought or renewed), as stored in <c>token_grants</c>, with
@@ -108,4 +109,5 @@ public interface IUsageJournalStore
 }
 
 /// <summary>The journal refused or lost an entry; the balance it carried is not durable.</summary>
+[GenerateSerializer]
 public sealed class JournalWriteException(string message, Exception? inner = null) : Exception(message, inner);

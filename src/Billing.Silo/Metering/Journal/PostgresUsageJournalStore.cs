@@ -1,4 +1,4 @@
-using Billing.Runtime.Storage.Sql;
+using Billing.Silo.Storage.Sql;
 using Npgsql;
 using NpgsqlTypes;
 

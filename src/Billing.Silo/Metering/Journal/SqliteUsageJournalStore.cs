@@ -1,5 +1,5 @@
 using System.Data.Common;
-using Billing.Runtime.Storage.Sql;
+using Billing.Silo.Storage.Sql;
 
 namespace Billing.Silo.Metering.Journal;
 

@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
 using System.Threading.Channels;
-using Billing.Runtime.Metrics;
+using Billing.Silo.Metering.Journal;
 using Microsoft.Extensions.Options;
 
 namespace Billing.Silo.Metering.Journal;

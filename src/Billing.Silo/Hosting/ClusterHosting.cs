@@ -1,0 +1,95 @@
+using System.Net;
+using Billing.Silo.Storage.Reminders;
+using Billing.Silo.Storage.Sql;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Orleans.Configuration;
+using Orleans.Runtime;
+
+namespace Billing.Silo.Hosting;
+
+/// <summary>
+/// The Orleans silo inside the web host. On PostgreSQL, membership and reminders go through
+/// Orleans' AdoNet providers (their tables and queries come from the silo's own migrations); on
+/// SQLite the silo is a cluster of one on 127.0.0.1 and keeps its reminders in the SQLite file.
+/// </summary>
+public static class ClusterHosting
+{
+    public const string PostgresInvariant = "Npgsql";
+
+    public static IHostApplicationBuilder AddBillingCluster(this IHostApplicationBuilder builder)
+    {
+        var configuration = builder.Configuration;
+        builder.Services.AddValidatedOptions<SiloClusterOptions>(configuration.GetSection(SiloClusterOptions.SectionName), o => o.Validate());
+        var cluster = configuration.GetSection(SiloClusterOptions.SectionName).Get<SiloClusterOptions>() ?? new SiloClusterOptions();
+        var storage = StorageSettings.Read(configuration);
+
+        // Orleans resolves a clock per area and falls back to the unkeyed TimeProvider. Grains and
+        // reminders follow it (a test's manual clock drives month ends); messaging, membership,
+        // activation collection and the silo's maintenance loops stay on real time, so moving a
+        // test clock by a month neither times out calls in flight, votes silos dead, nor spins
+        // every one-second maintenance loop a million times.
+        foreach (var area in new[] { TimeProviderNames.Messaging, TimeProviderNames.Membership, TimeProviderNames.ActivationManagement, TimeProviderNames.SystemTimers })
+        {
+            builder.Services.AddKeyedSingleton(area, TimeProvider.System);
+        }
+
+        builder.UseOrleans(silo =>
+        {
+            silo.Configure<ClusterOptions>(o =>
+            {
+                o.ClusterId = cluster.ClusterId;
+                o.ServiceId = cluster.ServiceId;
+            });
+            silo.Configure<SiloOptions>(o => o.SiloName = cluster.SiloName);
+            silo.Configure<ClusterMembershipOptions>(o =>
+            {
+                o.ProbeTimeout = TimeSpan.FromMilliseconds(cluster.ProbeTimeoutMs);
+                o.NumMissedProbesLimit = cluster.MissedProbesLimit;
+            });
+            silo.Configure<SiloMessagingOptions>(o => o.ResponseTimeout = TimeSpan.FromMilliseconds(cluster.CallTimeoutMs));
+            silo.Configure<GrainCollectionOptions>(o => o.CollectionAge = TimeSpan.FromMinutes(cluster.CollectionAgeMinutes));
+            if (storage.IsPostgres)
+            {
+                UsePostgres(silo, cluster, storage.ConnectionString!);
+            }
+            else
+            {
+                UseSqlite(silo, cluster);
+            }
+        });
+        return builder;
+    }
+
+    private static void UsePostgres(ISiloBuilder silo, SiloClusterOptions cluster, string connectionString)
+    {
+        var advertised = cluster.AdvertisedIp;
+        if (advertised is null)
+        {
+            silo.ConfigureEndpoints(cluster.SiloPort, cluster.GatewayPort, listenOnAnyHostAddress: cluster.ListenOnAnyAddress);
+        }
+        else
+        {
+            silo.ConfigureEndpoints(advertised, cluster.SiloPort, cluster.GatewayPort, cluster.ListenOnAnyAddress);
+        }
+
+        silo.UseAdoNetClustering(o =>
+        {
+            o.Invariant = PostgresInvariant;
+            o.ConnectionString = connectionString;
+        });
+        silo.UseAdoNetReminderService(o =>
+        {
+            o.Invariant = PostgresInvariant;
+            o.ConnectionString = connectionString;
+        });
+    }
+
+    private static void UseSqlite(ISiloBuilder silo, SiloClusterOptions cluster)
+    {
+        silo.UseLocalhostClustering(cluster.SiloPort, cluster.GatewayPort, serviceId: cluster.ServiceId, clusterId: cluster.ClusterId);
+        silo.Configure<EndpointOptions>(o => o.AdvertisedIPAddress = cluster.AdvertisedIp ?? IPAddress.Loopback);
+        silo.AddReminders();
+        silo.Services.RemoveAll<IReminderTable>();
+        silo.Services.AddSingleton<IReminderTable, SqliteReminderTable>();
+    }
+}

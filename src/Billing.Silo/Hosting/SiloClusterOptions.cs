@@ -1,0 +1,72 @@
+using System.Net;
+
+namespace Billing.Silo.Hosting;
+
+/// <summary>
+/// The silo's place in its Orleans cluster (section <c>Billing:Cluster</c>). On SQLite the silo is
+/// a cluster of one on 127.0.0.1; on PostgreSQL every silo with the same ids joins one cluster
+/// through the membership table.
+/// </summary>
+public sealed class SiloClusterOptions
+{
+    public const string SectionName = "Billing:Cluster";
+
+    /// <summary>A name for this silo in logs, the membership table and the dashboard.</summary>
+    public string SiloName { get; set; } = "silo-1";
+
+    /// <summary>Silos with the same cluster id form one cluster (a deployment).</summary>
+    public string ClusterId { get; set; } = "billing";
+
+    /// <summary>Stable across deployments: reminders and grain state are keyed by it.</summary>
+    public string ServiceId { get; set; } = "billing";
+
+    /// <summary>Silo-to-silo port.</summary>
+    public int SiloPort { get; set; } = 11111;
+
+    /// <summary>Port for Orleans clients (the separate front door); 0 runs no gateway.</summary>
+    public int GatewayPort { get; set; } = 30000;
+
+    /// <summary>
+    /// The IP address other silos and clients reach this one at. Empty: 127.0.0.1 on SQLite, the
+    /// machine's own address on PostgreSQL.
+    /// </summary>
+    public string? AdvertisedAddress { get; set; }
+
+    /// <summary>Listen on every interface (containers) rather than on the advertised address only.</summary>
+    public bool ListenOnAnyAddress { get; set; }
+
+    /// <summary>
+    /// How long a probe of another silo may take; with <see cref="MissedProbesLimit"/> it bounds
+    /// how soon a dead silo is voted out and its grains are served elsewhere.
+    /// </summary>
+    public int ProbeTimeoutMs { get; set; } = 2_000;
+
+    public int MissedProbesLimit { get; set; } = 3;
+
+    /// <summary>How long a caller waits for a grain call before a timeout.</summary>
+    public int CallTimeoutMs { get; set; } = 30_000;
+
+    /// <summary>Idle time after which an activation is collected.</summary>
+    public int CollectionAgeMinutes { get; set; } = 15;
+
+    public IPAddress? AdvertisedIp => string.IsNullOrWhiteSpace(AdvertisedAddress) ? null : IPAddress.Parse(AdvertisedAddress);
+
+    public IEnumerable<string> Validate()
+    {
+        if (string.IsNullOrWhiteSpace(SiloName) || SiloName.Length > 100) yield return "Billing:Cluster:SiloName must be 1..100 characters.";
+        if (string.IsNullOrWhiteSpace(ClusterId) || ClusterId.Length > 150) yield return "Billing:Cluster:ClusterId must be 1..150 characters.";
+        if (string.IsNullOrWhiteSpace(ServiceId) || ServiceId.Length > 150) yield return "Billing:Cluster:ServiceId must be 1..150 characters.";
+        if (SiloPort is < 1 or > 65_535) yield return "Billing:Cluster:SiloPort must be 1..65535.";
+        if (GatewayPort is < 0 or > 65_535) yield return "Billing:Cluster:GatewayPort must be 0..65535.";
+        if (GatewayPort == SiloPort) yield return "Billing:Cluster:GatewayPort must differ from SiloPort.";
+        if (!string.IsNullOrWhiteSpace(AdvertisedAddress) && !IPAddress.TryParse(AdvertisedAddress, out _))
+        {
+            yield return $"Billing:Cluster:AdvertisedAddress '{AdvertisedAddress}' is not an IP address.";
+        }
+
+        if (ProbeTimeoutMs is < 100 or > 60_000) yield return "Billing:Cluster:ProbeTimeoutMs must be 100..60000.";
+        if (MissedProbesLimit is < 1 or > 10) yield return "Billing:Cluster:MissedProbesLimit must be 1..10.";
+        if (CallTimeoutMs is < 100 or > 600_000) yield return "Billing:Cluster:CallTimeoutMs must be 100..600000.";
+        if (CollectionAgeMinutes is < 1 or > 10_080) yield return "Billing:Cluster:CollectionAgeMinutes must be 1..10080.";
+    }
+}
