@@ -33,6 +33,13 @@ internal sealed class SiloProcess : IDisposable
             RedirectStandardOutput = true,
             UseShellExecute = false,
         };
+        // Each silo process on its own loopback silo port (tests run several at once), no gateway,
+        // unless the test's environment says otherwise.
+        foreach (var (key, value) in FreePorts.SiloSettings("silo-process"))
+        {
+            start.Environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;
+        }
+
         foreach (var (key, value) in environment)
         {
             start.Environment[key] = value;
