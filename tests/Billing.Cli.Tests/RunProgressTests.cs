@@ -20,6 +20,20 @@ public sealed class RunProgressTests
         Assert.Equal("process  " + expected, RunProgress.Line(Run(total, processed), TimeSpan.FromSeconds(2)));
 
     [Fact]
+    public void RunCountsBeyondTheIntRangeReadAsTheSiloWritesThem()
+    {
+        const string json = """
+            {"run_id":"run_1","status":"completed","period":"2025-06","dry_run":false,"started_at":"2025-07-01T02:00:00Z",
+             "shops_total":3000000000,"shops_processed":3000000000,"succeeded":3000000000,"failed":0,"skipped":0,
+             "invoices_issued":2147483648,"invoices_existing":0,"totals":[{"currency":"EUR","invoices":2147483648,"subtotal":1,"vat":0,"total":1}]}
+            """;
+
+        var run = System.Text.Json.JsonSerializer.Deserialize(json, SchedulerJson.Default.RunReport)!;
+
+        Assert.Equal((3_000_000_000L, 2_147_483_648L, 2_147_483_648L), (run.ShopsTotal, run.InvoicesIssued, run.Totals[0].Invoices));
+    }
+
+    [Fact]
     public void DryRunLineSaysSo() =>
         Assert.StartsWith("dry run  [", RunProgress.Line(Run(4, 1, dryRun: true), TimeSpan.FromSeconds(1)), StringComparison.Ordinal);
 

@@ -44,7 +44,7 @@ internal static class ProcessCommand
             var settings = new ProcessSettings(
                 SchedulerSession.Target(parseResult, globals, adminKey), request, parseResult.GetValue(timeoutSeconds), parseResult.GetValue(json));
             var output = parseResult.InvocationConfiguration;
-            var run = new BillingRun(settings, output.Output, output.Error, TimeProvider.System);
+            var run = new BillingRunFollower(settings, output.Output, output.Error, TimeProvider.System);
             return SchedulerSession.RunAsync(settings.Target, output.Error, api => run.RunAsync(api, cancellationToken));
         });
         return command;

@@ -34,7 +34,7 @@ internal sealed class BalanceReader(SiloClient client, IReadOnlyList<ShopAccess>
         var response = await client.SendAsync(request, cancellationToken);
         if (response.StatusCode != System.Net.HttpStatusCode.OK)
         {
-            return reading with { Problem = AdminApi.Refused($"GET /{Path}", response).Message.TrimEnd('.') };
+            return reading with { Problem = LoadTestAdminClient.Refused($"GET /{Path}", response).Message.TrimEnd('.') };
         }
 
         try

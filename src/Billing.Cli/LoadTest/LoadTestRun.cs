@@ -80,7 +80,7 @@ internal sealed class LoadTestRun(LoadTestSettings settings, TextWriter stdout, 
     private async Task<ShopAccess[]> ProvisionAsync(SiloClient client, CancellationToken cancellationToken)
     {
         var runTag = time.GetUtcNow().ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture);
-        var provisioner = new ShopProvisioner(new AdminApi(client, settings.AdminKey), settings, runTag);
+        var provisioner = new ShopProvisioner(new LoadTestAdminClient(client, settings.AdminKey), settings, runTag);
         await using var progress = ProgressLine.Start(stderr, time, "setup", "shops", () => provisioner.Provisioned);
         return await provisioner.ProvisionAsync(cancellationToken);
     }

@@ -10,7 +10,7 @@ internal sealed record ShopAccess(string CustomerId, string ApiKey);
 /// Creates the load test's world through the admin API: one plan, then per shop a customer, a shop, an API key and a
 /// subscription, with a bounded number of shops in flight at once.
 /// </summary>
-internal sealed class ShopProvisioner(AdminApi admin, LoadTestSettings settings, string runTag)
+internal sealed class ShopProvisioner(LoadTestAdminClient admin, LoadTestSettings settings, string runTag)
 {
     private int provisioned;
 
@@ -37,7 +37,7 @@ internal sealed class ShopProvisioner(AdminApi admin, LoadTestSettings settings,
         // Free and non-recurring: a load test must neither bill anyone nor renew itself.
         var plan = new PlanRequest("loadtest", 0m, "EUR", settings.TokensPerCustomer, 30, false, $"billing loadtest {runTag}");
         var reply = await admin.PostAsync(path, plan, LoadTestJson.Default.PlanRequest, cancellationToken);
-        return AdminApi.RequireId(reply, $"POST /{path}");
+        return LoadTestAdminClient.RequireId(reply, $"POST /{path}");
     }
 
     private async Task<ShopAccess> CreateShopAsync(int index, EntityId planId, CancellationToken cancellationToken)
@@ -50,7 +50,7 @@ internal sealed class ShopProvisioner(AdminApi admin, LoadTestSettings settings,
 
         var keyPath = $"api/v1/admin/shops/{shopId.PathSegment}/api-keys";
         var keyReply = await admin.PostAsync(keyPath, new NameRequest("loadtest"), LoadTestJson.Default.NameRequest, cancellationToken);
-        var apiKey = AdminApi.RequireString(keyReply, "key", $"POST /{keyPath}");
+        var apiKey = LoadTestAdminClient.RequireString(keyReply, "key", $"POST /{keyPath}");
 
         var subscriptionPath = $"api/v1/admin/customers/{customerId.PathSegment}/subscription";
         await admin.PostAsync(subscriptionPath, new SubscriptionRequest(planId.Json), LoadTestJson.Default.SubscriptionRequest, cancellationToken);
@@ -60,6 +60,6 @@ internal sealed class ShopProvisioner(AdminApi admin, LoadTestSettings settings,
     private async Task<EntityId> CreateAsync<T>(string path, T body, JsonTypeInfo<T> typeInfo, CancellationToken cancellationToken)
     {
         var reply = await admin.PostAsync(path, body, typeInfo, cancellationToken);
-        return AdminApi.RequireId(reply, $"POST /{path}");
+        return LoadTestAdminClient.RequireId(reply, $"POST /{path}");
     }
 }

@@ -11,7 +11,7 @@ internal sealed record ShopRequest(string? Period, bool DryRun);
 /// <summary>The 202 answer to a run started with <c>wait: false</c>.</summary>
 internal sealed record RunStarted(string RunId, string Status);
 
-internal sealed record CurrencyTotal(string Currency, int Invoices, decimal Subtotal, decimal Vat, decimal Total);
+internal sealed record CurrencyTotal(string Currency, long Invoices, decimal Subtotal, decimal Vat, decimal Total);
 
 internal sealed record InvoiceLine(string Service, decimal Quantity, decimal UnitPrice, decimal Amount);
 
@@ -45,13 +45,13 @@ internal sealed record RunReport
     public required bool DryRun { get; init; }
     public required string StartedAt { get; init; }
     public string? FinishedAt { get; init; }
-    public required int ShopsTotal { get; init; }
-    public required int ShopsProcessed { get; init; }
-    public required int Succeeded { get; init; }
-    public required int Failed { get; init; }
-    public required int Skipped { get; init; }
-    public required int InvoicesIssued { get; init; }
-    public required int InvoicesExisting { get; init; }
+    public required long ShopsTotal { get; init; }
+    public required long ShopsProcessed { get; init; }
+    public required long Succeeded { get; init; }
+    public required long Failed { get; init; }
+    public required long Skipped { get; init; }
+    public required long InvoicesIssued { get; init; }
+    public required long InvoicesExisting { get; init; }
     public IReadOnlyList<CurrencyTotal> Totals { get; init; } = [];
     public IReadOnlyList<ShopResult> Results { get; init; } = [];
     public bool ResultsTruncated { get; init; }
@@ -67,7 +67,7 @@ internal sealed record DeadLetter(string ShopId, string Period, string? Error, i
 
 /// <summary>The body of <c>GET /api/billing-scheduler/status</c>.</summary>
 internal sealed record StatusReport(
-    IReadOnlyList<RunReport> Runs, IReadOnlyList<DeadLetter> DeadLetters, int DeadLetterCount, int OpenPeriods, long InvoicesIssued);
+    IReadOnlyList<RunReport> Runs, IReadOnlyList<DeadLetter> DeadLetters, long DeadLetterCount, long OpenPeriods, long InvoicesIssued);
 
 /// <summary>
 /// Source-generated snake_case JSON for the billing scheduler API. Absent optional fields are left out of requests;

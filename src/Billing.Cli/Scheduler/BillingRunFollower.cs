@@ -9,7 +9,7 @@ internal sealed record ProcessSettings(SchedulerTarget Target, ProcessRequest Re
 /// One <c>billing process</c>: starts a run without waiting for it, polls it with progress on stderr until it ends
 /// or <c>--timeout-s</c> passes, then prints the summary (or, with <c>--json</c>, the final run result as the silo sent it) to stdout.
 /// </summary>
-internal sealed class BillingRun(ProcessSettings settings, TextWriter stdout, TextWriter stderr, TimeProvider time)
+internal sealed class BillingRunFollower(ProcessSettings settings, TextWriter stdout, TextWriter stderr, TimeProvider time)
 {
     public static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(500);
 

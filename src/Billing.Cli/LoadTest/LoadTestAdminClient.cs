@@ -16,7 +16,7 @@ internal sealed record EntityId(JsonElement Json)
 }
 
 /// <summary>Calls to the silo's admin API (bearer admin key, snake_case JSON) that fail loudly on anything but 2xx.</summary>
-internal sealed class AdminApi(SiloClient client, string adminKey)
+internal sealed class LoadTestAdminClient(SiloClient client, string adminKey)
 {
     private readonly AdminCalls calls = new(client, adminKey, Refused);
 
