@@ -32,6 +32,7 @@ public static class CloseBenchmark
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {
             ["Billing:Storage"] = database.Storage,
+            ["Billing:Cluster:AdvertisedAddress"] = "127.0.0.1", // benchmarks stay on loopback
             ["ConnectionStrings:Billing"] = database.ConnectionString + ";Maximum Pool Size=64",
             ["Billing:AdminKey"] = "benchmark-admin-key-0123456789-abcdefghij",
             ["Billing:Runs:MaxParallelShops"] = parallelShops.ToString(CultureInfo.InvariantCulture),

@@ -47,6 +47,7 @@ public sealed class MeteringSilo : IAsyncDisposable
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {
             ["Billing:Storage"] = database.Storage,
+            ["Billing:Cluster:AdvertisedAddress"] = "127.0.0.1", // benchmarks stay on loopback
             ["ConnectionStrings:Billing"] = database.ConnectionString + ";Maximum Pool Size=64",
             ["Billing:AdminKey"] = "benchmark-admin-key-0123456789-abcdefghij",
         });
