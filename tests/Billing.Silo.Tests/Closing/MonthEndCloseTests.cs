@@ -44,6 +44,37 @@ public sealed class MonthEndCloseTests
         Assert.Equal(3, await BillingScenario.CountAsync(silo, "SELECT requests FROM billing_periods WHERE period_start = '2026-11-01'"));
     }
 
+    /// <summary>
+    /// Orleans reminders know nothing of calendars: each tick is the open period's end at local
+    /// midnight plus the grace, re-registered after the close, across a DST change in either
+    /// hemisphere (Auckland goes to UTC+13 on 27 September, Amsterdam back to UTC+1 on 25 October).
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(Dialects))]
+    public async Task MonthEndRemindersFollowEachCustomersLocalMidnightAcrossDaylightSavingChanges(string dialect)
+    {
+        await using var database = await TestDatabase.CreateAsync(dialect);
+        await using var silo = CatalogSilo.Start(database, configure: null, now: new DateTimeOffset(2026, 9, 20, 12, 0, 0, TimeSpan.Zero));
+        var auckland = await BillingScenario.CustomerAsync(silo, "Pacific/Auckland", "Kiwi");
+        var amsterdam = await BillingScenario.CustomerAsync(silo, "Europe/Amsterdam", "Dutch");
+        var septemberDue = (await BillingScenario.CloseReminderDueAsync(silo, auckland.ShopId), await BillingScenario.CloseReminderDueAsync(silo, amsterdam.ShopId));
+
+        await BillingScenario.AdvanceAndTickAsync(silo, new DateTimeOffset(2026, 9, 30, 12, 0, 0, TimeSpan.Zero));
+        var aucklandOctoberDue = await BillingScenario.CloseReminderDueAsync(silo, auckland.ShopId);
+        var invoicesWhileAmsterdamIsOpen = await BillingScenario.CountAsync(silo, "SELECT COUNT(*) FROM invoices");
+        await BillingScenario.AdvanceAndTickAsync(silo, new DateTimeOffset(2026, 9, 30, 23, 0, 0, TimeSpan.Zero));
+        var amsterdamOctoberDue = await BillingScenario.CloseReminderDueAsync(silo, amsterdam.ShopId);
+
+        // 1 October 00:00 NZDT (UTC+13) + 1 h = 30 September 12:00 UTC; 00:00 CEST (UTC+2) + 1 h = 23:00 UTC.
+        Assert.Equal((new DateTimeOffset(2026, 9, 30, 12, 0, 0, TimeSpan.Zero), new DateTimeOffset(2026, 9, 30, 23, 0, 0, TimeSpan.Zero)), septemberDue);
+        Assert.Equal(1, invoicesWhileAmsterdamIsOpen); // Auckland's only
+        // 1 November 00:00 NZDT + 1 h = 31 October 12:00 UTC; 00:00 CET (UTC+1, after the change) + 1 h = 1 November 00:00 UTC.
+        Assert.Equal(new DateTimeOffset(2026, 10, 31, 12, 0, 0, TimeSpan.Zero), aucklandOctoberDue);
+        Assert.Equal(new DateTimeOffset(2026, 11, 1, 0, 0, 0, TimeSpan.Zero), amsterdamOctoberDue);
+        Assert.Equal(1, await BillingScenario.CountAsync(silo, $"SELECT COUNT(*) FROM invoices WHERE shop_id = '{auckland.ShopId}' AND period_start = '2026-09-01'"));
+        Assert.Equal(1, await BillingScenario.CountAsync(silo, $"SELECT COUNT(*) FROM invoices WHERE shop_id = '{amsterdam.ShopId}' AND period_start = '2026-09-01'"));
+    }
+
     [Theory]
     [MemberData(nameof(Dialects))]
     public async Task NothingClosesBeforeTheGraceForLateEventsHasPassed(string dialect)
