@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json;
+using Billing.Silo.Metering;
 using Billing.Testing;
 using Billing.Silo.Tests.Catalog;
 
@@ -73,6 +74,37 @@ public sealed class MonthEndCloseTests
         Assert.Equal(new DateTimeOffset(2026, 11, 1, 0, 0, 0, TimeSpan.Zero), amsterdamOctoberDue);
         Assert.Equal(1, await BillingScenario.CountAsync(silo, $"SELECT COUNT(*) FROM invoices WHERE shop_id = '{auckland.ShopId}' AND period_start = '2026-09-01'"));
         Assert.Equal(1, await BillingScenario.CountAsync(silo, $"SELECT COUNT(*) FROM invoices WHERE shop_id = '{amsterdam.ShopId}' AND period_start = '2026-09-01'"));
+    }
+
+    /// <summary>
+    /// Orleans skips a tick that fell due while no silo ran. The reminder's one-minute period brings
+    /// the next tick within a minute of the restart, and that tick closes the missed month, once.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(Dialects))]
+    public async Task MonthEndMissedWhileNoSiloRanClosesOnceWithinAMinuteOfTheRestart(string dialect)
+    {
+        await using var database = await TestDatabase.CreateAsync(dialect);
+        string shopId;
+        await using (var before = CatalogSilo.Start(database, configure: null, now: BeforeMonthEnd))
+        {
+            var customer = await BillingScenario.CustomerAsync(before, "Europe/Amsterdam");
+            shopId = customer.ShopId;
+            await BillingScenario.ConsumeAsync(before, customer.Key, 2);
+        }
+
+        // Back two days after the month was due (1 December 00:00 UTC).
+        var restartedAt = new DateTimeOffset(2026, 12, 3, 9, 30, 20, TimeSpan.Zero);
+        await using var after = CatalogSilo.Start(database, configure: null, now: restartedAt);
+        await after.GetAsync(after.Admin, $"/api/v1/admin/shops/{shopId}/billing"); // the silo is up
+        var invoicesAtRestart = await BillingScenario.CountAsync(after, "SELECT COUNT(*) FROM invoices");
+        await BillingScenario.AdvanceAndTickAsync(after, restartedAt + ShopGrain.CloseRetryPeriod);
+        await BillingScenario.AdvanceAndTickAsync(after, restartedAt + TimeSpan.FromHours(1));
+
+        Assert.Equal(0, invoicesAtRestart);
+        Assert.Equal(["INV-2026-000001"], await BillingScenario.InvoiceNumbersAsync(after));
+        Assert.Equal(2, await BillingScenario.CountAsync(after, $"SELECT requests FROM billing_periods WHERE shop_id = '{shopId}' AND period_start = '2026-11-01'"));
+        Assert.Equal(new DateTimeOffset(2027, 1, 1, 0, 0, 0, TimeSpan.Zero), await BillingScenario.CloseReminderDueAsync(after, shopId));
     }
 
     [Theory]
