@@ -2,7 +2,6 @@ using Billing.Silo.Storage.Sql;
 using Billing.Domain;
 using Billing.Silo.Hosting;
 using Billing.Silo.Catalog;
-using Billing.Silo.Hosting;
 using Microsoft.Extensions.Options;
 
 namespace Billing.Silo.Auth;

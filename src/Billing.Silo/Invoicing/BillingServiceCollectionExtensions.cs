@@ -1,12 +1,9 @@
 using Billing.Silo.Storage.Sql;
 using Billing.Silo.Invoicing.Runs;
-using Billing.Silo.Hosting;
-using Billing.Silo.Metering;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace Billing.Silo.Invoicing;
 
-/// <summary>Registers billing: its tables, periods and invoices, their standing, revenue, pricing, and billing runs.</summary>
+/// <summary>Registers billing: its tables, periods and invoices, their standing, revenue, pricing, and billing runs (which bill through an <see cref="IShopBiller"/> that the grains provide).</summary>
 public static class BillingServiceCollectionExtensions
 {
     public static IServiceCollection AddBilling(this IServiceCollection services, IConfiguration configuration)
@@ -25,16 +22,7 @@ public static class BillingServiceCollectionExtensions
         services.AddSingleton<ShopTermsWriter>();
         services.AddSingleton<ShopTermsChanges>();
         services.AddSingleton<BillingRunStore>();
-        services.TryAddSingleton<IShopBiller, GrainShopBiller>();
         services.AddSingleton<BillingRunner>();
-        services.AddSingleton<Api.Metering.BackdateWindow>();
         return services;
     }
-}
-
-/// <summary>Bills a shop through its grain, so a run and the shop's reminder never close the same period at once.</summary>
-public sealed class GrainShopBiller(IGrainFactory grains) : IShopBiller
-{
-    public Task<ShopBillingResult> BillAsync(string shopId, CloseRequest request, CancellationToken cancellationToken) =>
-        grains.GetGrain<IShopGrain>(shopId).BillAsync(request).WaitAsync(cancellationToken);
 }

@@ -1,3 +1,4 @@
+using Billing.Silo.Grains;
 using System.Diagnostics;
 using Billing.Domain;
 using Billing.Silo.Metering;

@@ -1,3 +1,4 @@
+using Billing.Silo.Grains;
 using System.Net;
 using Billing.Testing;
 using Billing.Silo.Invoicing;

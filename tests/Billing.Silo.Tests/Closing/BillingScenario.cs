@@ -1,3 +1,4 @@
+using Billing.Silo.Grains;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;

@@ -1,3 +1,4 @@
+using Billing.Silo.Grains;
 using System.Net;
 using System.Text.Json;
 using Billing.Silo.Metering;

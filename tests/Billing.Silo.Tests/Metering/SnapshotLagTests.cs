@@ -1,3 +1,4 @@
+using Billing.Silo.Grains;
 using Billing.Domain;
 using Billing.Silo.Storage.Sql;
 using Billing.Testing;

@@ -1,3 +1,4 @@
+using Billing.Silo.Grains;
 using Billing.Silo.Auth;
 using Billing.Silo.Invoicing;
 using Billing.Silo.Metering;

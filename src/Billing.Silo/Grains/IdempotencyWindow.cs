@@ -1,4 +1,5 @@
-namespace Billing.Silo.Metering;
+using Billing.Silo.Metering;
+namespace Billing.Silo.Grains;
 
 /// <summary>
 /// The idempotency keys a subscription grain has seen since it activated, bounded: the oldest

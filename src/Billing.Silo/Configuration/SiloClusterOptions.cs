@@ -1,6 +1,6 @@
 using System.Net;
 
-namespace Billing.Silo.Hosting;
+namespace Billing.Silo.Configuration;
 
 /// <summary>
 /// The silo's place in its Orleans cluster (section <c>Billing:Cluster</c>). On SQLite the silo is

@@ -1,9 +1,10 @@
+using Billing.Silo.Metering;
 using Billing.Domain;
 using Billing.Silo.Invoicing;
 using Billing.Silo.Metering.Journal;
 using NodaTime;
 
-namespace Billing.Silo.Metering;
+namespace Billing.Silo.Grains;
 
 /// <summary>
 /// One shop: its current billing period's usage, and the closing of its periods. Usage is kept in

@@ -1,9 +1,10 @@
+using Billing.Silo.Metering;
 using Billing.Domain;
 using Orleans.Concurrency;
 using Billing.Silo.Invoicing;
 using Billing.Silo.Metering.Journal;
 
-namespace Billing.Silo.Metering;
+namespace Billing.Silo.Grains;
 
 /// <summary>What metering needs to know of a shop: who pays for it, and in which zone and currency its periods run.</summary>
 public sealed record ShopProfile(string ShopId, string CustomerId, string TimeZone, Currency Currency);

@@ -1,10 +1,11 @@
+using Billing.Silo.Metering;
 using Billing.Domain;
 using Orleans.Concurrency;
 using Billing.Silo.Alerts;
 using Billing.Silo.Metering.Journal;
 using NodaTime;
 
-namespace Billing.Silo.Metering;
+namespace Billing.Silo.Grains;
 
 /// <summary>
 /// One customer's prepaid balance. Reentrant on purpose: a call decides and deducts in memory

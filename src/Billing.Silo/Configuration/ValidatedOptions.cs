@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Options;
 
-namespace Billing.Silo.Hosting;
+namespace Billing.Silo.Configuration;
 
 public static class ValidatedOptions
 {

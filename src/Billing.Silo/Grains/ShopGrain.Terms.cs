@@ -1,7 +1,8 @@
+using Billing.Silo.Metering;
 using Billing.Domain;
 using Billing.Silo.Invoicing;
 
-namespace Billing.Silo.Metering;
+namespace Billing.Silo.Grains;
 
 /// <summary>The shop's terms change here, one call at a time with its closes, so a change never lands between a close's reads and its commit.</summary>
 public sealed partial class ShopGrain

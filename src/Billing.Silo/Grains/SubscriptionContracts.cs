@@ -1,7 +1,8 @@
+using Billing.Silo.Metering;
 using Billing.Domain;
 using Orleans.Concurrency;
 
-namespace Billing.Silo.Metering;
+namespace Billing.Silo.Grains;
 
 /// <summary>One metered call to authorise: who, how many tokens, and what for; <paramref name="OccurredAtMs"/> back-dates it (null: now).</summary>
 /// <remarks>Immutable across the grain boundary: a local call passes it without a deep copy (the hot path).</remarks>

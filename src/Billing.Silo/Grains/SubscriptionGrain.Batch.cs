@@ -1,8 +1,9 @@
+using Billing.Silo.Metering;
 using Billing.Domain;
 using Billing.Silo.Metering.Journal;
 using NodaTime;
 
-namespace Billing.Silo.Metering;
+namespace Billing.Silo.Grains;
 
 /// <summary>Usage batches: up to <see cref="MaxBatchSize"/> consumes in one call, in order.</summary>
 public sealed partial class SubscriptionGrain

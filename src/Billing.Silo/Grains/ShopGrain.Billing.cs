@@ -1,8 +1,9 @@
+using Billing.Silo.Metering;
 using Billing.Domain;
 using Billing.Silo.Invoicing;
 using NodaTime;
 
-namespace Billing.Silo.Metering;
+namespace Billing.Silo.Grains;
 
 /// <summary>
 /// The shop's billing: its open period, the reminder that closes it at its end plus the grace for

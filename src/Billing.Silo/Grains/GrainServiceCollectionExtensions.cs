@@ -1,0 +1,22 @@
+using Billing.Silo.Invoicing;
+using Billing.Silo.Invoicing.Runs;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace Billing.Silo.Grains;
+
+public static class GrainServiceCollectionExtensions
+{
+    /// <summary>What the grains give the modules below them: billing runs close shops through the shop grains.</summary>
+    public static IServiceCollection AddBillingGrains(this IServiceCollection services)
+    {
+        services.TryAddSingleton<IShopBiller, GrainShopBiller>();
+        return services;
+    }
+}
+
+/// <summary>Bills a shop through its grain, so a run and the shop's reminder never close the same period at once.</summary>
+public sealed class GrainShopBiller(IGrainFactory grains) : IShopBiller
+{
+    public Task<ShopBillingResult> BillAsync(string shopId, CloseRequest request, CancellationToken cancellationToken) =>
+        grains.GetGrain<IShopGrain>(shopId).BillAsync(request).WaitAsync(cancellationToken);
+}
