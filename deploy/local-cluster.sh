@@ -141,7 +141,8 @@ build_silo() {
 
 start_silo() {
     local n="$1" connection
-    connection="Host=127.0.0.1;Port=$PG_PORT;Database=$DB_NAME;Username=$DB_USER;Password=$(secret_file db-password)"
+    # Maximum Pool Size: three silos share one (possibly shared) server; Npgsql's default is 100.
+    connection="Host=127.0.0.1;Port=$PG_PORT;Database=$DB_NAME;Username=$DB_USER;Password=$(secret_file db-password);Maximum Pool Size=30"
     # setsid: the silo gets its own session, so it outlives this script and the terminal.
     # The listed variables are the whole cluster configuration; see Billing:Cluster:* in README.
     env Billing__Storage=postgres \
