@@ -23,6 +23,7 @@
 #                                     else silo N's gateway port is GATEWAY_BASE+N (e.g. 30000)
 #   BILLING_CLUSTER_PG_VERSION [15]  BILLING_CLUSTER_PG_NAME [main]  BILLING_CLUSTER_PG_PORT [5432]
 #   BILLING_CLUSTER_DB [billing_cluster]  BILLING_CLUSTER_DB_USER [billing_cluster]
+#   BILLING_CLUSTER_DB_POOL [10]  connections per silo (Npgsql Maximum Pool Size)
 #   BILLING_CLUSTER_DB_PASSWORD  [generated once, kept in the run folder]
 #   Billing__AdminKey            [generated once, kept in the run folder as admin-key]
 #   BILLING_CLUSTER_WAIT_SECONDS [180] how long `start` waits for the cluster to be healthy
@@ -41,6 +42,7 @@ readonly PG_NAME="${BILLING_CLUSTER_PG_NAME:-main}"
 readonly PG_PORT="${BILLING_CLUSTER_PG_PORT:-5432}"
 readonly DB_NAME="${BILLING_CLUSTER_DB:-billing_cluster}"
 readonly DB_USER="${BILLING_CLUSTER_DB_USER:-billing_cluster}"
+readonly DB_POOL="${BILLING_CLUSTER_DB_POOL:-10}"
 readonly WAIT_SECONDS="${BILLING_CLUSTER_WAIT_SECONDS:-180}"
 # A graceful stop deactivates grains and flushes the usage journal; the host allows 40 s.
 readonly STOP_GRACE_SECONDS=45
@@ -141,8 +143,9 @@ build_silo() {
 
 start_silo() {
     local n="$1" connection
-    # Maximum Pool Size: three silos share one (possibly shared) server; Npgsql's default is 100.
-    connection="Host=127.0.0.1;Port=$PG_PORT;Database=$DB_NAME;Username=$DB_USER;Password=$(secret_file db-password);Maximum Pool Size=30"
+    # Maximum Pool Size: the three silos share one server (here perhaps with others) whose
+    # max_connections is 100 by default, and Npgsql's own default is 100 per silo.
+    connection="Host=127.0.0.1;Port=$PG_PORT;Database=$DB_NAME;Username=$DB_USER;Password=$(secret_file db-password);Maximum Pool Size=$DB_POOL"
     # setsid: the silo gets its own session, so it outlives this script and the terminal.
     # The listed variables are the whole cluster configuration; see Billing:Cluster:* in README.
     env Billing__Storage=postgres \
