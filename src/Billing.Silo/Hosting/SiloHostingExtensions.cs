@@ -4,6 +4,7 @@ using Billing.Silo.Alerts;
 using Billing.Silo.Api.Metering;
 using Billing.Silo.Invoicing;
 using Billing.Silo.Catalog;
+using Billing.Silo.Dashboard;
 using Billing.Silo.Metering;
 using Billing.Silo.Storage.Sql;
 using Microsoft.Extensions.Options;
@@ -32,6 +33,7 @@ public static class SiloHostingExtensions
         builder.Services.AddAlerts(builder.Configuration);
         builder.AddBillingCluster();
         builder.Services.AddCatalog(builder.Configuration);
+        builder.Services.AddDashboardLogin(builder.Configuration);
         builder.Services.AddBilling(builder.Configuration);
         return builder;
     }
