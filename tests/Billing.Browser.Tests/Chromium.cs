@@ -51,11 +51,4 @@ internal static class Chromium
         context.SetDefaultNavigationTimeout((float)WaitLimit.TotalMilliseconds);
         return await context.NewPageAsync();
     }
-
-    /// <summary>Waits (bounded) until the page's markup contains <paramref name="text"/>: the dashboard renders from polled JSON.</summary>
-    public static Task WaitForMarkupAsync(IPage page, string text) =>
-        page.WaitForFunctionAsync(
-            "text => document.documentElement.innerHTML.includes(text)",
-            text,
-            new PageWaitForFunctionOptions { Timeout = (float)WaitLimit.TotalMilliseconds, PollingInterval = 250 });
 }
