@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Runs the whole test suite: unit, integration (SQLite and PostgreSQL) and simulation tests.
-# On a fresh Debian machine it installs and starts PostgreSQL first (as root, or through sudo).
-# Point BILLING_TEST_POSTGRES at another server to skip that step.
+# Runs the whole test suite: unit, integration (SQLite and PostgreSQL), simulation and browser tests.
+# On a fresh Debian machine it installs and starts PostgreSQL first, and installs Debian's chromium
+# for the browser tests (as root, or through sudo). Point BILLING_TEST_POSTGRES at another server,
+# or BILLING_CHROMIUM at another chromium, to skip those steps.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -28,6 +29,19 @@ ensure_local_postgres() {
   # The tests log in over TCP with a password; setting it again is harmless.
   as_root su postgres -c "psql -qc \"ALTER USER postgres PASSWORD 'postgres'\"" >/dev/null
 }
+
+# Playwright drives this browser through the driver inside its NuGet package; it never downloads one.
+ensure_chromium() {
+  if ! command -v chromium >/dev/null 2>&1; then
+    echo "test.sh: installing chromium" >&2
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get update -qq
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+  fi
+}
+
+if [ -z "${BILLING_CHROMIUM:-}" ]; then
+  ensure_chromium
+fi
 
 if [ -z "${BILLING_TEST_POSTGRES:-}" ]; then
   ensure_local_postgres

@@ -22,6 +22,7 @@ app.MapBillingSchedulerApi();
 app.MapPricePlanApi();
 app.MapShopTermsApi();
 app.MapAlertsApi();
+app.MapDashboardApi();
 
 return await app.RunSiloAsync();
 

@@ -1,3 +1,5 @@
+using System.Security.Cryptography;
+using System.Text;
 using Billing.Silo.Storage.Sql;
 using Billing.Domain;
 using Billing.Silo.Hosting;
@@ -30,6 +32,14 @@ public sealed class AdminKeyVerifier : IHostedService
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
     public async ValueTask<bool> VerifyAsync(string presented) => ApiKeyFormat.Verify(presented, await hash.Value);
+
+    /// <summary>
+    /// A 32-byte key for one <paramref name="purpose"/> (HMAC-SHA-256 of the purpose, keyed by the
+    /// admin key's hash): every silo derives the same one without a second secret to store, and
+    /// replacing the admin key voids whatever was signed with the old one.
+    /// </summary>
+    public async ValueTask<byte[]> DeriveKeyAsync(string purpose) =>
+        HMACSHA256.HashData(await hash.Value, Encoding.UTF8.GetBytes(purpose));
 
     private static async Task<byte[]> ResolveAsync(
         AdminKeyOptions options, StorageInitializer storage, CatalogStore store, SiloConsole console, TimeProvider time, ILogger logger)

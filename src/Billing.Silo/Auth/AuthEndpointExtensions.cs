@@ -67,7 +67,8 @@ public static class AuthEndpointExtensions
             : throw new InvalidOperationException("No API key principal on this request: map the endpoint inside a RequireApiKey() group.");
     }
 
-    private static string? BearerToken(HttpRequest request)
+    /// <summary>The credential of <c>Authorization: Bearer …</c>, or null when the header is absent, repeated or oversized.</summary>
+    internal static string? BearerToken(HttpRequest request)
     {
         const string Scheme = "Bearer ";
         var header = SingleValue(request.Headers.Authorization);
@@ -82,7 +83,7 @@ public static class AuthEndpointExtensions
 
     private static string? NullIfEmpty(string value) => value.Length == 0 ? null : value;
 
-    private static IResult Unauthorized(HttpContext http, string code, string detail)
+    internal static IResult Unauthorized(HttpContext http, string code, string detail)
     {
         http.Response.Headers.WWWAuthenticate = "Bearer";
         return ApiProblem.Create(StatusCodes.Status401Unauthorized, code, "Unauthorized", detail);

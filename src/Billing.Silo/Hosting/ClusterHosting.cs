@@ -3,6 +3,7 @@ using Billing.Silo.Storage.Reminders;
 using Billing.Silo.Storage.Sql;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Orleans.Configuration;
+using Orleans.Dashboard;
 using Orleans.Runtime;
 
 namespace Billing.Silo.Hosting;
@@ -48,6 +49,9 @@ public static class ClusterHosting
             });
             silo.Configure<SiloMessagingOptions>(o => o.ResponseTimeout = TimeSpan.FromMilliseconds(cluster.CallTimeoutMs));
             silo.Configure<GrainCollectionOptions>(o => o.CollectionAge = TimeSpan.FromMinutes(cluster.CollectionAgeMinutes));
+            // Every silo: the dashboard gathers each silo's counters through a grain service on that
+            // silo, and the load balancer may send the operator's browser to any of them.
+            silo.AddDashboard();
             if (storage.IsPostgres)
             {
                 UsePostgres(silo, cluster, storage.ConnectionString!);

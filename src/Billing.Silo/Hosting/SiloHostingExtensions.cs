@@ -4,6 +4,7 @@ using Billing.Silo.Alerts;
 using Billing.Silo.Api.Metering;
 using Billing.Silo.Invoicing;
 using Billing.Silo.Catalog;
+using Billing.Silo.Dashboard;
 using Billing.Silo.Grains;
 using Billing.Silo.Metering;
 using Billing.Silo.Storage.Sql;
@@ -33,6 +34,7 @@ public static class SiloHostingExtensions
         builder.Services.AddAlerts(builder.Configuration);
         builder.AddBillingCluster();
         builder.Services.AddCatalog(builder.Configuration);
+        builder.Services.AddDashboardLogin(builder.Configuration);
         builder.Services.AddBilling(builder.Configuration);
         builder.Services.AddBillingGrains();
         builder.Services.AddSingleton<BackdateWindow>();

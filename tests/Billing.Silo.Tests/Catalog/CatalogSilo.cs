@@ -86,6 +86,9 @@ internal sealed class CatalogSilo : IAsyncDisposable
 
     public HttpClient CreateClient() => factory.CreateClient();
 
+    /// <summary>A client with its own redirect and cookie handling (the dashboard login tests read both themselves).</summary>
+    public HttpClient CreateClient(WebApplicationFactoryClientOptions options) => factory.CreateClient(options);
+
     public async Task<JsonElement> PostAsync(string path, object body, HttpStatusCode expected = HttpStatusCode.Created)
     {
         using var response = await Admin.PostAsJsonAsync(new Uri(path, UriKind.Relative), body);

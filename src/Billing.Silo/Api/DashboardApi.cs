@@ -1,0 +1,84 @@
+using Billing.Silo.Auth;
+using Billing.Silo.Dashboard;
+using Microsoft.AspNetCore.Http.Features;
+using Orleans.Dashboard;
+
+namespace Billing.Silo.Api;
+
+/// <summary>
+/// The Orleans dashboard under <c>/dashboard</c>, behind the admin key, and its login:
+/// <c>GET /dashboard/login</c> shows a form for the admin key, <c>POST /dashboard/login</c> checks
+/// it and sets an HttpOnly, SameSite=Strict session cookie (Secure over HTTPS) holding a signed
+/// expiry, never the key; <c>/dashboard/logout</c> drops the cookie.
+/// </summary>
+public static class DashboardApi
+{
+    // A form with one key field; anything larger is not a login.
+    private const long MaxLoginBodyBytes = 4096;
+
+    public static IEndpointRouteBuilder MapDashboardApi(this IEndpointRouteBuilder routes)
+    {
+        routes.MapGet(DashboardPaths.Login, (HttpContext http) => DashboardLoginPage.Render(http, error: null, StatusCodes.Status200OK))
+            .WithName("DashboardLoginForm");
+        routes.MapPost(DashboardPaths.Login, LogInAsync).WithName("DashboardLogin");
+        routes.MapMethods(DashboardPaths.Logout, [HttpMethods.Get, HttpMethods.Post], LogOut).WithName("DashboardLogout");
+        routes.MapOrleansDashboard(routePrefix: DashboardPaths.Root).RequireDashboardSession();
+        return routes;
+    }
+
+    private static async Task<IResult> LogInAsync(HttpContext http, AdminKeyVerifier adminKey, DashboardSessions sessions, ILogger<DashboardSessions> logger)
+    {
+        var request = http.Request;
+        if (http.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
+        {
+            limit.MaxRequestBodySize = MaxLoginBodyBytes;
+        }
+
+        if (!request.HasFormContentType)
+        {
+            return ApiProblem.Create(
+                StatusCodes.Status415UnsupportedMediaType, "unsupported_media_type", "Unsupported media type",
+                $"Post the admin key as the form field {DashboardLoginPage.KeyField} (application/x-www-form-urlencoded).");
+        }
+
+        var form = await request.ReadFormAsync(http.RequestAborted);
+        var presented = form[DashboardLoginPage.KeyField] is [{ Length: > 0 and <= AdminKeyOptions.MaxLength } one] ? one.Trim() : null;
+        var remote = http.Connection.RemoteIpAddress?.ToString() ?? "an unknown address";
+        if (presented is null || !await adminKey.VerifyAsync(presented))
+        {
+            DashboardLog.LoginRefused(logger, remote);
+            const string Refused = "That is not the admin key.";
+            return DashboardSessionFilter.AcceptsHtml(request)
+                ? DashboardLoginPage.Render(http, Refused, StatusCodes.Status401Unauthorized)
+                : ApiProblem.Create(StatusCodes.Status401Unauthorized, "unauthorized", "Unauthorized", Refused);
+        }
+
+        var (token, expiresAt) = await sessions.IssueAsync();
+        http.Response.Cookies.Append(DashboardSessions.CookieName, token, CookieOptions(http, expiresAt));
+        DashboardLog.LoggedIn(logger, remote, expiresAt);
+        // 303: the browser follows with a GET, and a reload does not post the key again.
+        http.Response.Headers.Location = $"{request.PathBase}{DashboardPaths.Root}/";
+        return Results.StatusCode(StatusCodes.Status303SeeOther);
+    }
+
+    private static IResult LogOut(HttpContext http)
+    {
+        http.Response.Cookies.Delete(DashboardSessions.CookieName, CookieOptions(http, expiresAt: null));
+        http.Response.Headers.Location = $"{http.Request.PathBase}{DashboardPaths.Login}";
+        return Results.StatusCode(StatusCodes.Status303SeeOther);
+    }
+
+    /// <summary>
+    /// HttpOnly: the dashboard's script never needs it. Strict: no other site's page can make the
+    /// browser send it. Secure only over HTTPS, since a plain-HTTP silo on loopback must work too.
+    /// </summary>
+    private static CookieOptions CookieOptions(HttpContext http, DateTimeOffset? expiresAt) => new()
+    {
+        HttpOnly = true,
+        SameSite = SameSiteMode.Strict,
+        Secure = http.Request.IsHttps,
+        Path = $"{http.Request.PathBase}{DashboardPaths.Root}",
+        Expires = expiresAt,
+        IsEssential = true,
+    };
+}
