@@ -207,6 +207,8 @@ public sealed partial class SubscriptionGrain(
         }
         catch (JournalWriteException error)
         {
+            // Also how a split brain ends for the loser: another activation of this customer moved
+            // its ledger first, so this balance is stale; the next activation loads the winner's.
             reloadRequired = true;
             LogReloading(logger, next.CustomerId, error.Message);
             DeactivateOnIdle();

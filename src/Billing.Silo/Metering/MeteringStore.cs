@@ -16,41 +16,44 @@ public sealed class MeteringStore(SqlDatabase database)
     /// <summary>
     /// The customer's subscription as the events say: the last snapshot, plus the grants and usage
     /// committed after it (snapshots are flushed about once a second, so after a crash they lag).
+    /// The three reads share one database snapshot: while another activation of the customer is
+    /// still writing (a split brain), reads at different moments could see its later grant but not
+    /// its earlier usage, a state that never was, whose seq would still pass the ledger-head fence.
     /// </summary>
     public Task<Subscription?> LoadSubscriptionAsync(string customerId, CancellationToken cancellationToken) =>
-        database.ReadAsync(
-            async (connection, ct) =>
+        database.ReadSnapshotAsync(
+            async (connection, transaction, ct) =>
             {
-                var snapshot = await ReadSnapshotAsync(connection, customerId, ct);
-                var (usedAfter, lastUsageSeq) = await ReadUsageAfterAsync(connection, customerId, snapshot?.Sequence ?? 0, ct);
-                var grants = await ReadGrantsAfterAsync(connection, customerId, snapshot?.Sequence ?? 0, ct);
+                var snapshot = await ReadSnapshotAsync(connection, transaction, customerId, ct);
+                var (usedAfter, lastUsageSeq) = await ReadUsageAfterAsync(connection, transaction, customerId, snapshot?.Sequence ?? 0, ct);
+                var grants = await ReadGrantsAfterAsync(connection, transaction, customerId, snapshot?.Sequence ?? 0, ct);
                 return SubscriptionReplay.Apply(customerId, snapshot, grants, usedAfter, lastUsageSeq);
             },
             cancellationToken);
 
-    private static async Task<Subscription?> ReadSnapshotAsync(DbConnection connection, string customerId, CancellationToken cancellationToken)
+    private static async Task<Subscription?> ReadSnapshotAsync(DbConnection connection, DbTransaction transaction, string customerId, CancellationToken cancellationToken)
     {
         await using var command = connection.CreateCommand(
-            "SELECT plan_id, seq, tokens_granted, tokens_remaining, tokens_consumed, started_at_ms, ends_at_ms, is_active, price_per_token_nanos, currency FROM subscriptions WHERE customer_id = @customer_id")
+            "SELECT plan_id, seq, tokens_granted, tokens_remaining, tokens_consumed, started_at_ms, ends_at_ms, is_active, price_per_token_nanos, currency FROM subscriptions WHERE customer_id = @customer_id", transaction)
             .With("customer_id", customerId);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         return await reader.ReadAsync(cancellationToken) ? ReadSubscription(customerId, reader) : null;
     }
 
-    private static async Task<(long Tokens, long LastSequence)> ReadUsageAfterAsync(DbConnection connection, string customerId, long afterSequence, CancellationToken cancellationToken)
+    private static async Task<(long Tokens, long LastSequence)> ReadUsageAfterAsync(DbConnection connection, DbTransaction transaction, string customerId, long afterSequence, CancellationToken cancellationToken)
     {
         await using var command = connection.CreateCommand(
-            "SELECT COALESCE(SUM(tokens), 0), COALESCE(MAX(seq), 0) FROM usage_events WHERE customer_id = @customer_id AND seq > @after")
+            "SELECT COALESCE(SUM(tokens), 0), COALESCE(MAX(seq), 0) FROM usage_events WHERE customer_id = @customer_id AND seq > @after", transaction)
             .With("customer_id", customerId).With("after", afterSequence);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         await reader.ReadAsync(cancellationToken);
         return (Convert.ToInt64(reader.GetValue(0), CultureInfo.InvariantCulture), Convert.ToInt64(reader.GetValue(1), CultureInfo.InvariantCulture));
     }
 
-    private static async Task<List<GrantRecord>> ReadGrantsAfterAsync(DbConnection connection, string customerId, long afterSequence, CancellationToken cancellationToken)
+    private static async Task<List<GrantRecord>> ReadGrantsAfterAsync(DbConnection connection, DbTransaction transaction, string customerId, long afterSequence, CancellationToken cancellationToken)
     {
         await using var command = connection.CreateCommand(
-            "SELECT grant_id, plan_id, seq, tokens, granted_at_ms, started_at_ms, ends_at_ms, price_per_token_nanos, currency FROM token_grants WHERE customer_id = @customer_id AND seq > @after ORDER BY seq")
+            "SELECT grant_id, plan_id, seq, tokens, granted_at_ms, started_at_ms, ends_at_ms, price_per_token_nanos, currency FROM token_grants WHERE customer_id = @customer_id AND seq > @after ORDER BY seq", transaction)
             .With("customer_id", customerId).With("after", afterSequence);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         var grants = new List<GrantRecord>();

@@ -31,12 +31,46 @@ public sealed class PostgresJournalStoreTests
         await using var database = await TestDatabase.CreatePostgresAsync();
         await using var postgres = await MigratedAsync(database);
         var batch = Batch("cus_dup");
-        batch.Add(Entry("cus_dup", 2, "again"));                           // seq 2 twice: the primary key refuses it
+        batch.Add(new(Balance("cus_other", 1), new UsageRecord(             // the same shop's idempotency key again: the unique index refuses it
+            Guid.CreateVersion7(), "cus_other", "shop_cus_dup", "key_1", 1, 7, 70_000_000, "EUR", null, null, null, null, 1_763_700_000_004, "idem-1", "hash-1", 990)));
 
-        await Assert.ThrowsAnyAsync<Npgsql.PostgresException>(() => new PostgresUsageJournalStore(postgres, copyMinRows: 1).WriteBatchAsync(batch, CancellationToken.None));
+        await Assert.ThrowsAsync<JournalConflictException>(() => new PostgresUsageJournalStore(postgres, copyMinRows: 1).WriteBatchAsync(batch, CancellationToken.None));
 
         Assert.Equal(0, await ScalarAsync(postgres, "SELECT COUNT(*) FROM usage_events"));
         Assert.Equal(0, await ScalarAsync(postgres, "SELECT COUNT(*) FROM token_grants"));
+        Assert.Equal(0, await ScalarAsync(postgres, "SELECT COUNT(*) FROM ledger_heads"));
+    }
+
+    [Fact]
+    public async Task BatchWhoseCustomerSkipsASeqIsRefusedAsABugAndWritesNothing()
+    {
+        await using var database = await TestDatabase.CreatePostgresAsync();
+        await using var postgres = await MigratedAsync(database);
+        var batch = Batch("cus_gap");
+        batch.Add(Entry("cus_gap", 6, "after a gap"));                     // seq 5 is missing
+
+        var error = await Assert.ThrowsAsync<Billing.Domain.InvariantViolationException>(() => new PostgresUsageJournalStore(postgres).WriteBatchAsync(batch, CancellationToken.None));
+
+        Assert.Equal("Customer cus_gap's events in one journal batch jump from seq 4 to 6.", error.Message);
+        Assert.Equal(0, await ScalarAsync(postgres, "SELECT COUNT(*) FROM usage_events"));
+    }
+
+    [Fact]
+    public async Task BatchDecidedOnAStaleLedgerIsRefusedEvenWhenItsSeqsAreFree()
+    {
+        await using var database = await TestDatabase.CreatePostgresAsync();
+        await using var postgres = await MigratedAsync(database);
+        var store = new PostgresUsageJournalStore(postgres);
+        await store.WriteBatchAsync(Batch("cus_fenced"), CancellationToken.None);  // seqs 1..4: a grant and three usage events
+
+        // Another activation loaded the ledger at seq 3 and grants at seq 4: token_grants has no seq 4,
+        // and usage_events' key cannot see token_grants, but the ledger head stands at 4.
+        var stale = new JournalEntry(Balance("cus_fenced", 4), grant: new GrantRecord(Guid.CreateVersion7(), "cus_fenced", "plan_1", 4, 1_000, 1_763_700_000_000, 1_763_700_000_000, null, 10_000_000, "EUR"));
+        var conflict = await Assert.ThrowsAsync<JournalConflictException>(() => store.WriteBatchAsync([stale], CancellationToken.None));
+
+        Assert.Contains("ck_ledger_heads_fence", conflict.Message, StringComparison.Ordinal);
+        Assert.Equal(1, await ScalarAsync(postgres, "SELECT COUNT(*) FROM token_grants WHERE customer_id = 'cus_fenced'"));
+        Assert.Equal(4, await ScalarAsync(postgres, "SELECT seq FROM ledger_heads WHERE customer_id = 'cus_fenced'"));
     }
 
     private static List<JournalEntry> Batch(string customer) =>

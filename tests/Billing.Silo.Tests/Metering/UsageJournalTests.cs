@@ -60,6 +60,31 @@ public sealed class UsageJournalTests
         Assert.Equal((0, 0, 0), journal.Backlog);
     }
 
+    [Fact]
+    public async Task ConflictOfOneCustomerFailsOnlyThatCustomerWhileTheRestOfItsBatchCommits()
+    {
+        var store = new ConflictingStore("cus_split");
+        var journal = new UsageJournal(store, Options.Create(new UsageJournalOptions { SnapshotIntervalMs = 600_000 }), TimeProvider.System, NullLogger<UsageJournal>.Instance);
+        await journal.StartAsync(CancellationToken.None);
+        var first = journal.AppendAsync(Entry("cus_first", 1));
+        await store.Entered.Task.WaitAsync(TimeSpan.FromSeconds(5));
+
+        // Fewer than MinBatchSizeWhileBusy wait behind the running commit, so they go as one batch of 16 customers, the loser last.
+        var innocent = Enumerable.Range(0, 15).Select(i => journal.AppendAsync(Entry($"cus_{i}", 1))).ToList();
+        var split = journal.AppendAsync(Entry("cus_split", 1));
+        store.Release.SetResult();
+
+        await Task.WhenAll(innocent.Append(first)).WaitAsync(TimeSpan.FromSeconds(5));
+        await Assert.ThrowsAsync<JournalWriteException>(() => split.WaitAsync(TimeSpan.FromSeconds(5)));
+        await journal.StopAsync(CancellationToken.None);
+        Assert.Equal(16, store.Committed.Count);
+        Assert.Equal(16, store.Snapshots.Count);
+        Assert.DoesNotContain("cus_split", store.Snapshots.Keys);
+
+        // The first batch, the batch of 16, then halves down to the loser: 8+8, 4+4, 2+2, 1+1.
+        Assert.Equal(10, store.Attempts);
+    }
+
     private static JournalEntry Entry(string customer, long sequence) =>
         new(new BalanceRecord(customer, "plan", sequence, 1_000_000, 1_000_000 - sequence, sequence, null, null, true, null, null, 0));
 
@@ -75,6 +100,48 @@ public sealed class UsageJournalTests
         {
             await Task.Yield();
             Interlocked.Add(ref written, batch.Count);
+        }
+
+        public Task WriteBalancesAsync(IReadOnlyList<BalanceRecord> balances, CancellationToken cancellationToken)
+        {
+            foreach (var balance in balances)
+            {
+                Snapshots[balance.CustomerId] = balance.Sequence;
+            }
+
+            return Task.CompletedTask;
+        }
+    }
+
+    /// <summary>Holds the first write until the test releases it; refuses every batch holding the loser as a conflict, as a moved ledger head does.</summary>
+    private sealed class ConflictingStore(string loser) : IUsageJournalStore
+    {
+        private int attempts;
+
+        public TaskCompletionSource Entered { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public TaskCompletionSource Release { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public int Attempts => Volatile.Read(ref attempts);
+
+        public System.Collections.Concurrent.ConcurrentBag<string> Committed { get; } = [];
+
+        public System.Collections.Concurrent.ConcurrentDictionary<string, long> Snapshots { get; } = new();
+
+        public async Task WriteBatchAsync(IReadOnlyList<JournalEntry> batch, CancellationToken cancellationToken)
+        {
+            Interlocked.Increment(ref attempts);
+            Entered.TrySetResult();
+            await Release.Task;
+            if (batch.Any(e => e.CustomerId == loser))
+            {
+                throw new JournalConflictException("simulated: another activation moved the ledger head", new InvalidOperationException("ck_ledger_heads_fence"));
+            }
+
+            foreach (var entry in batch)
+            {
+                Committed.Add(entry.CustomerId);
+            }
         }
 
         public Task WriteBalancesAsync(IReadOnlyList<BalanceRecord> balances, CancellationToken cancellationToken)

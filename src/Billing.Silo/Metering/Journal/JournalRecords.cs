@@ -111,3 +111,10 @@ public interface IUsageJournalStore
 /// <summary>The journal refused or lost an entry; the balance it carried is not durable.</summary>
 [GenerateSerializer]
 public sealed class JournalWriteException(string message, Exception? inner = null) : Exception(message, inner);
+
+/// <summary>
+/// A store refused a batch because it contradicts rows already there: a ledger head moved by
+/// another writer, a seq or an idempotency key taken. Retrying the same rows cannot succeed; the
+/// journal writes the batch again without the customers concerned.
+/// </summary>
+public sealed class JournalConflictException(string message, Exception inner) : Exception(message, inner);

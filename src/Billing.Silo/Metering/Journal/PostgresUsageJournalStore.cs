@@ -10,7 +10,9 @@ namespace Billing.Silo.Metering.Journal;
 /// implicit transaction (all rows or none, one WAL flush). Bigger batches (usage batch API, heavy
 /// load) go by binary COPY inside a transaction: a few more round trips, but PostgreSQL inserts
 /// COPY rows in multi-row chunks and skips the executor, which at hundreds of rows costs less
-/// than the round trips. Balance snapshots are upserted separately and less often; a snapshot
+/// than the round trips. Every batch first moves its customers' ledger heads
+/// (<see cref="JournalBatches.LedgerHeadFence"/>), in its own transaction and its first round trip,
+/// so a second activation of a customer cannot commit on top of a state it did not see. Balance snapshots are upserted separately and less often; a snapshot
 /// never moves backwards (<c>WHERE seq &lt; excluded.seq</c>).
 /// </summary>
 public sealed class PostgresUsageJournalStore(PostgresDatabase database, int copyMinRows = PostgresUsageJournalStore.CopyMinRows) : IUsageJournalStore
@@ -33,6 +35,12 @@ public sealed class PostgresUsageJournalStore(PostgresDatabase database, int cop
         SELECT * FROM unnest(@grant_id, @customer_id, @plan_id, @seq, @tokens, @granted_at_ms, @started_at_ms, @ends_at_ms, @price, @currency)
         """;
 
+    private const string MoveHeads = $"""
+        INSERT INTO ledger_heads (customer_id, seq, prior_seq)
+        SELECT * FROM unnest(@customer_id, @seq, @prior_seq)
+        {JournalBatches.LedgerHeadFence}
+        """;
+
     private const string UpsertBalances = $"""
         INSERT INTO subscriptions (customer_id, plan_id, seq, tokens_granted, tokens_remaining, tokens_consumed, started_at_ms, ends_at_ms, is_active, price_per_token_nanos, currency, updated_at_ms)
         SELECT * FROM unnest(@customer_id, @plan_id, @seq, @granted, @remaining, @consumed, @started, @ends, @active, @price, @currency, @updated)
@@ -43,14 +51,36 @@ public sealed class PostgresUsageJournalStore(PostgresDatabase database, int cop
     {
         var usage = batch.SelectMany(e => e.Usage).ToList();
         var grants = batch.Select(e => e.Grant).OfType<GrantRecord>().ToList();
+        var heads = JournalBatches.LedgerMoves(batch);
         await using var connection = await database.DataSource.OpenConnectionAsync(cancellationToken);
-        if (usage.Count >= copyMinRows)
+        try
         {
-            await CopyBatchAsync(connection, usage, grants, cancellationToken);
+            if (usage.Count >= copyMinRows)
+            {
+                await CopyBatchAsync(connection, heads, usage, grants, cancellationToken);
+                return;
+            }
+
+            await InsertBatchAsync(connection, heads, usage, grants, cancellationToken);
+        }
+        catch (PostgresException error) when (error.SqlState.StartsWith("23", StringComparison.Ordinal))
+        {
+            // Class 23, integrity constraint violation: the fence, a seq or an idempotency key taken.
+            throw new JournalConflictException($"The batch conflicts with stored rows ({error.TableName}.{error.ConstraintName})", error);
+        }
+    }
+
+    /// <summary>Heads, usage and grants in one round trip, which PostgreSQL runs as one implicit transaction.</summary>
+    private static async Task InsertBatchAsync(
+        NpgsqlConnection connection, List<LedgerMove> heads, List<UsageRecord> usage, List<GrantRecord> grants, CancellationToken cancellationToken)
+    {
+        if (heads.Count == 0)
+        {
             return;
         }
 
         await using var statements = new NpgsqlBatch(connection);
+        statements.BatchCommands.Add(HeadCommand(heads));
         if (usage.Count > 0)
         {
             statements.BatchCommands.Add(UsageCommand(usage));
@@ -61,15 +91,25 @@ public sealed class PostgresUsageJournalStore(PostgresDatabase database, int cop
             statements.BatchCommands.Add(GrantCommand(grants));
         }
 
-        if (statements.BatchCommands.Count > 0)
-        {
-            await statements.ExecuteNonQueryAsync(cancellationToken);
-        }
+        await statements.ExecuteNonQueryAsync(cancellationToken);
     }
 
-    private static async Task CopyBatchAsync(NpgsqlConnection connection, List<UsageRecord> usage, List<GrantRecord> grants, CancellationToken cancellationToken)
+    // Heads first, in customer order, as in every batch: the row locks are taken in one order.
+    private static async Task CopyBatchAsync(
+        NpgsqlConnection connection, List<LedgerMove> heads, List<UsageRecord> usage, List<GrantRecord> grants, CancellationToken cancellationToken)
     {
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await using (var statements = new NpgsqlBatch(connection, transaction))
+        {
+            statements.BatchCommands.Add(HeadCommand(heads));
+            if (grants.Count > 0)
+            {
+                statements.BatchCommands.Add(GrantCommand(grants));
+            }
+
+            await statements.ExecuteNonQueryAsync(cancellationToken);
+        }
+
         await using (var copy = await connection.BeginBinaryImportAsync(CopyUsage, cancellationToken))
         {
             foreach (var record in usage)
@@ -78,13 +118,6 @@ public sealed class PostgresUsageJournalStore(PostgresDatabase database, int cop
             }
 
             await copy.CompleteAsync(cancellationToken);
-        }
-
-        if (grants.Count > 0)
-        {
-            await using var statements = new NpgsqlBatch(connection, transaction);
-            statements.BatchCommands.Add(GrantCommand(grants));
-            await statements.ExecuteNonQueryAsync(cancellationToken);
         }
 
         await transaction.CommitAsync(cancellationToken);
@@ -160,6 +193,12 @@ public sealed class PostgresUsageJournalStore(PostgresDatabase database, int cop
         Array("idempotency_key", NpgsqlDbType.Text, u.Select(r => r.IdempotencyKey)),
         Array("request_hash", NpgsqlDbType.Text, u.Select(r => r.RequestHash)),
         Array("remaining_after", NpgsqlDbType.Bigint, u.Select(r => r.RemainingAfter)));
+
+    private static NpgsqlBatchCommand HeadCommand(List<LedgerMove> h) => Command(
+        MoveHeads,
+        Array("customer_id", NpgsqlDbType.Text, h.Select(m => m.CustomerId)),
+        Array("seq", NpgsqlDbType.Bigint, h.Select(m => m.Sequence)),
+        Array("prior_seq", NpgsqlDbType.Bigint, h.Select(m => m.PriorSequence)));
 
     private static NpgsqlBatchCommand GrantCommand(List<GrantRecord> g) => Command(
         InsertGrants,

@@ -1,11 +1,19 @@
 using System.Data.Common;
 using Billing.Silo.Storage.Sql;
+using Microsoft.Data.Sqlite;
 
 namespace Billing.Silo.Metering.Journal;
 
-/// <summary>One SQLite transaction per batch of events (and per flush of snapshots), statements prepared once and re-bound per row.</summary>
+/// <summary>
+/// One SQLite transaction per batch of events (and per flush of snapshots), statements prepared
+/// once and re-bound per row. A batch moves its customers' ledger heads first
+/// (<see cref="JournalBatches.LedgerHeadFence"/>): SQLite has one writer at a time, so another
+/// process's activation of the same customer committed either wholly before or wholly after.
+/// </summary>
 public sealed class SqliteUsageJournalStore(SqliteDatabase database) : IUsageJournalStore
 {
+    private const int SqliteConstraint = 19; // SQLITE_CONSTRAINT: the fence, a seq or an idempotency key taken
+
     private const string InsertUsage = """
         INSERT INTO usage_events (usage_id, customer_id, shop_id, key_id, seq, tokens, cost_nanos, currency, description, endpoint, method, status_code, occurred_at_ms, idempotency_key, request_hash, remaining_after)
         VALUES (@usage_id, @customer_id, @shop_id, @key_id, @seq, @tokens, @cost_nanos, @currency, @description, @endpoint, @method, @status_code, @occurred_at_ms, @idempotency_key, @request_hash, @remaining_after)
@@ -16,17 +24,36 @@ public sealed class SqliteUsageJournalStore(SqliteDatabase database) : IUsageJou
         VALUES (@grant_id, @customer_id, @plan_id, @seq, @tokens, @granted_at_ms, @started_at_ms, @ends_at_ms, @price, @currency)
         """;
 
+    private const string MoveHead = $"""
+        INSERT INTO ledger_heads (customer_id, seq, prior_seq) VALUES (@customer_id, @seq, @prior_seq)
+        {JournalBatches.LedgerHeadFence}
+        """;
+
     private const string UpsertBalance = $"""
         INSERT INTO subscriptions (customer_id, plan_id, seq, tokens_granted, tokens_remaining, tokens_consumed, started_at_ms, ends_at_ms, is_active, price_per_token_nanos, currency, updated_at_ms)
         VALUES (@customer_id, @plan_id, @seq, @granted, @remaining, @consumed, @started, @ends, @active, @price, @currency, @updated)
         {JournalBatches.BalanceUpsertConflict}
         """;
 
-    public Task WriteBatchAsync(IReadOnlyList<JournalEntry> batch, CancellationToken cancellationToken) =>
+    public async Task WriteBatchAsync(IReadOnlyList<JournalEntry> batch, CancellationToken cancellationToken)
+    {
+        var heads = JournalBatches.LedgerMoves(batch);
+        try
+        {
+            await WriteEventsAsync(batch, heads, cancellationToken);
+        }
+        catch (SqliteException error) when (error.SqliteErrorCode == SqliteConstraint)
+        {
+            throw new JournalConflictException($"The batch conflicts with stored rows ({error.Message})", error);
+        }
+    }
+
+    private Task WriteEventsAsync(IReadOnlyList<JournalEntry> batch, List<LedgerMove> heads, CancellationToken cancellationToken) =>
         database.WriteAsync(
             async (connection, ct) =>
             {
                 await using var transaction = await connection.BeginTransactionAsync(ct);
+                await InsertEachAsync(connection, transaction, MoveHead, heads, BindHead, ct);
                 await InsertEachAsync(connection, transaction, InsertUsage, batch.SelectMany(e => e.Usage), BindUsage, ct);
                 await InsertEachAsync(connection, transaction, InsertGrant, batch.Select(e => e.Grant).OfType<GrantRecord>(), BindGrant, ct);
                 await transaction.CommitAsync(ct);
@@ -62,6 +89,9 @@ public sealed class SqliteUsageJournalStore(SqliteDatabase database) : IUsageJou
          .With("description", u.Description).With("endpoint", u.Endpoint).With("method", u.Method).With("status_code", u.StatusCode)
          .With("occurred_at_ms", u.OccurredAtMs).With("idempotency_key", u.IdempotencyKey).With("request_hash", u.RequestHash)
          .With("remaining_after", u.RemainingAfter);
+
+    private static void BindHead(DbCommand c, LedgerMove m) =>
+        c.With("customer_id", m.CustomerId).With("seq", m.Sequence).With("prior_seq", m.PriorSequence);
 
     private static void BindGrant(DbCommand c, GrantRecord g) =>
         c.With("grant_id", g.GrantId.ToString()).With("customer_id", g.CustomerId).With("plan_id", g.PlanId).With("seq", g.Sequence)

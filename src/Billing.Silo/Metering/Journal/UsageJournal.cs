@@ -14,7 +14,9 @@ namespace Billing.Silo.Metering.Journal;
 /// <para>
 /// Fail-stop per customer: when a batch fails, every customer in it is fenced, and their later
 /// entries are refused until the customer's grain has reloaded its balance from storage and
-/// called <see cref="Reset"/>. A balance that depends on a lost event is never written.
+/// called <see cref="Reset"/>. A balance that depends on a lost event is never written. A batch
+/// that conflicts with another writer's rows (two activations of one customer, see the stores'
+/// ledger heads) is split until only the customers concerned fail; the others commit.
 /// </para>
 /// </summary>
 public sealed partial class UsageJournal : IHostedService
@@ -261,24 +263,65 @@ public sealed partial class UsageJournal : IHostedService
         }
 
         var started = time.GetTimestamp();
-        try
+        var committed = await WriteIsolatingAsync(writable, cancellationToken);
+        if (committed.Count == 0)
         {
-            await store.WriteBatchAsync(writable, cancellationToken);
-        }
-        catch (Exception error)
-        {
-            FailAndFence(writable, error);
             return;
         }
 
         CommitLatency.Record((long)time.GetElapsedTime(started).TotalMicroseconds);
         Interlocked.Increment(ref batches);
-        Interlocked.Add(ref entries, writable.Sum(e => e.Events));
-        RememberCommitted(writable);
-        foreach (var entry in writable)
+        Interlocked.Add(ref entries, committed.Sum(e => e.Events));
+        RememberCommitted(committed);
+        foreach (var entry in committed)
         {
             entry.Committed();
         }
+    }
+
+    /// <summary>
+    /// Writes the batch and returns what committed; what did not is failed and its customers fenced.
+    /// A conflict (another activation of a customer wrote first: a split brain during a membership
+    /// change) fails the whole transaction, innocent customers' entries too, and they cannot know
+    /// it was not theirs. So a conflicting batch of several customers is written again in two halves
+    /// of whole customers, and so on down to the customers concerned: about 2·log2(customers)
+    /// transactions per conflicting customer, and only when a conflict happens. Other failures
+    /// (connection lost, timeout) fail the batch as it is: retrying would only hit them again.
+    /// </summary>
+    private async Task<List<JournalEntry>> WriteIsolatingAsync(List<JournalEntry> batch, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await store.WriteBatchAsync(batch, cancellationToken);
+            return batch;
+        }
+        catch (JournalConflictException conflict) when (SplitByCustomer(batch) is { } halves)
+        {
+            LogIsolatingConflict(logger, batch.Count, conflict.Message);
+            return [.. await WriteIsolatingAsync(halves.First, cancellationToken), .. await WriteIsolatingAsync(halves.Second, cancellationToken)];
+        }
+        catch (Exception error)
+        {
+            FailAndFence(batch, error);
+            return [];
+        }
+    }
+
+    /// <summary>
+    /// The batch in two halves by customer, each in the batch's order; null for a batch of one
+    /// customer. A customer's entries stay together: a later event of a customer must never commit
+    /// without the earlier one it was decided after.
+    /// </summary>
+    private static (List<JournalEntry> First, List<JournalEntry> Second)? SplitByCustomer(List<JournalEntry> batch)
+    {
+        var customers = batch.Select(e => e.CustomerId).Distinct(StringComparer.Ordinal).ToList();
+        if (customers.Count < 2)
+        {
+            return null;
+        }
+
+        var first = customers.Take(customers.Count / 2).ToHashSet(StringComparer.Ordinal);
+        return ([.. batch.Where(e => first.Contains(e.CustomerId))], [.. batch.Where(e => !first.Contains(e.CustomerId))]);
     }
 
     private List<JournalEntry> RefuseFenced(List<JournalEntry> batch)
@@ -321,6 +364,9 @@ public sealed partial class UsageJournal : IHostedService
 
     [LoggerMessage(EventId = 2003, Level = LogLevel.Warning, Message = "Usage journal stop ran out of time: {Queued} queued, {HeldBack} held back, {InFlight} batch(es) in flight, {Snapshots} snapshot(s) unflushed")]
     private static partial void LogStopTimedOut(ILogger logger, int queued, int heldBack, int inFlight, int snapshots);
+
+    [LoggerMessage(EventId = 2004, Level = LogLevel.Warning, Message = "Usage journal batch of {Count} conflicts with rows another writer stored ({Reason}); writing it again in parts so that only the customers concerned fail")]
+    private static partial void LogIsolatingConflict(ILogger logger, int count, string reason);
 
     [LoggerMessage(EventId = 2001, Level = LogLevel.Error, Message = "Usage journal batch of {Count} failed; {Fenced} customer(s) fenced until their grains reload")]
     private static partial void LogBatchFailed(ILogger logger, int count, int fenced, Exception error);

@@ -66,6 +66,10 @@ public sealed class PostgresDatabase : SqlDatabase, IAsyncDisposable
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
+    // Repeatable read is PostgreSQL's snapshot isolation: one snapshot for the whole transaction.
+    protected override async Task<DbTransaction> BeginSnapshotAsync(DbConnection connection, CancellationToken cancellationToken) =>
+        await connection.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, cancellationToken);
+
     public ValueTask DisposeAsync() => dataSource.DisposeAsync();
 
     protected override DbConnection CreateConnection() => dataSource.CreateConnection();

@@ -53,6 +53,22 @@ public abstract class SqlDatabase
         return await work(connection, cancellationToken);
     }
 
+    /// <summary>
+    /// Several reads that must see one committed state of the database (rows committed between
+    /// them must not show in one and not the other), without blocking writers: a snapshot, not a lock.
+    /// </summary>
+    public async Task<T> ReadSnapshotAsync<T>(Func<DbConnection, DbTransaction, CancellationToken, Task<T>> work, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var transaction = await BeginSnapshotAsync(connection, cancellationToken);
+        var result = await work(connection, transaction, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return result;
+    }
+
+    /// <summary>A read-only transaction whose reads all see the state at its first read.</summary>
+    protected abstract Task<DbTransaction> BeginSnapshotAsync(DbConnection connection, CancellationToken cancellationToken);
+
     /// <summary>One round trip to the database: for health checks.</summary>
     public Task<bool> PingAsync(CancellationToken cancellationToken) =>
         ReadAsync(

@@ -54,6 +54,11 @@ public sealed class SqliteDatabase : SqlDatabase
     public override Task LockForMigrationAsync(DbConnection connection, DbTransaction transaction, CancellationToken cancellationToken) =>
         Task.CompletedTask;
 
+    // Deferred, not the default BEGIN IMMEDIATE: a reader must not take the file's write lock. In
+    // WAL mode its first read fixes the snapshot that the later reads of the transaction see.
+    protected override Task<DbTransaction> BeginSnapshotAsync(DbConnection connection, CancellationToken cancellationToken) =>
+        Task.FromResult<DbTransaction>(((SqliteConnection)connection).BeginTransaction(deferred: true));
+
     public override async Task PrepareAsync(DbConnection connection, CancellationToken cancellationToken)
     {
         await using var command = connection.CreateCommand("PRAGMA journal_mode=WAL;");
