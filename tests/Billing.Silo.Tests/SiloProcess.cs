@@ -64,8 +64,9 @@ internal sealed class SiloProcess : IDisposable
                 using var response = await http.GetAsync(new Uri(Url, "/health"));
                 return response.StatusCode;
             }
-            catch (HttpRequestException)
+            catch (Exception error) when (error is HttpRequestException or TaskCanceledException)
             {
+                // Refused while it starts, or slower than the client's timeout on a loaded machine: ask again.
                 await Task.Delay(100);
             }
         }
