@@ -15,8 +15,8 @@ namespace Billing.Browser.Tests;
 /// </summary>
 public sealed class DashboardBrowserTests(DashboardBrowserFixture fixture, ITestOutputHelper output) : IClassFixture<DashboardBrowserFixture>
 {
-    private const string SubscriptionGrain = "Billing.Silo.Metering.SubscriptionGrain";
-    private const string ShopGrain = "Billing.Silo.Metering.ShopGrain";
+    private const string SubscriptionGrain = "Billing.Silo.Grains.SubscriptionGrain";
+    private const string ShopGrain = "Billing.Silo.Grains.ShopGrain";
 
     private static readonly LocatorAssertionsToBeVisibleOptions Visible = new() { Timeout = (float)Chromium.WaitLimit.TotalMilliseconds };
 
