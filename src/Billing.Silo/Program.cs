@@ -1,6 +1,7 @@
 using Billing.Silo.Api;
 using Billing.Silo.Api.Invoicing;
 using Billing.Silo.Api.Metering;
+using Billing.Silo.Dashboard;
 using Billing.Silo.Hosting;
 
 // Settings files ship beside the binary; relative data paths (./data) follow the working directory.

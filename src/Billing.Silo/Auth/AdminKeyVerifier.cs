@@ -2,7 +2,6 @@ using System.Security.Cryptography;
 using System.Text;
 using Billing.Silo.Storage.Sql;
 using Billing.Domain;
-using Billing.Silo.Hosting;
 using Billing.Silo.Catalog;
 using Microsoft.Extensions.Options;
 

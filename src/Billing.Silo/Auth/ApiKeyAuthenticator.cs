@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using Billing.Domain;
 using Billing.Silo.Catalog;
-using Billing.Silo.Metering;
 using Microsoft.Extensions.Options;
 
 namespace Billing.Silo.Auth;

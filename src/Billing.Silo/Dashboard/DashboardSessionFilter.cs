@@ -1,3 +1,4 @@
+using Billing.Silo.Api;
 using Billing.Silo.Auth;
 using Microsoft.Net.Http.Headers;
 

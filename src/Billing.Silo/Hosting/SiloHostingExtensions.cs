@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Billing.Silo.Hosting;
 using Billing.Silo.Alerts;
+using Billing.Silo.Auth;
 using Billing.Silo.Api.Metering;
 using Billing.Silo.Invoicing;
 using Billing.Silo.Catalog;
@@ -33,7 +34,8 @@ public static class SiloHostingExtensions
         builder.Services.AddMeteringJournal(builder.Configuration);
         builder.Services.AddAlerts(builder.Configuration);
         builder.AddBillingCluster();
-        builder.Services.AddCatalog(builder.Configuration);
+        builder.Services.AddCatalog();
+        builder.Services.AddAuth(builder.Configuration);
         builder.Services.AddDashboardLogin(builder.Configuration);
         builder.Services.AddBilling(builder.Configuration);
         builder.Services.AddBillingGrains();

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using Billing.Domain;
 using Billing.Testing;
+using Billing.Silo.Api;
 using Billing.Silo.Auth;
 using Microsoft.AspNetCore.Http;
 

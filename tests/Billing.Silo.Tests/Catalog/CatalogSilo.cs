@@ -4,6 +4,7 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using Billing.Testing;
+using Billing.Silo.Api;
 using Billing.Silo.Auth;
 using Billing.Silo.Catalog;
 using Billing.Silo.Hosting;

@@ -1,4 +1,4 @@
-namespace Billing.Silo.Metering;
+namespace Billing.Silo.Auth;
 
 /// <summary>Who an API key speaks for: the key, its shop, and the customer that pays for the shop.</summary>
 public sealed record ApiKeyPrincipal(string KeyId, string ShopId, string CustomerId);

@@ -1,9 +1,9 @@
+using Billing.Silo.Api;
 using Billing.Silo.Auth;
-using Billing.Silo.Dashboard;
 using Microsoft.AspNetCore.Http.Features;
 using Orleans.Dashboard;
 
-namespace Billing.Silo.Api;
+namespace Billing.Silo.Dashboard;
 
 /// <summary>
 /// The Orleans dashboard under <c>/dashboard</c>, behind the admin key, and its login:

@@ -1,4 +1,4 @@
-namespace Billing.Silo.Hosting;
+namespace Billing.Silo.Auth;
 
 /// <summary>
 /// Lines for the operator on standard output, outside the logs (which may be shipped elsewhere or

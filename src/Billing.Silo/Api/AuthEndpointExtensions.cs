@@ -1,8 +1,7 @@
-using Billing.Silo.Api;
-using Billing.Silo.Metering;
+using Billing.Silo.Auth;
 using Microsoft.Extensions.Primitives;
 
-namespace Billing.Silo.Auth;
+namespace Billing.Silo.Api;
 
 /// <summary>
 /// <c>RequireAdminKey()</c> and <c>RequireApiKey()</c> for endpoints and route groups. They run as
