@@ -23,7 +23,11 @@ app.MapBillingSchedulerApi();
 app.MapPricePlanApi();
 app.MapShopTermsApi();
 app.MapAlertsApi();
-app.MapDashboardApi();
+if (app.HostsSilo())
+{
+    // The Orleans dashboard reads each silo's counters through a grain service on it: silos only.
+    app.MapDashboardApi();
+}
 
 return await app.RunSiloAsync();
 

@@ -12,6 +12,7 @@ public sealed class RuntimeErrorMappingTests
 {
     [Theory]
     [InlineData("silo", HttpStatusCode.ServiceUnavailable, "silo_unavailable")]
+    [InlineData("gateway", HttpStatusCode.ServiceUnavailable, "silo_unavailable")]
     [InlineData("overloaded", HttpStatusCode.ServiceUnavailable, "overloaded")]
     [InlineData("timeout", HttpStatusCode.GatewayTimeout, "timeout")]
     [InlineData("journal", HttpStatusCode.ServiceUnavailable, "journal_unavailable")]
@@ -40,6 +41,7 @@ public sealed class RuntimeErrorMappingTests
             app.Run(context => throw (context.Request.Path.Value switch
             {
                 "/test/throw/silo" => new Orleans.Runtime.SiloUnavailableException("stopping"),
+                "/test/throw/gateway" => new Orleans.Runtime.Messaging.ConnectionFailedException("connection to the gateway refused"),
                 "/test/throw/overloaded" => new Orleans.Runtime.GatewayTooBusyException(),
                 "/test/throw/timeout" => (Exception)new TimeoutException("Response did not arrive on time in 00:00:30 for message: CloseAsync"),
                 "/test/throw/journal" => new Billing.Silo.Metering.Journal.JournalWriteException("batch lost"),

@@ -9,8 +9,7 @@ public static class AlertServiceCollectionExtensions
     /// </summary>
     public static IServiceCollection AddAlerts(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddValidatedOptions<AlertOptions>(configuration.GetSection(AlertOptions.SectionName), o => o.Validate());
-        services.AddSingleton<AlertStore>();
+        services.AddAlertStore(configuration);
         services.AddSingleton<AlertOutbox>();
         services.AddSingleton<CurrentGrantReader>();
         services.AddSingleton<TokenAlerts>();
@@ -19,6 +18,17 @@ public static class AlertServiceCollectionExtensions
         services.AddHostedService(sp => sp.GetRequiredService<AlertWriter>());
         services.AddSingleton<CostAlertMonitor>();
         services.AddHostedService(sp => sp.GetRequiredService<CostAlertMonitor>());
+        return services;
+    }
+
+    /// <summary>
+    /// The alerts as the API reads them, without the writer and the cost monitor: on the front door
+    /// no grain raises alerts, and the cost monitor runs on the silos.
+    /// </summary>
+    public static IServiceCollection AddAlertStore(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddValidatedOptions<AlertOptions>(configuration.GetSection(AlertOptions.SectionName), o => o.Validate());
+        services.AddSingleton<AlertStore>();
         return services;
     }
 }

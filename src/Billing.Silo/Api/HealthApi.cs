@@ -1,13 +1,22 @@
 using Billing.Silo.Storage.Sql;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
 using Orleans.Runtime;
 
 namespace Billing.Silo.Api;
 
-/// <summary><c>GET /health</c>: the silo is up, its database answers, and how many grains it holds.</summary>
+/// <summary>
+/// <c>GET /health</c>: the process is up, its database answers, and it reaches the cluster. A silo
+/// also says how many billing grains it holds; a front door holds none and reports only whether its
+/// Orleans client reaches a gateway.
+/// </summary>
 public static class HealthApi
 {
-    public sealed record HealthResponse(string Status, string Silo, string Storage, int Activations, DateTimeOffset CheckedAt);
+    private static readonly TimeSpan CheckTimeout = TimeSpan.FromSeconds(5);
+
+    /// <summary><c>cluster</c>: <c>connected</c> or <c>unreachable</c>; <c>activations</c>: null on a front door.</summary>
+    public sealed record HealthResponse(
+        string Status, string Role, string Silo, string Storage, string Cluster, int ActiveSilos, int? Activations, DateTimeOffset CheckedAt);
 
     public static IEndpointRouteBuilder MapHealthApi(this IEndpointRouteBuilder routes)
     {
@@ -16,14 +25,14 @@ public static class HealthApi
     }
 
     private static async Task<IResult> CheckAsync(
-        SqlDatabase database, IGrainFactory grains, ILocalSiloDetails silo, IOptions<SiloClusterOptions> cluster, TimeProvider time,
+        SqlDatabase database, IGrainFactory grains, [FromServices] ILocalSiloDetails? silo, IOptions<SiloClusterOptions> cluster, TimeProvider time,
         CancellationToken cancellationToken)
     {
         bool databaseAnswers;
         try
         {
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            timeout.CancelAfter(TimeSpan.FromSeconds(5));
+            timeout.CancelAfter(CheckTimeout);
             databaseAnswers = await database.PingAsync(timeout.Token);
         }
         catch (Exception error) when (error is System.Data.Common.DbException or OperationCanceledException or TimeoutException)
@@ -33,10 +42,37 @@ public static class HealthApi
                 type: "https://billing.example/problems/database-unavailable", extensions: new Dictionary<string, object?> { ["code"] = "database_unavailable" });
         }
 
-        // This silo's own billing grains (Orleans' system grains, such as the management grain itself, are not counted).
-        var statistics = await grains.GetGrain<IManagementGrain>(0).GetSimpleGrainStatistics([silo.SiloAddress]);
-        var activations = statistics.Where(s => s.GrainType.StartsWith(RuntimeMetricsApi.BillingGrainTypePrefix, StringComparison.Ordinal)).Sum(s => s.ActivationCount);
-        var response = new HealthResponse(databaseAnswers ? "healthy" : "degraded", cluster.Value.SiloName, database.DialectName, activations, time.GetUtcNow());
-        return databaseAnswers ? Results.Ok(response) : Results.Json(response, statusCode: StatusCodes.Status503ServiceUnavailable);
+        var management = grains.GetGrain<IManagementGrain>(0);
+        var activeSilos = await ActiveSilosAsync(management, cancellationToken);
+        var activations = silo is null ? (int?)null : await ActivationsAsync(management, silo.SiloAddress);
+        var healthy = databaseAnswers && activeSilos > 0;
+        var response = new HealthResponse(
+            healthy ? "healthy" : "degraded", cluster.Value.Role, cluster.Value.SiloName, database.DialectName,
+            activeSilos > 0 ? "connected" : "unreachable", activeSilos, activations, time.GetUtcNow());
+        return healthy ? Results.Ok(response) : Results.Json(response, statusCode: StatusCodes.Status503ServiceUnavailable);
+    }
+
+    /// <summary>
+    /// The silos the membership table lists as active, asked through the cluster: on a front door
+    /// this is the cheap proof that its client reaches a gateway; 0 when it does not.
+    /// </summary>
+    private static async Task<int> ActiveSilosAsync(IManagementGrain management, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var hosts = await management.GetHosts(onlyActive: true).WaitAsync(CheckTimeout, cancellationToken);
+            return hosts.Count;
+        }
+        catch (Exception error) when (error is OrleansException or TimeoutException)
+        {
+            return 0;
+        }
+    }
+
+    /// <summary>This silo's own billing grains (Orleans' system grains, such as the management grain itself, are not counted).</summary>
+    private static async Task<int> ActivationsAsync(IManagementGrain management, SiloAddress silo)
+    {
+        var statistics = await management.GetSimpleGrainStatistics([silo]);
+        return statistics.Where(s => s.GrainType.StartsWith(RuntimeMetricsApi.BillingGrainTypePrefix, StringComparison.Ordinal)).Sum(s => s.ActivationCount);
     }
 }

@@ -1,5 +1,6 @@
 using Billing.Silo.Auth;
 using Billing.Silo.Metering.Journal;
+using Microsoft.AspNetCore.Mvc;
 
 namespace Billing.Silo.Api;
 
@@ -9,7 +10,8 @@ public sealed record JournalMetricsResponse(
 /// <summary>Live activations of one grain type on one silo, as Orleans counts them.</summary>
 public sealed record GrainActivationsResponse(string GrainType, string Silo, int Activations);
 
-public sealed record RuntimeMetricsResponse(IReadOnlyList<GrainActivationsResponse> Grains, JournalMetricsResponse Journal);
+/// <summary><c>journal</c> is null on a front door: the journals live in the silos, which answer for their own.</summary>
+public sealed record RuntimeMetricsResponse(IReadOnlyList<GrainActivationsResponse> Grains, JournalMetricsResponse? Journal);
 
 /// <summary>
 /// <c>GET /api/v1/admin/runtime/metrics</c>: the grains Orleans holds per type and silo, and this
@@ -22,7 +24,7 @@ public static class RuntimeMetricsApi
 
     public static IEndpointRouteBuilder MapRuntimeMetricsApi(this IEndpointRouteBuilder routes)
     {
-        routes.MapGet("/api/v1/admin/runtime/metrics", async (IGrainFactory grains, UsageJournal journal) =>
+        routes.MapGet("/api/v1/admin/runtime/metrics", async (IGrainFactory grains, [FromServices] UsageJournal? journal) =>
             {
                 var statistics = await grains.GetGrain<IManagementGrain>(0).GetSimpleGrainStatistics();
                 var activations = statistics
@@ -30,7 +32,7 @@ public static class RuntimeMetricsApi
                     .OrderBy(s => s.GrainType, StringComparer.Ordinal).ThenBy(s => s.SiloAddress.ToString(), StringComparer.Ordinal)
                     .Select(s => new GrainActivationsResponse(s.GrainType, s.SiloAddress.ToString(), s.ActivationCount))
                     .ToList();
-                return TypedResults.Ok(new RuntimeMetricsResponse(activations, Journal(journal)));
+                return TypedResults.Ok(new RuntimeMetricsResponse(activations, journal is null ? null : Journal(journal)));
             })
             .RequireAdminKey()
             .WithName("RuntimeMetrics");

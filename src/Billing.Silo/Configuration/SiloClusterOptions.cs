@@ -11,6 +11,24 @@ public sealed class SiloClusterOptions
 {
     public const string SectionName = "Billing:Cluster";
 
+    public const string SiloRole = "silo";
+
+    public const string FrontDoorRole = "front-door";
+
+    /// <summary>
+    /// <c>silo</c> hosts grains and the HTTP API; <c>front-door</c> hosts only the HTTP API and calls
+    /// the silos' grains through an Orleans client (PostgreSQL only: it finds the gateways in the membership table).
+    /// </summary>
+    public string Role { get; set; } = SiloRole;
+
+    /// <summary>
+    /// Front door only: how long start-up waits for the silos to have migrated the schema, and again
+    /// for a first gateway to connect to, before it gives up with one clear line.
+    /// </summary>
+    public int FrontDoorStartWaitSeconds { get; set; } = 60;
+
+    public bool IsFrontDoor => Role == FrontDoorRole;
+
     /// <summary>A name for this silo in logs, the membership table and the dashboard.</summary>
     public string SiloName { get; set; } = "silo-1";
 
@@ -50,6 +68,22 @@ public sealed class SiloClusterOptions
     public int CollectionAgeMinutes { get; set; } = 15;
 
     public IPAddress? AdvertisedIp => string.IsNullOrWhiteSpace(AdvertisedAddress) ? null : IPAddress.Parse(AdvertisedAddress);
+
+    /// <summary>The role and start wait are checked with the storage: the front door needs the AdoNet membership table.</summary>
+    public IEnumerable<string> Validate(bool postgres)
+    {
+        if (Role is not (SiloRole or FrontDoorRole)) yield return $"Billing:Cluster:Role must be '{SiloRole}' or '{FrontDoorRole}', not '{Role}'.";
+        if (IsFrontDoor && !postgres)
+        {
+            yield return "Billing:Cluster:Role 'front-door' needs Billing:Storage=postgres: it finds the silos' gateways in the AdoNet membership table.";
+        }
+
+        if (FrontDoorStartWaitSeconds is < 1 or > 3_600) yield return "Billing:Cluster:FrontDoorStartWaitSeconds must be 1..3600.";
+        foreach (var failure in Validate())
+        {
+            yield return failure;
+        }
+    }
 
     public IEnumerable<string> Validate()
     {

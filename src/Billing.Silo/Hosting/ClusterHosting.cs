@@ -17,12 +17,18 @@ public static class ClusterHosting
 {
     public const string PostgresInvariant = "Npgsql";
 
-    public static IHostApplicationBuilder AddBillingCluster(this IHostApplicationBuilder builder)
+    /// <summary>Registers <c>Billing:Cluster</c> (validated at start, with the storage it needs) and returns it as configured now, for wiring.</summary>
+    public static SiloClusterOptions AddClusterOptions(this IHostApplicationBuilder builder)
     {
-        var configuration = builder.Configuration;
-        builder.Services.AddValidatedOptions<SiloClusterOptions>(configuration.GetSection(SiloClusterOptions.SectionName), o => o.Validate());
-        var cluster = configuration.GetSection(SiloClusterOptions.SectionName).Get<SiloClusterOptions>() ?? new SiloClusterOptions();
-        var storage = StorageSettings.Read(configuration);
+        var postgres = StorageSettings.Read(builder.Configuration).IsPostgres;
+        var section = builder.Configuration.GetSection(SiloClusterOptions.SectionName);
+        builder.Services.AddValidatedOptions<SiloClusterOptions>(section, o => o.Validate(postgres));
+        return section.Get<SiloClusterOptions>() ?? new SiloClusterOptions();
+    }
+
+    public static IHostApplicationBuilder AddBillingCluster(this IHostApplicationBuilder builder, SiloClusterOptions cluster)
+    {
+        var storage = StorageSettings.Read(builder.Configuration);
 
         // Orleans resolves a clock per area and falls back to the unkeyed TimeProvider. Grains and
         // reminders follow it (a test's manual clock drives month ends); messaging, membership,

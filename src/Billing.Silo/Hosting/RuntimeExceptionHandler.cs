@@ -1,6 +1,7 @@
 using Billing.Silo.Metering.Journal;
 using Microsoft.AspNetCore.Diagnostics;
 using Orleans.Runtime;
+using Orleans.Runtime.Messaging;
 
 namespace Billing.Silo.Hosting;
 
@@ -18,6 +19,10 @@ internal sealed class RuntimeExceptionHandler(IProblemDetailsService problems) :
             // The grain's silo died or is stopping, or a message was refused on the way: Orleans
             // places the grain again on the next call, so the client retries (with its Idempotency-Key).
             SiloUnavailableException or OrleansMessageRejectionException => (StatusCodes.Status503ServiceUnavailable, "silo_unavailable", "The silo is shutting down; retry on another silo."),
+            // On a front door: the gateway silo it called through died or refused the connection. The
+            // client moves to another gateway by itself; this one call is the client's to retry.
+            ConnectionFailedException or OrleansException { InnerException: ConnectionFailedException } =>
+                (StatusCodes.Status503ServiceUnavailable, "silo_unavailable", "The cluster's gateway is unavailable; retry."),
             GatewayTooBusyException or LimitExceededException => (StatusCodes.Status503ServiceUnavailable, "overloaded", "Too many requests are queued for this customer; retry shortly."),
             TimeoutException => (StatusCodes.Status504GatewayTimeout, "timeout", "The request did not complete in time."),
             // Nothing was charged: the journal refused or lost the write, or the database is away.

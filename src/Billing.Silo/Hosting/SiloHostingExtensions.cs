@@ -16,6 +16,10 @@ namespace Billing.Silo.Hosting;
 /// <summary>Wiring of the silo host, kept out of Program.cs.</summary>
 public static class SiloHostingExtensions
 {
+    /// <summary>
+    /// The HTTP API and, per <c>Billing:Cluster:Role</c>, either the Orleans silo with everything
+    /// that runs beside its grains, or (<c>front-door</c>) only an Orleans client to the silos.
+    /// </summary>
     public static WebApplicationBuilder AddBillingSilo(this WebApplicationBuilder builder)
     {
         builder.Services.AddProblemDetails(o => o.CustomizeProblemDetails = ProblemCodes.AddStableCode);
@@ -25,6 +29,28 @@ public static class SiloHostingExtensions
             o.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower;
             o.SerializerOptions.TypeInfoResolverChain.Insert(0, MeteringJsonContext.Default);
         });
+        var cluster = builder.AddClusterOptions();
+        if (cluster.IsFrontDoor)
+        {
+            AddFrontDoorRuntime(builder, cluster);
+        }
+        else
+        {
+            AddSiloRuntime(builder, cluster);
+        }
+
+        // What the HTTP API needs in either role: the stores it reads and writes directly, and
+        // billing runs, which close shops through the shop grains wherever those live.
+        builder.Services.AddCatalog();
+        builder.Services.AddAuth(builder.Configuration);
+        builder.Services.AddBilling(builder.Configuration);
+        builder.Services.AddBillingGrains();
+        builder.Services.AddSingleton<BackdateWindow>();
+        return builder;
+    }
+
+    private static void AddSiloRuntime(WebApplicationBuilder builder, SiloClusterOptions cluster)
+    {
         // The silo deactivates its grains and hands its work over, then the journal flushes;
         // deploy/ gives the process 45 s before it is killed.
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(40));
@@ -33,15 +59,26 @@ public static class SiloHostingExtensions
         builder.Services.AddBillingStorage(builder.Configuration);
         builder.Services.AddMeteringJournal(builder.Configuration);
         builder.Services.AddAlerts(builder.Configuration);
-        builder.AddBillingCluster();
-        builder.Services.AddCatalog();
-        builder.Services.AddAuth(builder.Configuration);
+        builder.AddBillingCluster(cluster);
         builder.Services.AddDashboardLogin(builder.Configuration);
-        builder.Services.AddBilling(builder.Configuration);
-        builder.Services.AddBillingGrains();
-        builder.Services.AddSingleton<BackdateWindow>();
-        return builder;
     }
+
+    /// <summary>
+    /// No grains here, so none of what serves them: no usage journal, alert writer or cost monitor,
+    /// reminders or dashboard. The schema is the silos' to migrate; the front door waits for it.
+    /// </summary>
+    private static void AddFrontDoorRuntime(WebApplicationBuilder builder, SiloClusterOptions cluster)
+    {
+        var startWait = TimeSpan.FromSeconds(cluster.FrontDoorStartWaitSeconds);
+        builder.Services.AddBillingStorage(builder.Configuration, SchemaDuty.AwaitMigrated(startWait));
+        builder.Services.AddMeteringReads();
+        builder.Services.AddAlertStore(builder.Configuration);
+        builder.AddBillingFrontDoorClient(cluster);
+    }
+
+    /// <summary>Whether this process hosts a silo (and so the endpoints that only a silo can serve, such as the dashboard).</summary>
+    public static bool HostsSilo(this WebApplication app) =>
+        !app.Services.GetRequiredService<IOptions<SiloClusterOptions>>().Value.IsFrontDoor;
 
     public static WebApplication UseBillingProblemDetails(this WebApplication app)
     {
@@ -51,7 +88,7 @@ public static class SiloHostingExtensions
     }
 
     /// <summary>
-    /// Opens and migrates the database before serving, and turns a bad configuration or an
+    /// Opens and migrates the database (a front door: waits until the silos have) before serving, and turns a bad configuration or an
     /// unreachable database into one clear line on stderr and exit code 1, not a stack trace.
     /// </summary>
     public static async Task<int> RunSiloAsync(this WebApplication app)
@@ -73,7 +110,20 @@ public static class SiloHostingExtensions
             return 1;
         }
 
-        await app.RunAsync();
+        try
+        {
+            await app.StartAsync();
+        }
+        catch (OrleansException error) when (!app.HostsSilo())
+        {
+            // The front door's client found no gateway within Billing:Cluster:FrontDoorStartWaitSeconds.
+            await Console.Error.WriteLineAsync($"billing-silo: front door: no silo gateway reachable: {error.Message}");
+            await app.DisposeAsync();
+            return 1;
+        }
+
+        await app.WaitForShutdownAsync();
+        await app.DisposeAsync();
         return 0;
     }
 

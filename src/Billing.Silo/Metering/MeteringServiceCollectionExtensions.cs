@@ -13,10 +13,19 @@ public static class MeteringServiceCollectionExtensions
     public static IServiceCollection AddMeteringJournal(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddValidatedOptions<UsageJournalOptions>(configuration.GetSection(UsageJournalOptions.SectionName), o => o.Validate());
-        services.AddSingleton<IMigrationSource>(new EmbeddedMigrationSource(typeof(UsageJournal).Assembly, "metering", "Migrations.Metering"));
         services.AddSingleton(sp => UsageJournalStores.For(sp.GetRequiredService<SqlDatabase>()));
         services.AddSingleton<UsageJournal>();
         services.AddHostedService(sp => sp.GetRequiredService<UsageJournal>());
+        return services.AddMeteringReads();
+    }
+
+    /// <summary>
+    /// The metering tables and their readers without the journal: the front door hosts no grains,
+    /// so nothing there appends usage, and a second journal would flush nothing but compete for connections.
+    /// </summary>
+    public static IServiceCollection AddMeteringReads(this IServiceCollection services)
+    {
+        services.AddSingleton<IMigrationSource>(new EmbeddedMigrationSource(typeof(UsageJournal).Assembly, "metering", "Migrations.Metering"));
         services.AddSingleton<MeteringStore>();
         services.AddSingleton<ShopUsageReader>();
         return services;

@@ -10,9 +10,10 @@ public static class StorageServiceCollectionExtensions
     /// Binds <c>Billing:Storage</c> and <c>ConnectionStrings:Billing</c> (validated at start), the
     /// database, its migrations (the Orleans providers' tables among them) and the start-up step
     /// that applies them. Register before the Orleans silo: hosted services start in order, and the
-    /// AdoNet providers read their queries from the migrated tables.
+    /// AdoNet providers read their queries from the migrated tables. <paramref name="duty"/> says
+    /// whether this process migrates (the default) or waits for the silos to have migrated.
     /// </summary>
-    public static IServiceCollection AddBillingStorage(this IServiceCollection services, IConfiguration configuration)
+    public static IServiceCollection AddBillingStorage(this IServiceCollection services, IConfiguration configuration, SchemaDuty? duty = null)
     {
         services.AddValidatedOptions<StorageOptions>(configuration.GetSection("Billing"), o => o.Validate());
         services.PostConfigure<StorageOptions>(o =>
@@ -26,6 +27,7 @@ public static class StorageServiceCollectionExtensions
         services.AddSingleton(CreateDatabase);
         services.AddSingleton<IMigrationSource>(new EmbeddedMigrationSource(typeof(StorageStartup).Assembly, "orleans", "Migrations.Orleans"));
         services.AddSingleton<SchemaMigrator>();
+        services.AddSingleton(duty ?? SchemaDuty.Migrate);
         services.AddSingleton<StorageInitializer>();
         services.AddHostedService<StorageStartup>();
         return services;

@@ -57,9 +57,7 @@ public sealed class SchemaMigrator(SqlDatabase database, IEnumerable<IMigrationS
     /// <summary>Returns the scripts applied by this call (empty when the schema was current).</summary>
     public Task<IReadOnlyList<MigrationScript>> MigrateAsync(CancellationToken cancellationToken)
     {
-        var scripts = sources.SelectMany(s => s.GetScripts(database.DialectName))
-            .OrderBy(s => s.Module, StringComparer.Ordinal).ThenBy(s => s.Version).ToList();
-        EnsureUniqueVersions(scripts);
+        var scripts = Scripts();
         return database.WriteAsync(
             async (connection, ct) =>
             {
@@ -79,6 +77,41 @@ public sealed class SchemaMigrator(SqlDatabase database, IEnumerable<IMigrationS
                 return (IReadOnlyList<MigrationScript>)pending;
             },
             cancellationToken);
+    }
+
+    /// <summary>
+    /// The scripts this build knows that the database has not recorded, without changing anything:
+    /// a process that does not migrate (the front door) checks with it that the silos did.
+    /// </summary>
+    public Task<IReadOnlyList<MigrationScript>> PendingAsync(CancellationToken cancellationToken)
+    {
+        var scripts = Scripts();
+        return database.ReadAsync(
+            async (connection, ct) =>
+            {
+                HashSet<(string, int)> applied;
+                try
+                {
+                    await using var transaction = await connection.BeginTransactionAsync(ct);
+                    applied = await ReadAppliedAsync(connection, transaction, ct);
+                }
+                catch (DbException)
+                {
+                    // The connection is open, so the statement failed: no schema_migrations table yet.
+                    applied = [];
+                }
+
+                return (IReadOnlyList<MigrationScript>)scripts.Where(s => !applied.Contains((s.Module, s.Version))).ToList();
+            },
+            cancellationToken);
+    }
+
+    private List<MigrationScript> Scripts()
+    {
+        var scripts = sources.SelectMany(s => s.GetScripts(database.DialectName))
+            .OrderBy(s => s.Module, StringComparer.Ordinal).ThenBy(s => s.Version).ToList();
+        EnsureUniqueVersions(scripts);
+        return scripts;
     }
 
     private static void EnsureUniqueVersions(List<MigrationScript> scripts)
