@@ -107,13 +107,7 @@ internal sealed class SiloProcess : IDisposable
     /// </summary>
     public async Task<bool> TerminateAsync(TimeSpan limit)
     {
-        if (!Process.HasExited)
-        {
-            var start = new ProcessStartInfo("kill", ["-TERM", Process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]) { UseShellExecute = false };
-            using var signal = Process.Start(start) ?? throw new InvalidOperationException("could not run kill -TERM");
-            await signal.WaitForExitAsync();
-        }
-
+        await SignalAsync("TERM");
         using var timeout = new CancellationTokenSource(limit);
         try
         {
@@ -123,6 +117,28 @@ internal sealed class SiloProcess : IDisposable
         catch (OperationCanceledException)
         {
             return false;
+        }
+    }
+
+    /// <summary>
+    /// SIGSTOP: a silent death. The process stops answering but its sockets stay open, so no peer
+    /// sees a connection reset, as when a host vanishes or the network is cut. Disposing kills it.
+    /// </summary>
+    public Task FreezeAsync() => SignalAsync("STOP");
+
+    private async Task SignalAsync(string signal)
+    {
+        if (Process.HasExited)
+        {
+            return;
+        }
+
+        var start = new ProcessStartInfo("kill", [$"-{signal}", Process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]) { UseShellExecute = false };
+        using var kill = Process.Start(start) ?? throw new InvalidOperationException($"could not run kill -{signal}");
+        await kill.WaitForExitAsync();
+        if (kill.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"kill -{signal} {Process.Id} exited with {kill.ExitCode}");
         }
     }
 

@@ -50,7 +50,9 @@ internal sealed class ClusterUnderLoad : IAsyncDisposable
         var cluster = await SiloCluster.StartAsync(silos, settings);
         try
         {
-            return new ClusterUnderLoad(output, started, seed, cluster, await FailoverScenario.CreateLoadCustomersAsync(cluster.Urls, customers));
+            var created = await FailoverScenario.CreateLoadCustomersAsync(cluster.Urls, customers);
+            output.WriteLine($"cluster up and {customers} load customers created after {started.Elapsed.TotalSeconds:0.0} s");
+            return new ClusterUnderLoad(output, started, seed, cluster, created);
         }
         catch
         {
@@ -59,7 +61,13 @@ internal sealed class ClusterUnderLoad : IAsyncDisposable
         }
     }
 
-    public void StartLoad() => running = Load.RunAsync(Workers, Seed, stop.Token);
+    /// <summary>Starts the load and lets it run for <paramref name="warmUp"/>; returns the consumes acknowledged by then.</summary>
+    public async Task<int> StartLoadAsync(TimeSpan warmUp)
+    {
+        running = Load.RunAsync(Workers, Seed, stop.Token);
+        await Task.Delay(warmUp);
+        return Load.Acknowledged.Count;
+    }
 
     public async Task StopLoadAsync(int acknowledgedBefore)
     {
