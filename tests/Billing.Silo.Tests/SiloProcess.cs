@@ -10,6 +10,9 @@ internal sealed class SiloProcess : IDisposable
 {
     private static readonly string SiloDll = typeof(Program).Assembly.Location;
 
+    private const int TailLines = 200;
+    private readonly Queue<string> tail = new();
+
     private SiloProcess(Process process, int port)
     {
         Process = process;
@@ -18,6 +21,18 @@ internal sealed class SiloProcess : IDisposable
     }
 
     public Process Process { get; }
+
+    /// <summary>The last lines the silo wrote to stdout (its console log), for a failing test to show.</summary>
+    public IReadOnlyList<string> OutputTail
+    {
+        get
+        {
+            lock (tail)
+            {
+                return [.. tail];
+            }
+        }
+    }
 
     public int Port { get; }
 
@@ -47,9 +62,10 @@ internal sealed class SiloProcess : IDisposable
 
         start.Environment.Remove(TestDatabase.PostgresServerVariable);
         var process = Process.Start(start) ?? throw new InvalidOperationException("could not start the silo");
-        process.OutputDataReceived += (_, _) => { };
+        var silo = new SiloProcess(process, chosen);
+        process.OutputDataReceived += (_, line) => silo.Keep(line.Data);
         process.BeginOutputReadLine();
-        return new SiloProcess(process, chosen);
+        return silo;
     }
 
     /// <summary>Polls <c>/health</c> until it answers (bounded); returns the status, or null if it never answered.</summary>
@@ -64,9 +80,9 @@ internal sealed class SiloProcess : IDisposable
                 using var response = await http.GetAsync(new Uri(Url, "/health"));
                 return response.StatusCode;
             }
-            catch (Exception error) when (error is HttpRequestException or TaskCanceledException)
+            catch (Exception notYet) when (notYet is HttpRequestException or TaskCanceledException)
             {
-                // Refused while it starts, or slower than the client's timeout on a loaded machine: ask again.
+                // Not listening yet, or (on a busy machine) too slow to answer within the 2 s: ask again.
                 await Task.Delay(100);
             }
         }
@@ -85,6 +101,47 @@ internal sealed class SiloProcess : IDisposable
         await Process.WaitForExitAsync();
     }
 
+    /// <summary>
+    /// SIGTERM, as a service manager or Kubernetes stops a silo: the host shuts down gracefully.
+    /// (<see cref="Process.Kill()"/> would be SIGKILL.) Returns whether it exited within <paramref name="limit"/>.
+    /// </summary>
+    public async Task<bool> TerminateAsync(TimeSpan limit)
+    {
+        await SignalAsync("TERM");
+        using var timeout = new CancellationTokenSource(limit);
+        try
+        {
+            await Process.WaitForExitAsync(timeout.Token);
+            return true;
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>
+    /// SIGSTOP: a silent death. The process stops answering but its sockets stay open, so no peer
+    /// sees a connection reset, as when a host vanishes or the network is cut. Disposing kills it.
+    /// </summary>
+    public Task FreezeAsync() => SignalAsync("STOP");
+
+    private async Task SignalAsync(string signal)
+    {
+        if (Process.HasExited)
+        {
+            return;
+        }
+
+        var start = new ProcessStartInfo("kill", [$"-{signal}", Process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]) { UseShellExecute = false };
+        using var kill = Process.Start(start) ?? throw new InvalidOperationException($"could not run kill -{signal}");
+        await kill.WaitForExitAsync();
+        if (kill.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"kill -{signal} {Process.Id} exited with {kill.ExitCode}");
+        }
+    }
+
     public void Dispose()
     {
         if (!Process.HasExited)
@@ -94,6 +151,23 @@ internal sealed class SiloProcess : IDisposable
         }
 
         Process.Dispose();
+    }
+
+    private void Keep(string? line)
+    {
+        if (line is null)
+        {
+            return;
+        }
+
+        lock (tail)
+        {
+            tail.Enqueue(line);
+            if (tail.Count > TailLines)
+            {
+                tail.Dequeue();
+            }
+        }
     }
 
     public static int FreePort()

@@ -54,11 +54,23 @@ public sealed class SiloClusterOptions
     public bool ListenOnAnyAddress { get; set; }
 
     /// <summary>
-    /// How long a probe of another silo may take; with <see cref="MissedProbesLimit"/> it bounds
-    /// how soon a dead silo is voted out and its grains are served elsewhere.
+    /// How long a probe of another silo may take at first. Orleans then adapts each silo's probe
+    /// timeout to the answers it sees, between half of this and <see cref="MaxProbeTimeoutMs"/>.
     /// </summary>
     public int ProbeTimeoutMs { get; set; } = 2_000;
 
+    /// <summary>
+    /// The most a probe's timeout may grow to (Orleans: four times <see cref="ProbeTimeoutMs"/>
+    /// unless set). A silo that dies silently (host gone, network cut, process frozen: no connection
+    /// reset) is suspected after <see cref="MissedProbesLimit"/> probes at up to this long each, so
+    /// this × the limit, plus the votes, bounds how soon its customers are served elsewhere. With
+    /// Orleans' 8 s a frozen silo took 24 s to be voted out on a busy 2-core machine, 4 s took
+    /// 12.5–16 s; 3 s keeps the 20 s failover with room to spare. A busy but live silo is not
+    /// voted out by it: message traffic on its connections suppresses the votes.
+    /// </summary>
+    public int MaxProbeTimeoutMs { get; set; } = 3_000;
+
+    /// <summary>Probes missed in a row before a silo suspects (votes against) another.</summary>
     public int MissedProbesLimit { get; set; } = 3;
 
     /// <summary>How long a caller waits for a grain call before a timeout.</summary>
@@ -99,6 +111,8 @@ public sealed class SiloClusterOptions
         }
 
         if (ProbeTimeoutMs is < 100 or > 60_000) yield return "Billing:Cluster:ProbeTimeoutMs must be 100..60000.";
+        if (MaxProbeTimeoutMs is < 100 or > 120_000) yield return "Billing:Cluster:MaxProbeTimeoutMs must be 100..120000.";
+        if (MaxProbeTimeoutMs < ProbeTimeoutMs) yield return "Billing:Cluster:MaxProbeTimeoutMs must be at least ProbeTimeoutMs.";
         if (MissedProbesLimit is < 1 or > 10) yield return "Billing:Cluster:MissedProbesLimit must be 1..10.";
         if (CallTimeoutMs is < 100 or > 600_000) yield return "Billing:Cluster:CallTimeoutMs must be 100..600000.";
         if (CollectionAgeMinutes is < 1 or > 10_080) yield return "Billing:Cluster:CollectionAgeMinutes must be 1..10080.";

@@ -51,6 +51,7 @@ public static class ClusterHosting
             silo.Configure<ClusterMembershipOptions>(o =>
             {
                 o.ProbeTimeout = TimeSpan.FromMilliseconds(cluster.ProbeTimeoutMs);
+                o.MaxProbeTimeout = TimeSpan.FromMilliseconds(cluster.MaxProbeTimeoutMs);
                 o.NumMissedProbesLimit = cluster.MissedProbesLimit;
             });
             silo.Configure<SiloMessagingOptions>(o => o.ResponseTimeout = TimeSpan.FromMilliseconds(cluster.CallTimeoutMs));

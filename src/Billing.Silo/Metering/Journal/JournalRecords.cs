@@ -108,9 +108,13 @@ public interface IUsageJournalStore
     Task WriteBalancesAsync(IReadOnlyList<BalanceRecord> balances, CancellationToken cancellationToken);
 }
 
-/// <summary>The journal refused or lost an entry; the balance it carried is not durable.</summary>
+/// <summary>
+/// The journal refused or lost an entry; the balance it carried is not durable. It carries no inner
+/// exception: it is answered to callers on other silos, and Orleans cannot serialize the database
+/// driver's exceptions (the journal logs those).
+/// </summary>
 [GenerateSerializer]
-public sealed class JournalWriteException(string message, Exception? inner = null) : Exception(message, inner);
+public sealed class JournalWriteException(string message) : Exception(message);
 
 /// <summary>
 /// A store refused a batch because it contradicts rows already there: a ledger head moved by

@@ -355,7 +355,10 @@ public sealed partial class UsageJournal : IHostedService
         }
 
         LogBatchFailed(logger, batch.Count, fenced.Count, error);
-        var failure = new JournalWriteException($"The usage journal could not write a batch of {batch.Count}: {error.Message}", error);
+        // The driver's exception stays in the log above, not inside the failure: the failure travels
+        // back to a caller on another silo, and Orleans has no codec for Npgsql's exceptions (the
+        // caller would get a CodecNotFoundException, a 500, instead of this retryable 503).
+        var failure = new JournalWriteException($"The usage journal could not write a batch of {batch.Count}: {error.Message}");
         foreach (var entry in batch)
         {
             entry.Failed(failure);
