@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# The load test on two builds in one session, alternating: this checkout (on Orleans) and a
+# reference commit (default 465101e, the last build on the stand-in runtime), each a Release silo
+# on a fresh PostgreSQL database, then `billing loadtest` at 64 connections. Prints one line per
+# run: build, consumes/s, consume p99 ms, bare requests/s, consume/bare, conservation.
+#
+#   tests/bench/orleans-vs-runtime.sh [rounds=3] [reference=465101e] [warmup-seconds=15] [duration-seconds=10]
+#
+# Needs PostgreSQL on 127.0.0.1:5432 (user/password postgres, or PGUSER/PGPASSWORD). The silo
+# binds 127.0.0.1:5085 (silo port 11185); every wait is bounded.
+set -euo pipefail
+rounds=${1:-3}; reference=${2:-465101e}; warmup=${3:-15}; duration=${4:-10}
+root=$(cd "$(dirname "$0")/../.." && pwd)
+work=$(mktemp -d)
+export PGUSER=${PGUSER:-postgres} PGPASSWORD=${PGPASSWORD:-postgres}
+url=http://127.0.0.1:5085
+admin=bench-admin-key-0123456789-abcdefghijklmnopqrstuv
+silo=
+cleanup() { [ -n "$silo" ] && kill "$silo" 2>/dev/null && wait "$silo" 2>/dev/null; git -C "$root" worktree remove --force "$work/ref" 2>/dev/null; rm -rf "$work"; }
+trap cleanup EXIT
+
+git -C "$root" worktree add -q --detach "$work/ref" "$reference"
+for tree in "$root" "$work/ref"; do
+  dotnet build -c Release "$tree/src/Billing.Silo" >/dev/null
+  dotnet build -c Release "$tree/src/Billing.Cli" >/dev/null
+done
+
+run() { # $1 label, $2 tree
+  local db="billing_vs_$1_$RANDOM"
+  psql -h 127.0.0.1 -qc "CREATE DATABASE $db" >/dev/null
+  Billing__Storage=postgres Billing__AdminKey=$admin Logging__LogLevel__Default=Warning \
+  Billing__Cluster__AdvertisedAddress=127.0.0.1 Billing__Cluster__SiloPort=11185 Billing__Cluster__GatewayPort=0 \
+  ConnectionStrings__Billing="Host=127.0.0.1;Database=$db;Username=$PGUSER;Password=$PGPASSWORD;SSL Mode=Disable" \
+    dotnet "$2/src/Billing.Silo/bin/Release/net10.0/Billing.Silo.dll" --urls $url >"$work/$1.log" 2>&1 &
+  silo=$!
+  for _ in $(seq 1 120); do curl -sf $url/health >/dev/null && break; sleep 0.5; done
+  BILLING_ADMIN_KEY=$admin timeout 300 dotnet "$2/src/Billing.Cli/bin/Release/net10.0/billing.dll" --url $url loadtest \
+    --shops 1000 --connections 64 --warmup-seconds "$warmup" --duration-seconds "$duration" --json >"$work/$1.json" || true
+  kill "$silo"; timeout 60 tail --pid="$silo" -f /dev/null || kill -9 "$silo"; wait "$silo" 2>/dev/null || true; silo=
+  psql -h 127.0.0.1 -qc "DROP DATABASE $db WITH (FORCE)" >/dev/null
+  python3 - "$1" "$work/$1.json" <<'PY'
+import json, sys
+r = json.load(open(sys.argv[2]))
+c, b = r["consume"], r["bare"]
+print(f'{sys.argv[1]:9} consumes/s {c["requests_per_second"]:>9,.0f}  p99 ms {c["latency_ms"]["p99"]:6.2f}  bare/s {b["requests_per_second"]:>9,.0f}  consume/bare {r["consume_to_bare_ratio"]:.2f}  conservation {"ok" if r["conservation"]["ok"] else "BROKEN"}')
+PY
+}
+
+for round in $(seq 1 "$rounds"); do
+  run orleans "$root"
+  run reference "$work/ref"
+done
