@@ -3,7 +3,7 @@ using System.Reflection;
 
 namespace Billing.Silo.Storage.Sql;
 
-/// <summary>One versioned script of one module (the runtime, the billing tables, …) for one dialect.</summary>
+/// <summary>One versioned script of one module (Orleans' tables, the catalog, metering, billing, …) for one dialect.</summary>
 public sealed record MigrationScript(string Module, int Version, string Name, string Sql);
 
 /// <summary>Where a module's scripts come from; register one per module.</summary>

@@ -1,4 +1,3 @@
-using Billing.Silo.Storage.Sql;
 using System.Data.Common;
 using System.Net.Sockets;
 
