@@ -84,7 +84,7 @@ public static class AdminApi
             return ApiProblem.NotFound("customer_not_found", "customer", id);
         }
 
-        await grains.GetGrain<IShopGrain>(shop.Id).EnsureBillingAsync();
+        await grains.Shop(shop.Id).EnsureBillingAsync();
         return Results.Created($"/api/v1/admin/shops/{shop.Id}", ShopResponse.From(shop));
     }
 

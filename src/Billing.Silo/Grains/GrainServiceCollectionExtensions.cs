@@ -18,5 +18,5 @@ public static class GrainServiceCollectionExtensions
 public sealed class GrainShopBiller(IGrainFactory grains) : IShopBiller
 {
     public Task<ShopBillingResult> BillAsync(string shopId, CloseRequest request, CancellationToken cancellationToken) =>
-        grains.GetGrain<IShopGrain>(shopId).BillAsync(request).WaitAsync(cancellationToken);
+        grains.Shop(shopId).BillAsync(request).WaitAsync(cancellationToken);
 }

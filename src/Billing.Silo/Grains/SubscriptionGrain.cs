@@ -190,7 +190,7 @@ public sealed partial class SubscriptionGrain(
     }
 
     private void TellShop(string shopId, IReadOnlyList<UsageRecord> usage) =>
-        _ = GrainFactory.GetGrain<IShopGrain>(shopId).RecordAsync(usage).ContinueWith(
+        _ = GrainFactory.Shop(shopId).RecordAsync(usage).ContinueWith(
             static (told, state) => LogShopNoticeFailed((ILogger)state!, told.Exception!.GetBaseException().Message),
             logger,
             CancellationToken.None,

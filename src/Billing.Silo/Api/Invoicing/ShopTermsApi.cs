@@ -49,7 +49,7 @@ public static class ShopTermsApi
             return ApiProblem.NotFound("shop_not_found", "shop", id);
         }
 
-        var result = await grains.GetGrain<IShopGrain>(id).ChangeTermsAsync(change);
+        var result = await grains.Shop(id).ChangeTermsAsync(change);
         if (result.Change is { } changed)
         {
             var shop = await terms.GetAsync(id, cancellationToken) ?? throw new UnknownShopException(id);

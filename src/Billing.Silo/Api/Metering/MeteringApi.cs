@@ -42,7 +42,7 @@ public static class MeteringApi
             return ApiProblem.Invalid("invalid_request", "Invalid consume request", errors);
         }
 
-        var result = await grains.GetGrain<ISubscriptionGrain>(principal.CustomerId).ConsumeAsync(Command(principal, request, idempotencyKey));
+        var result = await grains.Subscription(principal.CustomerId).ConsumeAsync(Command(principal, request, idempotencyKey));
         if (result.Outcome == ConsumeOutcome.Replayed)
         {
             http.Response.Headers["Idempotent-Replayed"] = "true";
@@ -52,7 +52,7 @@ public static class MeteringApi
     }
 
     private static async Task<IResult> UsageAsync(HttpContext http, IGrainFactory grains) =>
-        TypedResults.Ok(await grains.GetGrain<IShopGrain>(http.GetApiKeyPrincipal().ShopId).GetCurrentPeriodAsync());
+        TypedResults.Ok(await grains.Shop(http.GetApiKeyPrincipal().ShopId).GetCurrentPeriodAsync());
 
     /// <summary>Everything wrong with one consume (a single call or a batch event): its fields, its idempotency key, its occurred_at.</summary>
     internal static List<Domain.FieldError> Problems(ConsumeRequest request, string? idempotencyKey, BackdateWindow backdating)

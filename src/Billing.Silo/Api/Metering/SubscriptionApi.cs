@@ -18,7 +18,7 @@ internal static class SubscriptionApi
 {
     public static async Task<IResult> GetAsync(HttpContext http, IGrainFactory grains, CatalogStore catalog, CancellationToken cancellationToken)
     {
-        var view = await grains.GetGrain<ISubscriptionGrain>(http.GetApiKeyPrincipal().CustomerId).GetAsync();
+        var view = await grains.Subscription(http.GetApiKeyPrincipal().CustomerId).GetAsync();
         return TypedResults.Ok(await ResponseAsync(view, catalog, cancellationToken));
     }
 
@@ -56,7 +56,7 @@ internal static class SubscriptionApi
         }
 
         var grant = new PlanGrant(plan.Id, plan.TokensIncluded, plan.DurationDays is { } days ? Duration.FromDays(days) : null, plan.Price);
-        var view = await grains.GetGrain<ISubscriptionGrain>(customer.Id).GrantAsync(grant);
+        var view = await grains.Subscription(customer.Id).GrantAsync(grant);
         // The subscription is now on the plan just read (plans never change): no second read for its name.
         return TypedResults.Ok(Response(view, plan.Name));
     }

@@ -41,7 +41,7 @@ internal static class UsageBatchApi
             positions.Add(i);
         }
 
-        var outcomes = commands.Count == 0 ? [] : await grains.GetGrain<ISubscriptionGrain>(principal.CustomerId).ConsumeBatchAsync(commands);
+        var outcomes = commands.Count == 0 ? [] : await grains.Subscription(principal.CustomerId).ConsumeBatchAsync(commands);
         for (var j = 0; j < outcomes.Count; j++)
         {
             var (status, code, _) = MeteringApi.Classify(outcomes[j].Outcome);
