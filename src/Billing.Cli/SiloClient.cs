@@ -12,7 +12,7 @@ internal sealed record SiloResponse(HttpStatusCode StatusCode, string Body)
     public string Refusal(string call)
     {
         var status = ((int)StatusCode).ToString(CultureInfo.InvariantCulture);
-        return HealthReport.TryParseProblem(Body, out var problem) ? $"{call} answered {status} ({problem})." : $"{call} answered {status}.";
+        return HealthReply.TryParseProblem(Body, out var problem) ? $"{call} answered {status} ({problem})." : $"{call} answered {status}.";
     }
 }
 

@@ -5,7 +5,7 @@ namespace Billing.Cli.Tests;
 
 /// <summary>
 /// An in-memory silo with the endpoints <c>billing loadtest</c> uses: admin setup, consume, the bare parse endpoint
-/// and the subscription read, with correct balances. The "lossy" variant answers one consume 200 without deducting
+/// and the subscription read, with correct balances, answering in the shapes the silo sends (Billing.Contracts). The "lossy" variant answers one consume 200 without deducting
 /// it, so token conservation breaks. Bounded: at most <see cref="MaxEntities"/> of each kind.
 /// </summary>
 internal sealed class FakeBillingSilo : IAsyncDisposable
@@ -15,10 +15,10 @@ internal sealed class FakeBillingSilo : IAsyncDisposable
 
     private readonly FakeHttpServer server;
     private readonly Lock gate = new();
-    private readonly Dictionary<long, long> planTokens = [];
+    private readonly Dictionary<string, long> planTokens = [];
     private readonly Dictionary<string, Balance?> customers = [];
-    private readonly Dictionary<long, string> shopCustomers = [];
-    private readonly Dictionary<string, long> keyShops = [];
+    private readonly Dictionary<string, string> shopCustomers = [];
+    private readonly Dictionary<string, string> keyShops = [];
     private bool loseNextAcceptedConsume;
     private long nextId;
     private long usages;
@@ -39,11 +39,9 @@ internal sealed class FakeBillingSilo : IAsyncDisposable
 
     public ValueTask DisposeAsync() => server.DisposeAsync();
 
-    private sealed class Balance(long granted)
+    private sealed record Balance(string CustomerId, string PlanId, long Granted)
     {
-        public long Granted { get; } = granted;
-
-        public long Remaining { get; set; } = granted;
+        public long Remaining { get; set; } = Granted;
 
         public long Consumed { get; set; }
     }
@@ -96,18 +94,22 @@ internal sealed class FakeBillingSilo : IAsyncDisposable
     private FakeResponse CreatePlan(JsonElement body)
     {
         Require(body, "name", "price", "currency", "tokens_included", "duration_days", "is_recurring", "description");
-        var id = NewId();
-        planTokens[id] = body.GetProperty("tokens_included").GetInt64();
-        return Ok(201, $$"""{"id":{{id}},"name":"loadtest"}""");
+        var (id, tokens) = ($"pln_{NewId()}", body.GetProperty("tokens_included").GetInt64());
+        planTokens[id] = tokens;
+        return Ok(201, $$"""
+            {"id":"{{id}}","name":"loadtest","price":0.00,"currency":"EUR","tokens_included":{{tokens}},"duration_days":30,"is_recurring":false,"description":"x"}
+            """);
     }
 
     private FakeResponse CreateCustomer(JsonElement body)
     {
         Require(body, "name", "email", "currency", "time_zone");
-        // String ids here and numeric ids elsewhere: the CLI must send each back as it came.
         var id = $"cus_{NewId()}";
         customers[id] = null;
-        return Ok(201, $$"""{"id":"{{id}}"}""");
+        return Ok(201, $$"""
+            {"id":"{{id}}","name":{{body.GetProperty("name").GetRawText()}},"email":{{body.GetProperty("email").GetRawText()}},"currency":"EUR",
+             "time_zone":"Europe/Amsterdam","vat_rate":0.21}
+            """);
     }
 
     private FakeResponse CreateShop(string customerId, JsonElement body)
@@ -118,34 +120,36 @@ internal sealed class FakeBillingSilo : IAsyncDisposable
             return Problem(404, "not_found");
         }
 
-        var id = NewId();
+        var id = $"shp_{NewId()}";
         shopCustomers[id] = customerId;
-        return Ok(201, $$"""{"id":{{id}}}""");
+        return Ok(201, $$"""{"id":"{{id}}","customer_id":"{{customerId}}","name":{{body.GetProperty("name").GetRawText()}}}""");
     }
 
     private FakeResponse CreateKey(string shopId, JsonElement body)
     {
         Require(body, "name");
-        if (!long.TryParse(shopId, CultureInfo.InvariantCulture, out var shop) || !shopCustomers.ContainsKey(shop))
+        if (!shopCustomers.ContainsKey(shopId))
         {
             return Problem(404, "not_found");
         }
 
         var id = NewId();
         var key = $"bk_test_{id}";
-        keyShops[key] = shop;
-        return Ok(201, $$"""{"id":{{id}},"key":"{{key}}"}""");
+        keyShops[key] = shopId;
+        return Ok(201, $$"""{"id":"key_{{id}}","shop_id":"{{shopId}}","name":"loadtest","prefix":"bk_test_","key":"{{key}}"}""");
     }
 
     private FakeResponse Subscribe(string customerId, JsonElement body)
     {
-        if (!customers.ContainsKey(customerId) || !planTokens.TryGetValue(body.GetProperty("plan_id").GetInt64(), out var tokens))
+        var planId = body.GetProperty("plan_id").GetString() ?? "";
+        if (!customers.ContainsKey(customerId) || !planTokens.TryGetValue(planId, out var tokens))
         {
             return Problem(404, "not_found");
         }
 
-        customers[customerId] = new Balance(tokens);
-        return Ok(200, $$"""{"customer_id":"{{customerId}}","tokens_granted":{{tokens}},"tokens_remaining":{{tokens}},"tokens_consumed":0,"is_active":true}""");
+        var balance = new Balance(customerId, planId, tokens);
+        customers[customerId] = balance;
+        return Subscription(balance);
     }
 
     private FakeResponse Consume(Balance balance, JsonElement body)
@@ -169,7 +173,11 @@ internal sealed class FakeBillingSilo : IAsyncDisposable
 
     private static FakeResponse Subscription(Balance balance) => Ok(200, string.Create(
         CultureInfo.InvariantCulture,
-        $$"""{"plan_id":1,"tokens_granted":{{balance.Granted}},"tokens_remaining":{{balance.Remaining}},"tokens_consumed":{{balance.Consumed}},"end_date":"2030-01-01","is_active":true}"""));
+        $$"""
+        {"customer_id":"{{balance.CustomerId}}","plan_id":"{{balance.PlanId}}","plan_name":"loadtest","tokens_granted":{{balance.Granted}},
+         "tokens_remaining":{{balance.Remaining}},"tokens_consumed":{{balance.Consumed}},"start_date":"2029-12-02T00:00:00+00:00",
+         "end_date":"2030-01-01T00:00:00+00:00","is_active":true}
+        """));
 
     private static void Require(JsonElement body, params string[] names)
     {

@@ -3,10 +3,10 @@ namespace Billing.Cli.Tests;
 public sealed class HealthCommandTests
 {
     private const string HealthyJson =
-        """{"status":"healthy","silo":"silo-1","storage":"sqlite","activations":0,"checked_at":"2025-01-01T00:00:00+00:00"}""";
+        """{"status":"healthy","role":"silo","silo":"silo-1","storage":"sqlite","cluster":"connected","active_silos":1,"activations":0,"checked_at":"2025-01-01T00:00:00+00:00"}""";
 
     private const string DegradedJson =
-        """{"status":"degraded","silo":"silo-2","storage":"postgres","activations":12,"checked_at":"2025-01-01T00:00:00+00:00"}""";
+        """{"status":"degraded","role":"silo","silo":"silo-2","storage":"postgres","cluster":"unreachable","active_silos":0,"activations":12,"checked_at":"2025-01-01T00:00:00+00:00"}""";
 
     // What the silo sends when its database does not answer: problem details, where "status" is a number.
     private const string DatabaseDownProblem =

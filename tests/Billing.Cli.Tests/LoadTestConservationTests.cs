@@ -1,11 +1,12 @@
 using Billing.Cli.LoadTest;
+using Billing.Contracts.Metering;
 
 namespace Billing.Cli.Tests;
 
 public sealed class LoadTestConservationTests
 {
     private static CustomerReading Reading(string id, long granted, long remaining, long consumed, long accepted, long unanswered = 0) =>
-        new(id, accepted, unanswered, new SubscriptionBalance(granted, remaining, consumed));
+        new(id, accepted, unanswered, new SubscriptionResponse(id, "pln_1", "loadtest", granted, remaining, consumed, null, null, IsActive: true));
 
     [Fact]
     public void ConservationHoldsWhenEveryCustomerAddsUpAndSumsTheFigures()

@@ -1,15 +1,15 @@
 using System.Text;
 using Billing.Cli.Scheduler;
+using Billing.Contracts.Runs;
 
 namespace Billing.Cli.Tests;
 
 public sealed class RunProgressTests
 {
-    private static RunReport Run(int total, int processed, bool dryRun = false) => new()
-    {
-        RunId = "run_1", Status = RunReport.Running, Period = "2025-06", DryRun = dryRun, StartedAt = "2025-07-01T02:00:00Z",
-        ShopsTotal = total, ShopsProcessed = processed, Succeeded = processed, Failed = 0, Skipped = 0, InvoicesIssued = 0, InvoicesExisting = 0,
-    };
+    internal static RunResponse Run(int total, int processed, bool dryRun = false) => new(
+        "run_1", RunResponse.Running, "api", "2025-06", dryRun, new DateTimeOffset(2025, 7, 1, 2, 0, 0, TimeSpan.Zero), FinishedAt: null,
+        ShopsTotal: total, ShopsProcessed: processed, Succeeded: processed, Failed: 0, Skipped: 0, InvoicesIssued: 0, InvoicesExisting: 0,
+        Totals: [], Error: null);
 
     [Theory]
     [InlineData(4, 1, "[#####---------------]  1/4 shops  25%  succeeded 1  failed 0  0.5 shops/s  2 s")]
@@ -23,12 +23,13 @@ public sealed class RunProgressTests
     public void RunCountsBeyondTheIntRangeReadAsTheSiloWritesThem()
     {
         const string json = """
-            {"run_id":"run_1","status":"completed","period":"2025-06","dry_run":false,"started_at":"2025-07-01T02:00:00Z",
+            {"run_id":"run_1","status":"completed","trigger":"api","period":"2025-06","dry_run":false,
+             "started_at":"2025-07-01T02:00:00+00:00","finished_at":"2025-07-01T03:00:00+00:00",
              "shops_total":3000000000,"shops_processed":3000000000,"succeeded":3000000000,"failed":0,"skipped":0,
-             "invoices_issued":2147483648,"invoices_existing":0,"totals":[{"currency":"EUR","invoices":2147483648,"subtotal":1,"vat":0,"total":1}]}
+             "invoices_issued":2147483648,"invoices_existing":0,"totals":[{"currency":"EUR","invoices":2147483648,"subtotal":1,"vat":0,"total":1}],"error":null}
             """;
 
-        var run = System.Text.Json.JsonSerializer.Deserialize(json, SchedulerJson.Default.RunReport)!;
+        var run = System.Text.Json.JsonSerializer.Deserialize(json, SiloJson.Default.RunResponse)!;
 
         Assert.Equal((3_000_000_000L, 2_147_483_648L, 2_147_483_648L), (run.ShopsTotal, run.InvoicesIssued, run.Totals[0].Invoices));
     }
@@ -83,13 +84,12 @@ public sealed class RunReportTextTests
     [Fact]
     public void SummarySaysWhatTheSiloLeftOutOfItsLists()
     {
-        var run = new RunReport
+        var run = RunProgressTests.Run(5000, 5000) with
         {
-            RunId = "run_1", Status = RunReport.Completed, Period = "2025-06", DryRun = false, StartedAt = "2025-07-01T02:00:00Z",
-            ShopsTotal = 5000, ShopsProcessed = 5000, Succeeded = 4997, Failed = 3, Skipped = 0, InvoicesIssued = 4997, InvoicesExisting = 0,
-            Results = [new ShopResult("shp_1", ShopResult.Failed, 3, "boom", [])],
+            Status = RunResponse.Completed, Succeeded = 4997, Failed = 3, InvoicesIssued = 4997,
+            Results = [new RunShopResultResponse("shp_1", RunShopResultResponse.Failed, 3, "boom", [])],
             ResultsTruncated = true,
-            Failures = [new ShopFailure("shp_1", "boom", 3)],
+            Failures = [new RunShopFailureResponse("shp_1", "boom", 3)],
         };
 
         var lines = RunReportText.Format(run).Split('\n');

@@ -27,7 +27,7 @@ internal sealed record RunJson
         {"run_id":"{{RunId}}","status":"{{Status}}","trigger":"api","period":"{{Period}}","dry_run":{{Bool(DryRun)}},
         "started_at":"2025-07-01T02:00:00Z","finished_at":{{(FinishedAt is null ? "null" : $"\"{FinishedAt}\"")}},
         "shops_total":{{ShopsTotal}},"shops_processed":{{ShopsProcessed}},"succeeded":{{Succeeded}},"failed":{{Failed}},"skipped":{{Skipped}},
-        "invoices_issued":{{InvoicesIssued}},"invoices_existing":{{InvoicesExisting}},"totals":{{Totals}},
+        "invoices_issued":{{InvoicesIssued}},"invoices_existing":{{InvoicesExisting}},"totals":{{Totals}},"error":null,
         "results":{{Results}},"results_truncated":{{Bool(ResultsTruncated)}},"failures":{{Failures}}}
         """;
 

@@ -48,14 +48,14 @@ internal static class HealthCommand
 
     private static int Report(SiloResponse response, string url, bool json, TextWriter stdout, TextWriter stderr)
     {
-        if (HealthReport.TryParse(response.Body, out var report))
+        if (HealthReply.TryParse(response.Body, out var report))
         {
-            stdout.WriteLine(json ? response.Body : report.ToLine());
-            return report.IsHealthy ? ExitCodes.Ok : ExitCodes.Unhealthy;
+            stdout.WriteLine(json ? response.Body : HealthReply.ToLine(report));
+            return HealthReply.IsHealthy(report) ? ExitCodes.Ok : ExitCodes.Unhealthy;
         }
 
         // The silo answers 503 with problem details when its database does not respond: that is "unhealthy", not "unreachable".
-        if (HealthReport.TryParseProblem(response.Body, out var problem))
+        if (HealthReply.TryParseProblem(response.Body, out var problem))
         {
             stdout.WriteLine(json ? response.Body : $"unhealthy  {problem}");
             return ExitCodes.Unhealthy;

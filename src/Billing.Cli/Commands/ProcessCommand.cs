@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Billing.Cli.Scheduler;
+using Billing.Contracts.Runs;
 
 namespace Billing.Cli.Commands;
 
@@ -36,7 +37,7 @@ internal static class ProcessCommand
         });
         command.SetAction((parseResult, cancellationToken) =>
         {
-            var request = new ProcessRequest(
+            var request = new ProcessMonthlyBillingRequest(
                 parseResult.GetResult(shopIds) is null ? null : parseResult.GetValue(shopIds),
                 parseResult.GetValue(period),
                 parseResult.GetValue(dryRun),

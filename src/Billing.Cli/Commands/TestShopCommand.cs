@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Billing.Cli.Scheduler;
+using Billing.Contracts.Runs;
 
 namespace Billing.Cli.Commands;
 
@@ -22,7 +23,7 @@ internal static class TestShopCommand
         {
             var target = SchedulerSession.Target(parseResult, globals, adminKey);
             var id = parseResult.GetRequiredValue(shopId);
-            var request = new ShopRequest(parseResult.GetValue(period), parseResult.GetValue(dryRun));
+            var request = new ProcessShopBillingRequest(parseResult.GetValue(period), parseResult.GetValue(dryRun));
             var output = parseResult.InvocationConfiguration;
             return SchedulerSession.RunAsync(target, output.Error, async api =>
             {
@@ -33,12 +34,12 @@ internal static class TestShopCommand
         return command;
     }
 
-    private static async Task<int> ReportAsync(Reply<RunReport> reply, string shopId, bool json, TextWriter stdout)
+    private static async Task<int> ReportAsync(Reply<RunResponse> reply, string shopId, bool json, TextWriter stdout)
     {
         var run = reply.Value;
-        var shop = run.Results.FirstOrDefault(result => result.ShopId == shopId)
+        var shop = run.ResultsListed.FirstOrDefault(result => result.ShopId == shopId)
             ?? throw new SiloUnreachableException($"the silo's result for shop {shopId} does not list that shop; is --url a billing silo?");
         await stdout.WriteAsync(json ? reply.Body + "\n" : ShopReportText.Format(run, shop));
-        return shop.Status == ShopResult.Failed || run.HasFailures ? ExitCodes.ShopsFailed : ExitCodes.Ok;
+        return shop.Status == RunShopResultResponse.Failed || run.HasFailures ? ExitCodes.ShopsFailed : ExitCodes.Ok;
     }
 }

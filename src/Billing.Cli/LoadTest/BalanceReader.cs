@@ -39,7 +39,7 @@ internal sealed class BalanceReader(SiloClient client, IReadOnlyList<ShopAccess>
 
         try
         {
-            return reading with { Balance = JsonSerializer.Deserialize(response.Body, LoadTestJson.Default.SubscriptionBalance) };
+            return reading with { Balance = JsonSerializer.Deserialize(response.Body, SiloJson.Default.SubscriptionResponse) };
         }
         catch (JsonException error)
         {

@@ -1,11 +1,12 @@
 using System.Globalization;
+using Billing.Contracts.Metering;
 
 namespace Billing.Cli.LoadTest;
 
 /// <summary>One customer after the run: what the load test saw accepted, and what the silo says the balance is.</summary>
 /// <param name="Balance">Null when the subscription could not be read; <paramref name="Problem"/> says why.</param>
 internal sealed record CustomerReading(
-    string CustomerId, long AcceptedTokens, long UnansweredTokens, SubscriptionBalance? Balance, string? Problem = null);
+    string CustomerId, long AcceptedTokens, long UnansweredTokens, SubscriptionResponse? Balance, string? Problem = null);
 
 internal sealed record CustomerMismatch(string CustomerId, string Reason);
 

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net;
 using System.Text.Json;
+using Billing.Contracts.Metering;
 
 namespace Billing.Cli.LoadTest;
 
@@ -60,7 +61,7 @@ internal sealed class LoadTestRun(LoadTestSettings settings, TextWriter stdout, 
         var setupSeconds = Math.Round(time.GetElapsedTime(setupStarted).TotalSeconds, 3);
 
         var body = JsonSerializer.SerializeToUtf8Bytes(
-            new ConsumeRequest(settings.TokensPerCall, "loadtest", "/v1/chat", "POST", 200), LoadTestJson.Default.ConsumeRequest);
+            new ConsumeRequest(settings.TokensPerCall, "loadtest", "/v1/chat", "POST", 200), SiloJson.Default.ConsumeRequest);
         var sender = new TrafficSender(http, body);
         var tally = new TokenTally(shops.Length);
         var picker = new ShopPicker(shops.Length, settings.Connections, settings.Seed);

@@ -1,5 +1,6 @@
 using System.Globalization;
-using System.Text.Json.Serialization.Metadata;
+using Billing.Contracts.Catalog;
+using Billing.Contracts.Metering;
 
 namespace Billing.Cli.LoadTest;
 
@@ -31,35 +32,29 @@ internal sealed class ShopProvisioner(LoadTestAdminClient admin, LoadTestSetting
         return shops;
     }
 
-    private async Task<EntityId> CreatePlanAsync(CancellationToken cancellationToken)
+    private async Task<string> CreatePlanAsync(CancellationToken cancellationToken)
     {
-        const string path = "api/v1/admin/plans";
         // Free and non-recurring: a load test must neither bill anyone nor renew itself.
         var plan = new PlanRequest("loadtest", 0m, "EUR", settings.TokensPerCustomer, 30, false, $"billing loadtest {runTag}");
-        var reply = await admin.PostAsync(path, plan, LoadTestJson.Default.PlanRequest, cancellationToken);
-        return LoadTestAdminClient.RequireId(reply, $"POST /{path}");
+        var created = await admin.PostAsync("api/v1/admin/plans", plan, SiloJson.Default.PlanRequest, SiloJson.Default.PlanResponse, cancellationToken);
+        return created.Id;
     }
 
-    private async Task<ShopAccess> CreateShopAsync(int index, EntityId planId, CancellationToken cancellationToken)
+    private async Task<ShopAccess> CreateShopAsync(int index, string planId, CancellationToken cancellationToken)
     {
         var name = string.Create(CultureInfo.InvariantCulture, $"loadtest-{runTag}-{index}");
-        var customer = new CustomerRequest(name, $"{name}@example.com", "EUR", "Europe/Amsterdam");
-        var customerId = await CreateAsync("api/v1/admin/customers", customer, LoadTestJson.Default.CustomerRequest, cancellationToken);
-        var shopPath = $"api/v1/admin/customers/{customerId.PathSegment}/shops";
-        var shopId = await CreateAsync(shopPath, new NameRequest(name), LoadTestJson.Default.NameRequest, cancellationToken);
-
-        var keyPath = $"api/v1/admin/shops/{shopId.PathSegment}/api-keys";
-        var keyReply = await admin.PostAsync(keyPath, new NameRequest("loadtest"), LoadTestJson.Default.NameRequest, cancellationToken);
-        var apiKey = LoadTestAdminClient.RequireString(keyReply, "key", $"POST /{keyPath}");
-
-        var subscriptionPath = $"api/v1/admin/customers/{customerId.PathSegment}/subscription";
-        await admin.PostAsync(subscriptionPath, new SubscriptionRequest(planId.Json), LoadTestJson.Default.SubscriptionRequest, cancellationToken);
-        return new ShopAccess(customerId.ToString(), apiKey);
-    }
-
-    private async Task<EntityId> CreateAsync<T>(string path, T body, JsonTypeInfo<T> typeInfo, CancellationToken cancellationToken)
-    {
-        var reply = await admin.PostAsync(path, body, typeInfo, cancellationToken);
-        return LoadTestAdminClient.RequireId(reply, $"POST /{path}");
+        var customer = await admin.PostAsync(
+            "api/v1/admin/customers", new CustomerRequest(name, $"{name}@example.com", "EUR", "Europe/Amsterdam"),
+            SiloJson.Default.CustomerRequest, SiloJson.Default.CustomerResponse, cancellationToken);
+        var customerPath = $"api/v1/admin/customers/{Uri.EscapeDataString(customer.Id)}";
+        var shop = await admin.PostAsync(
+            $"{customerPath}/shops", new NameRequest(name), SiloJson.Default.NameRequest, SiloJson.Default.ShopResponse, cancellationToken);
+        var key = await admin.PostAsync(
+            $"api/v1/admin/shops/{Uri.EscapeDataString(shop.Id)}/api-keys", new NameRequest("loadtest"), SiloJson.Default.NameRequest,
+            SiloJson.Default.ApiKeyCreatedResponse, cancellationToken);
+        await admin.PostAsync(
+            $"{customerPath}/subscription", new GrantSubscriptionRequest(planId), SiloJson.Default.GrantSubscriptionRequest,
+            SiloJson.Default.SubscriptionResponse, cancellationToken);
+        return new ShopAccess(customer.Id, key.Key);
     }
 }

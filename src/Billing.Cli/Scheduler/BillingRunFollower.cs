@@ -1,9 +1,10 @@
 using System.Globalization;
+using Billing.Contracts.Runs;
 
 namespace Billing.Cli.Scheduler;
 
 /// <summary>A validated <c>billing process</c> command line.</summary>
-internal sealed record ProcessSettings(SchedulerTarget Target, ProcessRequest Request, int TimeoutSeconds, bool Json);
+internal sealed record ProcessSettings(SchedulerTarget Target, ProcessMonthlyBillingRequest Request, int TimeoutSeconds, bool Json);
 
 /// <summary>
 /// One <c>billing process</c>: starts a run without waiting for it, polls it with progress on stderr until it ends
@@ -22,7 +23,7 @@ internal sealed class BillingRunFollower(ProcessSettings settings, TextWriter st
         deadline.CancelAfter(TimeSpan.FromSeconds(settings.TimeoutSeconds));
         var progress = RunProgress.Start(stderr, time);
         string? runId = null;
-        Reply<RunReport> final;
+        Reply<RunResponse> final;
         try
         {
             var start = await api.StartRunAsync(settings.Request, deadline.Token);
@@ -46,14 +47,14 @@ internal sealed class BillingRunFollower(ProcessSettings settings, TextWriter st
         return final.Value.HasFailures ? ExitCodes.ShopsFailed : ExitCodes.Ok;
     }
 
-    private async Task<Reply<RunReport>> FollowAsync(SchedulerApi api, string runId, RunProgress progress, CancellationToken deadline)
+    private async Task<Reply<RunResponse>> FollowAsync(SchedulerApi api, string runId, RunProgress progress, CancellationToken deadline)
     {
         var missed = 0;
         // Bounded by the deadline: the delay throws once --timeout-s has passed.
         while (true)
         {
             await Task.Delay(PollInterval, time, deadline);
-            Reply<RunReport> reply;
+            Reply<RunResponse> reply;
             try
             {
                 reply = await api.GetRunAsync(runId, deadline);
@@ -80,7 +81,7 @@ internal sealed class BillingRunFollower(ProcessSettings settings, TextWriter st
     {
         var request = settings.Request;
         var shops = request.ShopIds is { } ids ? string.Create(CultureInfo.InvariantCulture, $"{ids.Count} shops") : "all shops";
-        var dryRun = request.DryRun ? ", dry run" : "";
+        var dryRun = request.DryRun == true ? ", dry run" : "";
         return $"started run {runId}: period {request.Period ?? "previous month"}, {shops}{dryRun}";
     }
 

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Billing.Cli.LoadTest;
+using Billing.Contracts.Runs;
 
 namespace Billing.Cli.Scheduler;
 
@@ -33,7 +34,7 @@ internal sealed class RunProgress
 
     public static RunProgress Start(TextWriter stderr, TimeProvider time) => new(stderr, ProgressLine.IsTerminal(stderr), time);
 
-    public void Show(RunReport run)
+    public void Show(RunResponse run)
     {
         var line = Line(run, time.GetElapsedTime(started));
         if (rewrite)
@@ -63,7 +64,7 @@ internal sealed class RunProgress
         }
     }
 
-    internal static string Line(RunReport run, TimeSpan elapsed)
+    internal static string Line(RunResponse run, TimeSpan elapsed)
     {
         var filled = run.ShopsTotal > 0 ? (int)((long)BarWidth * Math.Min(run.ShopsProcessed, run.ShopsTotal) / run.ShopsTotal) : 0;
         var bar = new string('#', filled) + new string('-', BarWidth - filled);
@@ -75,6 +76,6 @@ internal sealed class RunProgress
             $"{stage}  [{bar}]  {run.ShopsProcessed}/{run.ShopsTotal} shops  {Percent(run)}%  succeeded {run.Succeeded}  failed {run.Failed}  {rate:0.0} shops/s  {seconds:0} s");
     }
 
-    private static int Percent(RunReport run) =>
+    private static int Percent(RunResponse run) =>
         run.ShopsTotal > 0 ? (int)(100L * Math.Min(run.ShopsProcessed, run.ShopsTotal) / run.ShopsTotal) : 0;
 }

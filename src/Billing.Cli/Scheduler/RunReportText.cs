@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using Billing.Contracts.Runs;
 
 namespace Billing.Cli.Scheduler;
 
@@ -11,7 +12,7 @@ internal static class RunReportText
     /// <summary>Failures and would-be invoices listed at most (the silo's own cap on results); the rest are counted.</summary>
     public const int MaxListed = 1000;
 
-    public static string Format(RunReport run)
+    public static string Format(RunResponse run)
     {
         var text = new StringBuilder();
         if (run.DryRun)
@@ -29,15 +30,15 @@ internal static class RunReportText
 
         AppendTotals(text, run.Totals);
         AppendFailures(text, run);
-        if (run.ResultsTruncated)
+        if (run.ResultsTruncated == true)
         {
-            Line(text, $"\nThe silo listed only the first {run.Results.Count} shop results; the counts and totals above cover every shop.");
+            Line(text, $"\nThe silo listed only the first {run.ResultsListed.Count} shop results; the counts and totals above cover every shop.");
         }
 
         return text.ToString();
     }
 
-    private static void AppendTotals(StringBuilder text, IReadOnlyList<CurrencyTotal> totals)
+    private static void AppendTotals(StringBuilder text, IReadOnlyList<RunCurrencyTotalResponse> totals)
     {
         if (totals.Count == 0)
         {
@@ -56,36 +57,36 @@ internal static class RunReportText
         table.AppendTo(text, "  ");
     }
 
-    private static void AppendWouldBeInvoices(StringBuilder text, RunReport run)
+    private static void AppendWouldBeInvoices(StringBuilder text, RunResponse run)
     {
         var table = new TextTable(TextColumn.Left("shop"), TextColumn.Left("period"), TextColumn.Left("currency"), TextColumn.Right("total"));
-        var invoices = run.Results.Where(result => result.Status == ShopResult.WouldInvoice)
+        var invoices = run.ResultsListed.Where(result => result.Status == RunShopResultResponse.WouldInvoice)
             .SelectMany(result => result.Invoices.Select(invoice => (result.ShopId, Invoice: invoice)));
         foreach (var (shopId, invoice) in invoices.Take(MaxListed))
         {
-            table.Add(shopId, $"{invoice.PeriodStart}..{invoice.PeriodEnd}", invoice.Currency, TextTable.Number(invoice.Total));
+            table.Add(shopId, $"{TextTable.Day(invoice.PeriodStart)}..{TextTable.Day(invoice.PeriodEnd)}", invoice.Currency, TextTable.Number(invoice.Total));
         }
 
         Line(text, $"\nWould invoice ({table.Count})");
         table.AppendTo(text, "  ");
     }
 
-    private static void AppendFailures(StringBuilder text, RunReport run)
+    private static void AppendFailures(StringBuilder text, RunResponse run)
     {
-        if (run.Failed == 0 && run.Failures.Count == 0)
+        if (run.Failed == 0 && run.FailuresListed.Count == 0)
         {
             return;
         }
 
         var table = new TextTable(TextColumn.Left("shop"), TextColumn.Right("attempts"), TextColumn.Left("error"));
-        foreach (var failure in run.Failures.Take(MaxListed))
+        foreach (var failure in run.FailuresListed.Take(MaxListed))
         {
             table.Add(failure.ShopId, TextTable.Number(failure.Attempts), failure.Error);
         }
 
-        Line(text, $"\nFailed shops ({Math.Max(run.Failed, run.Failures.Count)})");
+        Line(text, $"\nFailed shops ({Math.Max(run.Failed, run.FailuresListed.Count)})");
         table.AppendTo(text, "  ");
-        var unlisted = Math.Max(run.Failed, run.Failures.Count) - table.Count;
+        var unlisted = Math.Max(run.Failed, run.FailuresListed.Count) - table.Count;
         if (unlisted > 0)
         {
             Line(text, $"  … and {unlisted} more not listed.");

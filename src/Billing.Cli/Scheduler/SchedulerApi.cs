@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
+using Billing.Contracts.Runs;
 
 namespace Billing.Cli.Scheduler;
 
@@ -22,7 +23,7 @@ internal sealed class SchedulerRefusedException(string message, int exitCode) : 
 internal sealed record Reply<T>(T Value, string Body);
 
 /// <summary>How a run started: its id, or, when the silo finished it at once and answered 200, the finished run.</summary>
-internal sealed record RunStart(string RunId, Reply<RunReport>? Finished);
+internal sealed record RunStart(string RunId, Reply<RunResponse>? Finished);
 
 /// <summary>Calls to the silo's billing scheduler API: bearer admin key, snake_case JSON, anything but 2xx thrown.</summary>
 internal sealed class SchedulerApi(SiloClient client, string adminKey)
@@ -32,28 +33,28 @@ internal sealed class SchedulerApi(SiloClient client, string adminKey)
     private readonly AdminCalls calls = new(client, adminKey, SchedulerRefusedException.From);
     private readonly string displayUrl = client.DisplayUrl;
 
-    public async Task<RunStart> StartRunAsync(ProcessRequest body, CancellationToken cancellationToken)
+    public async Task<RunStart> StartRunAsync(ProcessMonthlyBillingRequest body, CancellationToken cancellationToken)
     {
         var path = $"{Root}/process-monthly-billing";
-        var response = await calls.SendAsync(HttpMethod.Post, path, AdminCalls.Json(body, SchedulerJson.Default.ProcessRequest), cancellationToken);
+        var response = await calls.SendAsync(HttpMethod.Post, path, AdminCalls.Json(body, SiloJson.Default.ProcessMonthlyBillingRequest), cancellationToken);
         if (response.StatusCode == HttpStatusCode.Accepted)
         {
-            return new RunStart(Read(path, response, SchedulerJson.Default.RunStarted, "run start").RunId, null);
+            return new RunStart(Read(path, response, SiloJson.Default.RunStartedResponse, "run start").RunId, null);
         }
 
-        var finished = new Reply<RunReport>(Read(path, response, SchedulerJson.Default.RunReport, "run result"), response.Body);
+        var finished = new Reply<RunResponse>(Read(path, response, SiloJson.Default.RunResponse, "run result"), response.Body);
         return new RunStart(finished.Value.RunId, finished);
     }
 
-    public Task<Reply<RunReport>> GetRunAsync(string runId, CancellationToken cancellationToken) =>
-        ExchangeAsync(HttpMethod.Get, $"{Root}/runs/{Uri.EscapeDataString(runId)}", null, SchedulerJson.Default.RunReport, "run result", cancellationToken);
+    public Task<Reply<RunResponse>> GetRunAsync(string runId, CancellationToken cancellationToken) =>
+        ExchangeAsync(HttpMethod.Get, $"{Root}/runs/{Uri.EscapeDataString(runId)}", null, SiloJson.Default.RunResponse, "run result", cancellationToken);
 
-    public Task<Reply<RunReport>> ProcessShopAsync(string shopId, ShopRequest body, CancellationToken cancellationToken) => ExchangeAsync(
-        HttpMethod.Post, $"{Root}/process-shop-billing/{Uri.EscapeDataString(shopId)}", AdminCalls.Json(body, SchedulerJson.Default.ShopRequest),
-        SchedulerJson.Default.RunReport, "run result", cancellationToken);
+    public Task<Reply<RunResponse>> ProcessShopAsync(string shopId, ProcessShopBillingRequest body, CancellationToken cancellationToken) => ExchangeAsync(
+        HttpMethod.Post, $"{Root}/process-shop-billing/{Uri.EscapeDataString(shopId)}", AdminCalls.Json(body, SiloJson.Default.ProcessShopBillingRequest),
+        SiloJson.Default.RunResponse, "run result", cancellationToken);
 
-    public Task<Reply<StatusReport>> GetStatusAsync(CancellationToken cancellationToken) =>
-        ExchangeAsync(HttpMethod.Get, $"{Root}/status", null, SchedulerJson.Default.StatusReport, "scheduler status", cancellationToken);
+    public Task<Reply<SchedulerStatusResponse>> GetStatusAsync(CancellationToken cancellationToken) =>
+        ExchangeAsync(HttpMethod.Get, $"{Root}/status", null, SiloJson.Default.SchedulerStatusResponse, "scheduler status", cancellationToken);
 
     private async Task<Reply<T>> ExchangeAsync<T>(
         HttpMethod method, string path, HttpContent? content, JsonTypeInfo<T> type, string what, CancellationToken cancellationToken)

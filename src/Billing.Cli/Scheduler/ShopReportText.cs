@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using Billing.Contracts.Runs;
 
 namespace Billing.Cli.Scheduler;
 
@@ -8,7 +9,7 @@ internal static class ShopReportText
 {
     public const string DryRunNotice = "DRY RUN: nothing was written.";
 
-    public static string Format(RunReport run, ShopResult shop)
+    public static string Format(RunResponse run, RunShopResultResponse shop)
     {
         var text = new StringBuilder();
         if (run.DryRun)
@@ -36,7 +37,7 @@ internal static class ShopReportText
         return text.ToString();
     }
 
-    private static void AppendInvoice(StringBuilder text, InvoiceView invoice)
+    private static void AppendInvoice(StringBuilder text, RunInvoiceResponse invoice)
     {
         var name = invoice switch
         {
@@ -45,7 +46,7 @@ internal static class ShopReportText
             { InvoiceId: { } id } => id,
             _ => "(would be issued)",
         };
-        RunReportText.Line(text, $"\nInvoice {name}: {invoice.PeriodStart}..{invoice.PeriodEnd}, {invoice.Currency}");
+        RunReportText.Line(text, $"\nInvoice {name}: {TextTable.Day(invoice.PeriodStart)}..{TextTable.Day(invoice.PeriodEnd)}, {invoice.Currency}");
 
         var table = new TextTable(TextColumn.Left("service"), TextColumn.Right("quantity"), TextColumn.Right("unit price"), TextColumn.Right("amount"));
         foreach (var line in invoice.Lines)

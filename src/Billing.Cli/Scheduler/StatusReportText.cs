@@ -1,4 +1,5 @@
 using System.Text;
+using Billing.Contracts.Runs;
 
 namespace Billing.Cli.Scheduler;
 
@@ -8,7 +9,7 @@ internal static class StatusReportText
     /// <summary>The silo sends every dead letter; past this many the rest are counted, not listed.</summary>
     public const int MaxListedDeadLetters = 100;
 
-    public static string Format(StatusReport status)
+    public static string Format(SchedulerStatusResponse status)
     {
         var text = new StringBuilder();
         AppendRuns(text, status.Runs);
@@ -18,7 +19,7 @@ internal static class StatusReportText
         return text.ToString();
     }
 
-    private static void AppendRuns(StringBuilder text, IReadOnlyList<RunReport> runs)
+    private static void AppendRuns(StringBuilder text, IReadOnlyList<RunResponse> runs)
     {
         if (runs.Count == 0)
         {
@@ -33,7 +34,8 @@ internal static class StatusReportText
         foreach (var run in runs)
         {
             table.Add(
-                run.RunId, run.Status, run.Trigger ?? "-", run.Period, run.DryRun ? "yes" : "no", run.StartedAt, run.FinishedAt ?? "-",
+                run.RunId, run.Status, run.Trigger, run.Period, run.DryRun ? "yes" : "no", TextTable.Time(run.StartedAt),
+                run.FinishedAt is { } finished ? TextTable.Time(finished) : "-",
                 $"{TextTable.Number(run.ShopsProcessed)}/{TextTable.Number(run.ShopsTotal)}", TextTable.Number(run.Succeeded),
                 TextTable.Number(run.Failed), TextTable.Number(run.Skipped), TextTable.Number(run.InvoicesIssued), TextTable.Number(run.InvoicesExisting));
         }
@@ -42,7 +44,7 @@ internal static class StatusReportText
         table.AppendTo(text, "  ");
     }
 
-    private static void AppendDeadLetters(StringBuilder text, StatusReport status)
+    private static void AppendDeadLetters(StringBuilder text, SchedulerStatusResponse status)
     {
         var count = Math.Max(status.DeadLetterCount, status.DeadLetters.Count);
         if (count == 0)
@@ -56,7 +58,7 @@ internal static class StatusReportText
             TextColumn.Left("error"));
         foreach (var letter in status.DeadLetters.Take(MaxListedDeadLetters))
         {
-            table.Add(letter.ShopId, letter.Period, TextTable.Number(letter.Attempts), letter.FailedAt, letter.RunId ?? "-", letter.Error);
+            table.Add(letter.ShopId, letter.Period, TextTable.Number(letter.Attempts), TextTable.Time(letter.FailedAt), letter.RunId, letter.Error);
         }
 
         RunReportText.Line(text, $"\nDead letters ({count})");

@@ -49,6 +49,12 @@ internal sealed class TextTable(params TextColumn[] columns)
 
     public static string Number(long value) => value.ToString(CultureInfo.InvariantCulture);
 
+    /// <summary>A moment in UTC to the second, e.g. 2025-07-01T02:00:00Z: the silo sends fractions no reader of a table needs.</summary>
+    public static string Time(DateTimeOffset at) => at.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
+
+    /// <summary>A day as the silo sends it, e.g. 2025-06-30.</summary>
+    public static string Day(DateOnly day) => day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+
     /// <summary>Text from the silo made one line of at most <see cref="MaxCellLength"/> characters.</summary>
     public static string OneLine(string? cell)
     {

@@ -1,3 +1,4 @@
+using Billing.Contracts.Catalog;
 using Billing.Silo.Grains;
 using Billing.Domain;
 using Billing.Silo.Auth;
@@ -27,41 +28,41 @@ public static class AdminApi
 
     private static async Task<IResult> CreatePlanAsync(HttpRequest request, CatalogStore store, CancellationToken cancellationToken)
     {
-        var (draft, problem) = await JsonBody.ReadAsync<PlanDraft>(request, cancellationToken);
+        var (draft, problem) = await JsonBody.ReadAsync<PlanRequest>(request, cancellationToken);
         if (problem is not null)
         {
             return problem;
         }
 
-        if (!Plan.TryCreate(CatalogIds.New(CatalogIds.Plan), draft!, out var plan, out var errors))
+        if (!Plan.TryCreate(CatalogIds.New(CatalogIds.Plan), draft!.ToDraft(), out var plan, out var errors))
         {
             return ApiProblem.Invalid("invalid_plan", "The plan is invalid", errors);
         }
 
         await store.CreatePlanAsync(plan, cancellationToken);
-        return Results.Created($"/api/v1/admin/plans/{plan.Id}", PlanResponse.From(plan));
+        return Results.Created($"/api/v1/admin/plans/{plan.Id}", plan.ToResponse());
     }
 
     private static async Task<IResult> CreateCustomerAsync(HttpRequest request, CatalogStore store, CancellationToken cancellationToken)
     {
-        var (draft, problem) = await JsonBody.ReadAsync<CustomerDraft>(request, cancellationToken);
+        var (draft, problem) = await JsonBody.ReadAsync<CustomerRequest>(request, cancellationToken);
         if (problem is not null)
         {
             return problem;
         }
 
-        if (!CustomerProfile.TryCreate(CatalogIds.New(CatalogIds.Customer), draft!, out var customer, out var errors))
+        if (!CustomerProfile.TryCreate(CatalogIds.New(CatalogIds.Customer), draft!.ToDraft(), out var customer, out var errors))
         {
             return ApiProblem.Invalid("invalid_customer", "The customer is invalid", errors);
         }
 
         await store.CreateCustomerAsync(customer, cancellationToken);
-        return Results.Created($"/api/v1/admin/customers/{customer.Id}", CustomerResponse.From(customer));
+        return Results.Created($"/api/v1/admin/customers/{customer.Id}", customer.ToResponse());
     }
 
     private static async Task<IResult> GetCustomerAsync(string id, CatalogStore store, CancellationToken cancellationToken) =>
         await store.GetCustomerAsync(id, cancellationToken) is { } customer
-            ? Results.Ok(CustomerResponse.From(customer))
+            ? Results.Ok(customer.ToResponse())
             : ApiProblem.NotFound("customer_not_found", "customer", id);
 
     /// <summary>The shop's first billing period opens and its closing reminder is registered before the answer.</summary>
@@ -85,7 +86,7 @@ public static class AdminApi
         }
 
         await grains.Shop(shop.Id).EnsureBillingAsync();
-        return Results.Created($"/api/v1/admin/shops/{shop.Id}", ShopResponse.From(shop));
+        return Results.Created($"/api/v1/admin/shops/{shop.Id}", shop.ToResponse());
     }
 
     private static async Task<IResult> IssueApiKeyAsync(string id, HttpRequest request, CatalogStore store, CancellationToken cancellationToken)
@@ -97,7 +98,7 @@ public static class AdminApi
         }
 
         return await store.IssueApiKeyAsync(id, name!, cancellationToken) is { } issued
-            ? Results.Created($"/api/v1/admin/api-keys/{issued.Id}", ApiKeyCreatedResponse.From(issued))
+            ? Results.Created($"/api/v1/admin/api-keys/{issued.Id}", issued.ToResponse())
             : ApiProblem.NotFound("shop_not_found", "shop", id);
     }
 

@@ -25,6 +25,6 @@ public static class CustomerCatalogApi
 
         var plans = await store.ListPlansAsync(after, pageSize, cancellationToken);
         var nextAfter = plans.Count == pageSize ? plans[^1].Id : null;
-        return Results.Ok(new PlanPage(plans.Select(PlanResponse.From).ToList(), nextAfter));
+        return Results.Ok(new PlanPage(plans.Select(CatalogResponses.ToResponse).ToList(), nextAfter));
     }
 }

@@ -1,3 +1,4 @@
+using Billing.Contracts.Health;
 using Billing.Silo.Storage.Sql;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
@@ -13,10 +14,6 @@ namespace Billing.Silo.Api;
 public static class HealthApi
 {
     private static readonly TimeSpan CheckTimeout = TimeSpan.FromSeconds(5);
-
-    /// <summary><c>cluster</c>: <c>connected</c> or <c>unreachable</c>; <c>activations</c>: null on a front door.</summary>
-    public sealed record HealthResponse(
-        string Status, string Role, string Silo, string Storage, string Cluster, int ActiveSilos, int? Activations, DateTimeOffset CheckedAt);
 
     public static IEndpointRouteBuilder MapHealthApi(this IEndpointRouteBuilder routes)
     {
@@ -47,7 +44,7 @@ public static class HealthApi
         var activations = silo is null ? (int?)null : await ActivationsAsync(management, silo.SiloAddress);
         var healthy = databaseAnswers && activeSilos > 0;
         var response = new HealthResponse(
-            healthy ? "healthy" : "degraded", cluster.Value.Role, cluster.Value.SiloName, database.DialectName,
+            healthy ? HealthResponse.Healthy : HealthResponse.Degraded, cluster.Value.Role, cluster.Value.SiloName, database.DialectName,
             activeSilos > 0 ? "connected" : "unreachable", activeSilos, activations, time.GetUtcNow());
         return healthy ? Results.Ok(response) : Results.Json(response, statusCode: StatusCodes.Status503ServiceUnavailable);
     }

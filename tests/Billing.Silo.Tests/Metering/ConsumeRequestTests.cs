@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text;
+using Billing.Contracts.Metering;
 using Billing.Domain;
 using Billing.Testing;
 using Billing.Silo.Api.Metering;

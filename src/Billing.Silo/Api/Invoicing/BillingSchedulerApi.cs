@@ -1,3 +1,4 @@
+using Billing.Contracts.Runs;
 using Billing.Domain;
 using Billing.Silo.Auth;
 using Billing.Silo.Invoicing;
@@ -90,17 +91,17 @@ public static class BillingSchedulerApi
         if (!wait)
         {
             var url = $"/api/billing-scheduler/runs/{run.Id}";
-            return Results.Accepted(url, new RunStartedResponse(run.Id, "running", url));
+            return Results.Accepted(url, new RunStartedResponse(run.Id, RunResponse.Running, url));
         }
 
         // The run goes on if this caller disconnects; its result stays available under runs/{id}.
         await run.Completion.Task.WaitAsync(cancellationToken);
-        return Results.Ok(RunResponse.From(run.Snapshot(withResults: true), withResults: true));
+        return Results.Ok(BillingRunResponses.From(run.Snapshot(withResults: true), withResults: true));
     }
 
     private static async Task<IResult> GetRunAsync(string runId, BillingRunner runner, CancellationToken cancellationToken) =>
         await runner.FindAsync(runId, cancellationToken) is { } run
-            ? Results.Ok(RunResponse.From(run, withResults: true))
+            ? Results.Ok(BillingRunResponses.From(run, withResults: true))
             : ApiProblem.NotFound("run_not_found", "billing run", runId);
 
     private static async Task<IResult> GetStatusAsync(BillingRunStore store, CancellationToken cancellationToken)
@@ -108,7 +109,7 @@ public static class BillingSchedulerApi
         var runs = await store.RecentAsync(StatusRunsShown, cancellationToken);
         var deadLetters = await store.DeadLettersAsync(StatusDeadLettersShown, cancellationToken);
         return Results.Ok(new SchedulerStatusResponse(
-            [.. runs.Select(r => RunResponse.From(r, withResults: false))],
+            [.. runs.Select(r => BillingRunResponses.From(r, withResults: false))],
             deadLetters,
             await store.CountAsync("SELECT COUNT(*) FROM billing_dead_letters", cancellationToken),
             await store.CountAsync("SELECT COUNT(*) FROM billing_periods WHERE is_current = TRUE", cancellationToken),
@@ -122,7 +123,7 @@ public static class BillingSchedulerApi
         var deadLetters = await store.CountAsync("SELECT COUNT(*) FROM billing_dead_letters", cancellationToken);
         var degraded = deadLetters > 0 || last?.Status == RunStatus.Failed;
         return Results.Ok(new SchedulerHealthResponse(
-            degraded ? "degraded" : "healthy", last?.StartedAt, last is null ? null : RunResponse.Snake(last.Status.ToString()), deadLetters));
+            degraded ? "degraded" : "healthy", last?.StartedAt, last is null ? null : BillingRunResponses.Snake(last.Status.ToString()), deadLetters));
     }
 
     /// <summary>"2025-06"; absent, the month before the current one in the issuer's zone. A month not yet begun is refused.</summary>

@@ -1,3 +1,4 @@
+using Billing.Contracts.Metering;
 using Billing.Domain;
 using Billing.Silo.Invoicing;
 using Microsoft.Extensions.Options;

@@ -1,3 +1,5 @@
+using Billing.Contracts.Metering;
+
 namespace Billing.Silo.Api.Metering;
 
 /// <summary>

@@ -1,3 +1,4 @@
+using Billing.Contracts.Metering;
 using Billing.Silo.Grains;
 using Billing.Silo.Auth;
 using Billing.Silo.Metering;

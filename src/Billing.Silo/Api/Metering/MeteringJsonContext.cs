@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using Billing.Contracts.Metering;
 
 namespace Billing.Silo.Api.Metering;
 

@@ -1,3 +1,4 @@
+using Billing.Contracts.Metering;
 using Billing.Silo.Grains;
 using Billing.Domain;
 using Billing.Silo.Auth;
@@ -6,13 +7,6 @@ using Billing.Silo.Metering;
 using NodaTime;
 
 namespace Billing.Silo.Api.Metering;
-
-/// <summary>A subscription as the API shows it (seed 001: plan, tokens_remaining, end_date, is_active).</summary>
-public sealed record SubscriptionResponse(
-    string CustomerId, string? PlanId, string? PlanName, long TokensGranted, long TokensRemaining, long TokensConsumed,
-    DateTimeOffset? StartDate, DateTimeOffset? EndDate, bool IsActive);
-
-public sealed record GrantSubscriptionRequest(string? PlanId);
 
 internal static class SubscriptionApi
 {

@@ -1,11 +1,9 @@
 using System.Data.Common;
 using System.Text.Json;
+using Billing.Contracts.Runs;
 using Billing.Silo.Storage.Sql;
 
 namespace Billing.Silo.Invoicing.Runs;
-
-/// <summary>A shop that failed every attempt of a run.</summary>
-public sealed record DeadLetter(string RunId, string ShopId, string Period, string Error, int Attempts, DateTimeOffset FailedAt);
 
 /// <summary>Billing runs' summaries, their dead letters, and the shops a run goes through.</summary>
 public sealed class BillingRunStore(SqlDatabase database)
@@ -63,10 +61,11 @@ public sealed class BillingRunStore(SqlDatabase database)
             },
             cancellationToken);
 
-    public Task<IReadOnlyList<DeadLetter>> DeadLettersAsync(int limit, CancellationToken cancellationToken) =>
+    /// <summary>The newest first, already in the API's shape: dead letters are only ever read to be shown.</summary>
+    public Task<IReadOnlyList<DeadLetterResponse>> DeadLettersAsync(int limit, CancellationToken cancellationToken) =>
         ReadListAsync(
             "SELECT run_id, shop_id, period, error, attempts, failed_at_ms FROM billing_dead_letters ORDER BY failed_at_ms DESC, shop_id LIMIT @limit", limit,
-            r => new DeadLetter(r.GetString(0), r.GetString(1), r.GetString(2), r.GetString(3), r.GetInt32(4), DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(5))),
+            r => new DeadLetterResponse(r.GetString(0), r.GetString(1), r.GetString(2), r.GetString(3), r.GetInt32(4), DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(5))),
             cancellationToken);
 
     public Task<long> CountAsync(string sql, CancellationToken cancellationToken) =>

@@ -1,39 +1,37 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 using System.Text.Json;
+using Billing.Contracts.Health;
 
 namespace Billing.Cli.Commands;
 
-/// <summary>The body of <c>GET /health</c>: <c>{"status","silo","storage","activations","checked_at"}</c>.</summary>
-internal sealed record HealthReport(string Status, string Silo, string Storage, int Activations)
+/// <summary>Reads what the silo answers on <c>GET /health</c>: a <see cref="HealthResponse"/>, or problem details.</summary>
+internal static class HealthReply
 {
-    public bool IsHealthy => Status == "healthy";
+    public static bool IsHealthy(HealthResponse report) => report.Status == HealthResponse.Healthy;
 
-    public string ToLine() =>
-        string.Create(CultureInfo.InvariantCulture, $"{Status}  silo={Silo} storage={Storage} activations={Activations}");
+    /// <summary>A front door holds no grains (activations null); the line says 0 for it, as it always has.</summary>
+    public static string ToLine(HealthResponse report) => string.Create(
+        CultureInfo.InvariantCulture, $"{report.Status}  silo={report.Silo} storage={report.Storage} activations={report.Activations ?? 0}");
 
     /// <summary>
-    /// Reads the report by hand rather than by deserializing: when the database is down the silo sends RFC 7807
-    /// problem details instead, whose "status" is a number, and that must be told apart rather than thrown on.
+    /// Looks at "status" before deserializing: when the database is down the silo sends RFC 7807 problem details
+    /// instead, whose "status" is a number, and that must be told apart rather than thrown on.
     /// </summary>
-    public static bool TryParse(string body, [NotNullWhen(true)] out HealthReport? report)
+    public static bool TryParse(string body, [NotNullWhen(true)] out HealthResponse? report)
     {
         report = null;
         try
         {
             using var document = JsonDocument.Parse(body);
             var root = document.RootElement;
-            if (root.ValueKind != JsonValueKind.Object || !TryGetString(root, "status", out var status))
+            if (root.ValueKind != JsonValueKind.Object || !TryGetString(root, "status", out _))
             {
                 return false;
             }
 
-            report = new HealthReport(
-                status,
-                TryGetString(root, "silo", out var silo) ? silo : "?",
-                TryGetString(root, "storage", out var storage) ? storage : "?",
-                root.TryGetProperty("activations", out var count) && count.TryGetInt32(out var activations) ? activations : 0);
-            return true;
+            report = root.Deserialize(SiloJson.Default.HealthResponse);
+            return report is not null;
         }
         catch (JsonException)
         {

@@ -1,0 +1,14 @@
+namespace Billing.Contracts.Catalog;
+
+// Every field is nullable because the silo reads what clients send and names each missing or invalid field in its
+// 400 answer, rather than failing the whole body on the first absent one.
+
+/// <summary>Body of <c>POST /api/v1/admin/plans</c>; <c>duration_days</c> null means valid until used up.</summary>
+public sealed record PlanRequest(
+    string? Name, decimal? Price, string? Currency, long? TokensIncluded, int? DurationDays, bool? IsRecurring, string? Description);
+
+/// <summary>Body of <c>POST /api/v1/admin/customers</c>; absent time zone and VAT rate take the silo's defaults.</summary>
+public sealed record CustomerRequest(string? Name, string? Email, string? Currency, string? TimeZone, decimal? VatRate = null);
+
+/// <summary>Body of the requests that only name something (a shop, an API key).</summary>
+public sealed record NameRequest(string? Name);

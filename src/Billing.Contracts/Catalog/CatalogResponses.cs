@@ -1,0 +1,12 @@
+namespace Billing.Contracts.Catalog;
+
+/// <summary>A plan as the API shows it: price as a decimal in its currency's minor-unit scale ("15.00").</summary>
+public sealed record PlanResponse(
+    string Id, string Name, decimal Price, string Currency, long TokensIncluded, int? DurationDays, bool IsRecurring, string? Description);
+
+public sealed record CustomerResponse(string Id, string Name, string Email, string Currency, string TimeZone, decimal VatRate);
+
+public sealed record ShopResponse(string Id, string CustomerId, string Name);
+
+/// <summary>The only answer that ever contains the key itself.</summary>
+public sealed record ApiKeyCreatedResponse(string Id, string ShopId, string Name, string Prefix, string Key);

@@ -1,0 +1,9 @@
+namespace Billing.Contracts.Metering;
+
+/// <summary>A subscription as the API shows it (seed 001: plan, tokens_remaining, end_date, is_active).</summary>
+public sealed record SubscriptionResponse(
+    string CustomerId, string? PlanId, string? PlanName, long TokensGranted, long TokensRemaining, long TokensConsumed,
+    DateTimeOffset? StartDate, DateTimeOffset? EndDate, bool IsActive);
+
+/// <summary>Body of <c>POST /api/v1/admin/customers/{customer_id}/subscription</c>.</summary>
+public sealed record GrantSubscriptionRequest(string? PlanId);
