@@ -19,8 +19,10 @@ public static class SiloHostingExtensions
     /// <summary>
     /// The HTTP API and, per <c>Billing:Cluster:Role</c>, either the Orleans silo with everything
     /// that runs beside its grains, or (<c>front-door</c>) only an Orleans client to the silos.
+    /// Any host builder: the TestingHost cluster builds plain hosts (no web server) with this same wiring.
     /// </summary>
-    public static WebApplicationBuilder AddBillingSilo(this WebApplicationBuilder builder)
+    public static TBuilder AddBillingSilo<TBuilder>(this TBuilder builder)
+        where TBuilder : IHostApplicationBuilder
     {
         builder.Services.AddProblemDetails(o => o.CustomizeProblemDetails = ProblemCodes.AddStableCode);
         builder.Services.AddExceptionHandler<RuntimeExceptionHandler>();
@@ -49,7 +51,7 @@ public static class SiloHostingExtensions
         return builder;
     }
 
-    private static void AddSiloRuntime(WebApplicationBuilder builder, SiloClusterOptions cluster)
+    private static void AddSiloRuntime(IHostApplicationBuilder builder, SiloClusterOptions cluster)
     {
         // The silo deactivates its grains and hands its work over, then the journal flushes;
         // deploy/ gives the process 45 s before it is killed.
@@ -67,7 +69,7 @@ public static class SiloHostingExtensions
     /// No grains here, so none of what serves them: no usage journal, alert writer or cost monitor,
     /// reminders or dashboard. The schema is the silos' to migrate; the front door waits for it.
     /// </summary>
-    private static void AddFrontDoorRuntime(WebApplicationBuilder builder, SiloClusterOptions cluster)
+    private static void AddFrontDoorRuntime(IHostApplicationBuilder builder, SiloClusterOptions cluster)
     {
         var startWait = TimeSpan.FromSeconds(cluster.FrontDoorStartWaitSeconds);
         builder.Services.AddBillingStorage(builder.Configuration, SchemaDuty.AwaitMigrated(startWait));
