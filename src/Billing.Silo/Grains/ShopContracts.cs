@@ -54,4 +54,8 @@ public interface IShopGrain : IGrainWithStringKey
     /// <summary>Changes plan, seats or cycle: an upgrade at once (prorated), a downgrade or a cycle change at the period end.</summary>
     [Alias("change-terms")]
     Task<TermsChangeResult> ChangeTermsAsync([Immutable] TermsChangeRequest request);
+
+    /// <summary>The close bookkeeping: reminder closes failed in a row, the last failure, the last close.</summary>
+    [Alias("close-state")]
+    Task<ShopCloseState> GetCloseStateAsync();
 }

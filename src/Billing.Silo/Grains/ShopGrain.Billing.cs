@@ -15,7 +15,8 @@ namespace Billing.Silo.Grains;
 /// Orleans skips missed ticks and never retries a failed one. The reminder's period therefore only
 /// matters when a tick did not re-register it: after downtime the next tick comes within
 /// <see cref="CloseRetryPeriod"/> and closes every period that is due (a close is idempotent, so a
-/// repeat never invoices twice); after a failed close the grain re-registers with back-off.
+/// repeat never invoices twice); after a failed close the grain re-registers with back-off, counted
+/// in grain state (<see cref="ShopCloseState"/>).
 /// </remarks>
 public sealed partial class ShopGrain
 {
@@ -30,7 +31,6 @@ public sealed partial class ShopGrain
     // The due instant this activation registered; null until it has registered once, since another
     // activation (or the previous process) may have left a reminder for an earlier period.
     private Instant? registeredDueAt;
-    private int failedTicks;
 
     // With CloseOnReminders off: this activation has removed any close reminder left from before.
     private bool reminderRemoved;
@@ -50,6 +50,7 @@ public sealed partial class ShopGrain
         {
             TrackOpenPeriod(open);
             await EnsureReminderAsync(open);
+            await RecordClosedAsync(result);
         }
 
         return result;
@@ -69,13 +70,13 @@ public sealed partial class ShopGrain
         try
         {
             result = await BillAsync(new CloseRequest(null, DryRun: false));
-            failedTicks = 0;
         }
         catch (Exception error)
         {
-            failedTicks = Math.Min(failedTicks + 1, 32);
-            var delay = Backoff(failedTicks);
-            LogCloseFailed(logger, profile.ShopId, failedTicks, (long)delay.TotalSeconds, error.Message);
+            // The count is grain state: after a restart the back-off goes on from where it was.
+            var failures = await RecordCloseFailedAsync(error);
+            var delay = Backoff(failures);
+            LogCloseFailed(logger, profile.ShopId, failures, (long)delay.TotalSeconds, error.Message);
             registeredDueAt = null;
             await this.RegisterOrUpdateReminder(CloseReminder, delay, CloseRetryPeriod);
             throw;

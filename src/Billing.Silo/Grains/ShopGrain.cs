@@ -1,5 +1,6 @@
 using Billing.Silo.Metering;
 using Billing.Domain;
+using Billing.Silo.Hosting;
 using Billing.Silo.Invoicing;
 using Billing.Silo.Metering.Journal;
 using NodaTime;
@@ -15,7 +16,12 @@ namespace Billing.Silo.Grains;
 /// </summary>
 [GrainType("shop")]
 public sealed partial class ShopGrain(
-    ShopUsageReader reader, ShopPeriods periods, ShopTermsChanges termsChanges, TimeProvider time, ILogger<ShopGrain> logger)
+    ShopUsageReader reader,
+    ShopPeriods periods,
+    ShopTermsChanges termsChanges,
+    [PersistentState(ShopGrain.CloseStateName, ClusterHosting.GrainStorage)] IPersistentState<ShopCloseState> closeState,
+    TimeProvider time,
+    ILogger<ShopGrain> logger)
     : Grain, IShopGrain, IRemindable
 {
     private ShopProfile profile = null!;

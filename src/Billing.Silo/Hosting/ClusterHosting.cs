@@ -1,21 +1,27 @@
 using System.Net;
+using Billing.Silo.Storage.GrainState;
 using Billing.Silo.Storage.Reminders;
 using Billing.Silo.Storage.Sql;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Orleans.Configuration;
 using Orleans.Dashboard;
 using Orleans.Runtime;
+using Orleans.Runtime.Hosting;
 
 namespace Billing.Silo.Hosting;
 
 /// <summary>
 /// The Orleans silo inside the web host. On PostgreSQL, membership and reminders go through
 /// Orleans' AdoNet providers (their tables and queries come from the silo's own migrations); on
-/// SQLite the silo is a cluster of one on 127.0.0.1 and keeps its reminders in the SQLite file.
+/// SQLite the silo is a cluster of one on 127.0.0.1 and keeps its reminders and grain state in
+/// the SQLite file. Either way grain state is the <see cref="GrainStorage"/> storage.
 /// </summary>
 public static class ClusterHosting
 {
     public const string PostgresInvariant = "Npgsql";
+
+    /// <summary>The grain storage that <c>[PersistentState(..., GrainStorage)]</c> names, on either dialect.</summary>
+    public const string GrainStorage = "billing";
 
     /// <summary>Registers <c>Billing:Cluster</c> (validated at start, with the storage it needs) and returns it as configured now, for wiring.</summary>
     public static SiloClusterOptions AddClusterOptions(this IHostApplicationBuilder builder)
@@ -93,6 +99,11 @@ public static class ClusterHosting
             o.Invariant = PostgresInvariant;
             o.ConnectionString = connectionString;
         });
+        silo.AddAdoNetGrainStorage(GrainStorage, o =>
+        {
+            o.Invariant = PostgresInvariant;
+            o.ConnectionString = connectionString;
+        });
     }
 
     private static void UseSqlite(ISiloBuilder silo, SiloClusterOptions cluster)
@@ -102,5 +113,7 @@ public static class ClusterHosting
         silo.AddReminders();
         silo.Services.RemoveAll<IReminderTable>();
         silo.Services.AddSingleton<IReminderTable, SqliteReminderTable>();
+        // Orleans' ADO.NET grain storage has no SQLite scripts: this adapter keeps its contract on the file.
+        silo.Services.AddGrainStorage(GrainStorage, (services, _) => ActivatorUtilities.CreateInstance<SqliteGrainStorage>(services));
     }
 }

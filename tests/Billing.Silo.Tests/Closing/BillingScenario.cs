@@ -120,4 +120,30 @@ internal static class BillingScenario
 
     public static async Task<IReadOnlyList<string>> InvoiceNumbersAsync(CatalogSilo silo) =>
         await silo.Services.GetRequiredService<SqlDatabase>().QueryListAsync("SELECT number FROM invoices ORDER BY number", c => c, r => r.GetString(0), CancellationToken.None);
+
+    /// <summary>A trigger that fails the invoice insert of one shop: a crash between the steps of a close.</summary>
+    public static async Task InjectCrashBeforeInvoiceInsertAsync(CatalogSilo silo, string dialect, string shopId)
+    {
+        await ExecuteAsync(silo, "CREATE TABLE injected_faults (shop_id TEXT NOT NULL)");
+        await ExecuteAsync(silo, $"INSERT INTO injected_faults VALUES ('{shopId}')");
+        if (dialect == StorageOptions.Postgres)
+        {
+            await ExecuteAsync(silo, """
+                CREATE FUNCTION injected_crash() RETURNS trigger AS $$
+                BEGIN
+                    IF EXISTS (SELECT 1 FROM injected_faults WHERE shop_id = NEW.shop_id) THEN RAISE EXCEPTION 'injected crash'; END IF;
+                    RETURN NEW;
+                END $$ LANGUAGE plpgsql
+                """);
+            await ExecuteAsync(silo, "CREATE TRIGGER injected_crash BEFORE INSERT ON invoices FOR EACH ROW EXECUTE FUNCTION injected_crash()");
+        }
+        else
+        {
+            await ExecuteAsync(silo, """
+                CREATE TRIGGER injected_crash BEFORE INSERT ON invoices
+                WHEN EXISTS (SELECT 1 FROM injected_faults WHERE shop_id = NEW.shop_id)
+                BEGIN SELECT RAISE(ABORT, 'injected crash'); END
+                """);
+        }
+    }
 }

@@ -134,7 +134,7 @@ public sealed class MonthEndCloseTests
         var crashing = await BillingScenario.CustomerAsync(silo, "Europe/Amsterdam", "Crashing");
         await BillingScenario.ConsumeAsync(silo, first.Key, 1);
         await BillingScenario.ConsumeAsync(silo, crashing.Key, 2);
-        await InjectCrashBeforeInvoiceInsertAsync(silo, dialect, crashing.ShopId);
+        await BillingScenario.InjectCrashBeforeInvoiceInsertAsync(silo, dialect, crashing.ShopId);
 
         // The crash comes after the period was frozen and the number counter moved, inside the closing transaction.
         await BillingScenario.AdvanceAndTickAsync(silo, new DateTimeOffset(2026, 12, 1, 0, 0, 0, TimeSpan.Zero));
@@ -183,31 +183,5 @@ public sealed class MonthEndCloseTests
 
         counts.Add(await BillingScenario.CountAsync(silo, "SELECT COUNT(*) FROM billing_periods WHERE is_current = TRUE"));
         return string.Join(",", counts);
-    }
-
-    /// <summary>A trigger that fails the invoice insert of one shop: a crash between the steps of a close.</summary>
-    private static async Task InjectCrashBeforeInvoiceInsertAsync(CatalogSilo silo, string dialect, string shopId)
-    {
-        await BillingScenario.ExecuteAsync(silo, "CREATE TABLE injected_faults (shop_id TEXT NOT NULL)");
-        await BillingScenario.ExecuteAsync(silo, $"INSERT INTO injected_faults VALUES ('{shopId}')");
-        if (dialect == StorageOptions.Postgres)
-        {
-            await BillingScenario.ExecuteAsync(silo, """
-                CREATE FUNCTION injected_crash() RETURNS trigger AS $$
-                BEGIN
-                    IF EXISTS (SELECT 1 FROM injected_faults WHERE shop_id = NEW.shop_id) THEN RAISE EXCEPTION 'injected crash'; END IF;
-                    RETURN NEW;
-                END $$ LANGUAGE plpgsql
-                """);
-            await BillingScenario.ExecuteAsync(silo, "CREATE TRIGGER injected_crash BEFORE INSERT ON invoices FOR EACH ROW EXECUTE FUNCTION injected_crash()");
-        }
-        else
-        {
-            await BillingScenario.ExecuteAsync(silo, """
-                CREATE TRIGGER injected_crash BEFORE INSERT ON invoices
-                WHEN EXISTS (SELECT 1 FROM injected_faults WHERE shop_id = NEW.shop_id)
-                BEGIN SELECT RAISE(ABORT, 'injected crash'); END
-                """);
-        }
     }
 }

@@ -38,7 +38,7 @@ public sealed class SqliteReminderTableTests : IAsyncLifetime
         database = new SqliteDatabase($"Data Source={DatabasePath}");
         var source = new EmbeddedMigrationSource(typeof(SqliteReminderTable).Assembly, MigrationModule, MigrationFolder);
         var applied = await new SchemaMigrator(database, [source], TimeProvider.System).MigrateAsync(CancellationToken.None);
-        Assert.Equal(["0001_orleans_reminders.sql"], applied.Select(s => s.Name));
+        Assert.Equal(["0001_orleans_reminders.sql", "0002_orleans_grain_state.sql"], applied.Select(s => s.Name));
     }
 
     public Task DisposeAsync()

@@ -21,10 +21,14 @@ public static class ShopTermsApi
         return routes;
     }
 
-    private static async Task<IResult> GetAsync(string id, ShopTermsReader terms, CancellationToken cancellationToken) =>
+    private static async Task<IResult> GetAsync(string id, ShopTermsReader terms, IGrainFactory grains, CancellationToken cancellationToken) =>
         await terms.GetAsync(id, cancellationToken) is { } shop
-            ? Results.Ok(ShopBillingResponse.From(shop))
+            ? Results.Ok(await ResponseAsync(shop, grains))
             : ApiProblem.NotFound("shop_not_found", "shop", id);
+
+    /// <summary>The terms as stored, and the close bookkeeping as the shop's grain holds it.</summary>
+    private static async Task<ShopBillingResponse> ResponseAsync(ShopTermsRow shop, IGrainFactory grains) =>
+        ShopBillingResponse.From(shop, await grains.GetGrain<IShopGrain>(shop.Shop.Id).GetCloseStateAsync());
 
     /// <summary>
     /// <c>{price_plan_id?, seats?, cycle?}</c> → 200 <c>{kind, effective_date, lines, billing}</c>;
@@ -53,7 +57,7 @@ public static class ShopTermsApi
         if (result.Change is { } changed)
         {
             var shop = await terms.GetAsync(id, cancellationToken) ?? throw new UnknownShopException(id);
-            return Results.Ok(ShopTermsChangeResponse.From(changed, ShopBillingResponse.From(shop)));
+            return Results.Ok(ShopTermsChangeResponse.From(changed, await ResponseAsync(shop, grains)));
         }
 
         return result.Outcome switch

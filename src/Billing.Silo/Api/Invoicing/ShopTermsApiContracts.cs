@@ -1,3 +1,4 @@
+using Billing.Silo.Grains;
 using Billing.Silo.Invoicing;
 
 namespace Billing.Silo.Api.Invoicing;
@@ -9,20 +10,31 @@ public sealed record ShopTermsRequest(string? PricePlanId, int? Seats, string? C
 public sealed record PeriodSpanResponse(DateOnly Start, DateOnly End, string TimeZone);
 
 /// <summary>
+/// How the shop's closes went: reminder closes failed in a row (each retried after 1, 2, 4 …
+/// minutes, at most an hour), the last failure's reason and instant, and the last close that issued an invoice.
+/// </summary>
+public sealed record ShopCloseResponse(int FailedAttempts, string? LastFailure, DateTimeOffset? LastFailedAt, DateTimeOffset? LastClosedAt)
+{
+    public static ShopCloseResponse From(ShopCloseState state) => new(state.FailedAttempts, state.LastFailure, state.LastFailedAt, state.LastClosedAt);
+}
+
+/// <summary>
 /// A shop's terms: the plan (null: the default, pay per request), cycle and seats in effect, and
-/// what takes effect when <c>current_period</c> ends (null: nothing changes).
+/// what takes effect when <c>current_period</c> ends (null: nothing changes); and how its closes went.
 /// </summary>
 public sealed record ShopBillingResponse(
-    string ShopId, string? PricePlanId, string Cycle, int Seats, string? NextPricePlanId, int? NextSeats, string? NextCycle, PeriodSpanResponse? CurrentPeriod)
+    string ShopId, string? PricePlanId, string Cycle, int Seats, string? NextPricePlanId, int? NextSeats, string? NextCycle, PeriodSpanResponse? CurrentPeriod,
+    ShopCloseResponse Close)
 {
-    public static ShopBillingResponse From(ShopTermsRow shop)
+    public static ShopBillingResponse From(ShopTermsRow shop, ShopCloseState close)
     {
         // The stored cycle is that of the periods to come; the open period's own is the one in effect.
         var cycle = shop.Open?.Cycle ?? shop.Cycle;
         var period = shop.Open?.Period;
         return new(
             shop.Shop.Id, shop.Plan?.Id, cycle, shop.Seats, shop.NextPricePlanId, shop.NextSeats, shop.Cycle == cycle ? null : shop.Cycle,
-            period is null ? null : new PeriodSpanResponse(period.Start.ToDateOnly(), period.LastDay.ToDateOnly(), period.ZoneId));
+            period is null ? null : new PeriodSpanResponse(period.Start.ToDateOnly(), period.LastDay.ToDateOnly(), period.ZoneId),
+            ShopCloseResponse.From(close));
     }
 }
 
