@@ -1,7 +1,7 @@
 namespace Billing.Silo.Grains;
 
 /// <summary>
-/// A shop's close bookkeeping, kept in grain state (<c>close</c> in the <c>billing</c> storage) so
+/// A shop's close bookkeeping, kept in grain state (<c>shop-close</c> in the <c>billing</c> storage) so
 /// that the reminder's back-off continues where it was after a deactivation or a restart, and an
 /// operator can see why a shop has not closed. Balances are not here: the usage journal owns them.
 /// </summary>
@@ -25,9 +25,9 @@ public sealed record ShopCloseState
     [Id(2)]
     public DateTimeOffset? LastFailedAt { get; init; }
 
-    /// <summary>When a close last closed a period and issued its invoice.</summary>
+    /// <summary>When a close last succeeded after failures (the invoices say when each period closed).</summary>
     [Id(3)]
-    public DateTimeOffset? LastClosedAt { get; init; }
+    public DateTimeOffset? RecoveredAt { get; init; }
 
     public ShopCloseState Failed(string reason, DateTimeOffset at) => this with
     {
@@ -36,10 +36,10 @@ public sealed record ShopCloseState
         LastFailedAt = at,
     };
 
-    /// <summary>After a close that did not throw; <paramref name="invoiced"/>: it closed at least one period.</summary>
-    public ShopCloseState Succeeded(bool invoiced, DateTimeOffset at) => this with
+    /// <summary>After a close that did not throw, when failures had been counted.</summary>
+    public ShopCloseState Recovered(DateTimeOffset at) => this with
     {
         FailedAttempts = 0,
-        LastClosedAt = invoiced ? at : LastClosedAt,
+        RecoveredAt = at,
     };
 }

@@ -50,7 +50,6 @@ public sealed partial class ShopGrain
         {
             TrackOpenPeriod(open);
             await EnsureReminderAsync(open);
-            await RecordClosedAsync(result);
         }
 
         return result;
@@ -82,6 +81,7 @@ public sealed partial class ShopGrain
             throw;
         }
 
+        await RecordCloseSucceededAsync();
         if (result.Outcome == ShopBillingOutcome.Invoiced)
         {
             LogPeriodsClosed(logger, profile.ShopId, result.Invoices.Count, status.CurrentTickTime);

@@ -19,7 +19,6 @@ public sealed partial class ShopGrain(
     ShopUsageReader reader,
     ShopPeriods periods,
     ShopTermsChanges termsChanges,
-    [PersistentState(ShopGrain.CloseStateName, ClusterHosting.GrainStorage)] IPersistentState<ShopCloseState> closeState,
     TimeProvider time,
     ILogger<ShopGrain> logger)
     : Grain, IShopGrain, IRemindable

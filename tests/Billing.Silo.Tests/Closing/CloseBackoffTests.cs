@@ -43,7 +43,7 @@ public sealed class CloseBackoffTests
             Assert.Equal((1, TimeSpan.FromMinutes(1)), (first.FailedAttempts, Whole(firstRetryDue - first.LastFailedAt)));
             Assert.Equal((2, TimeSpan.FromMinutes(2)), (second.FailedAttempts, Whole(secondRetryDue - second.LastFailedAt)));
             Assert.Contains("injected crash", second.LastFailure, StringComparison.Ordinal);
-            Assert.Null(second.LastClosedAt);
+            Assert.Null(second.RecoveredAt);
         }
 
         await using var after = CatalogSilo.Start(database, configure: null, now: stoppedAt);
@@ -63,7 +63,7 @@ public sealed class CloseBackoffTests
 
         Assert.Equal(["INV-2026-000001"], await BillingScenario.InvoiceNumbersAsync(after));
         Assert.Equal((0, third.LastFailure, third.LastFailedAt), (healed.FailedAttempts, healed.LastFailure, healed.LastFailedAt));
-        Assert.Equal(Whole(thirdRetryDue), Whole(healed.LastClosedAt!.Value));
+        Assert.Equal(Whole(thirdRetryDue), Whole(healed.RecoveredAt!.Value));
         Assert.Equal(new DateTimeOffset(2027, 1, 1, 0, 0, 0, TimeSpan.Zero), await BillingScenario.CloseReminderDueAsync(after, shopId));
     }
 
@@ -75,7 +75,7 @@ public sealed class CloseBackoffTests
             close.GetProperty("failed_attempts").GetInt32(),
             close.GetProperty("last_failure").GetString(),
             Instant(close.GetProperty("last_failed_at")),
-            Instant(close.GetProperty("last_closed_at")));
+            Instant(close.GetProperty("recovered_at")));
     }
 
     private static DateTimeOffset? Instant(JsonElement value) => value.ValueKind == JsonValueKind.Null ? null : value.GetDateTimeOffset();
@@ -85,5 +85,5 @@ public sealed class CloseBackoffTests
 
     private static DateTimeOffset Whole(DateTimeOffset instant) => instant.AddTicks(-(instant.Ticks % TimeSpan.TicksPerSecond));
 
-    private sealed record CloseView(int FailedAttempts, string? LastFailure, DateTimeOffset? LastFailedAt, DateTimeOffset? LastClosedAt);
+    private sealed record CloseView(int FailedAttempts, string? LastFailure, DateTimeOffset? LastFailedAt, DateTimeOffset? RecoveredAt);
 }

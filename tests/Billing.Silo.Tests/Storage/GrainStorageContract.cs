@@ -67,7 +67,7 @@ public abstract class GrainStorageContract
         await storage.WriteStateAsync(StateName, Shop, new GrainState<ShopCloseState>(new ShopCloseState().Failed("first", FailedAt)));
         var winner = await ReadAsync(storage, Shop);
         var loser = await ReadAsync(storage, Shop);
-        winner.State = winner.State!.Succeeded(invoiced: true, FailedAt.AddHours(1));
+        winner.State = winner.State!.Recovered(FailedAt.AddHours(1));
         await storage.WriteStateAsync(StateName, Shop, winner);
 
         loser.State = loser.State!.Failed("second", FailedAt.AddMinutes(1));
@@ -77,7 +77,7 @@ public abstract class GrainStorageContract
         await Assert.ThrowsAsync<InconsistentStateException>(() => storage.WriteStateAsync(StateName, Shop, fresh));
 
         var read = await ReadAsync(storage, Shop);
-        Assert.Equal(("2", 0, "first", FailedAt.AddHours(1)), (read.ETag, read.State!.FailedAttempts, read.State.LastFailure, read.State.LastClosedAt));
+        Assert.Equal(("2", 0, "first", FailedAt.AddHours(1)), (read.ETag, read.State!.FailedAttempts, read.State.LastFailure, read.State.RecoveredAt));
     }
 
     [Fact]

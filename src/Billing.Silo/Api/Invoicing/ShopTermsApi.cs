@@ -28,7 +28,7 @@ public static class ShopTermsApi
 
     /// <summary>The terms as stored, and the close bookkeeping as the shop's grain holds it.</summary>
     private static async Task<ShopBillingResponse> ResponseAsync(ShopTermsRow shop, IGrainFactory grains) =>
-        ShopBillingResponse.From(shop, await grains.GetGrain<IShopGrain>(shop.Shop.Id).GetCloseStateAsync());
+        ShopBillingResponse.From(shop, await grains.Shop(shop.Shop.Id).GetCloseStateAsync());
 
     /// <summary>
     /// <c>{price_plan_id?, seats?, cycle?}</c> → 200 <c>{kind, effective_date, lines, billing}</c>;

@@ -13,9 +13,9 @@ public sealed record PeriodSpanResponse(DateOnly Start, DateOnly End, string Tim
 /// How the shop's closes went: reminder closes failed in a row (each retried after 1, 2, 4 …
 /// minutes, at most an hour), the last failure's reason and instant, and the last close that issued an invoice.
 /// </summary>
-public sealed record ShopCloseResponse(int FailedAttempts, string? LastFailure, DateTimeOffset? LastFailedAt, DateTimeOffset? LastClosedAt)
+public sealed record ShopCloseResponse(int FailedAttempts, string? LastFailure, DateTimeOffset? LastFailedAt, DateTimeOffset? RecoveredAt)
 {
-    public static ShopCloseResponse From(ShopCloseState state) => new(state.FailedAttempts, state.LastFailure, state.LastFailedAt, state.LastClosedAt);
+    public static ShopCloseResponse From(ShopCloseState state) => new(state.FailedAttempts, state.LastFailure, state.LastFailedAt, state.RecoveredAt);
 }
 
 /// <summary>
