@@ -1,11 +1,25 @@
 using System.Globalization;
 
-// Usage: dotnet run -c Release --project tests/Billing.Benchmarks -- [metering | metering-ceiling | billing-close | journal-store | stop-under-load] [--quick] [--json]
+// Usage: dotnet run -c Release --project tests/Billing.Benchmarks -- [metering | metering-ceiling | billing-close | reminder-close | activation | journal-store | stop-under-load] [--quick] [--json]
 // Needs PostgreSQL for the postgres rows (BILLING_TEST_POSTGRES, default the local server).
 var quick = args.Contains("--quick");
 if (args.Contains("stop-under-load"))
 {
     await Billing.Benchmarks.Metering.StopUnderLoadProbe.RunAsync();
+    return;
+}
+
+if (args.Contains("activation"))
+{
+    // 100,000 customers and their shops; --quick: 10,000.
+    await Billing.Benchmarks.Activation.ActivationBenchmark.RunAsync(customers: quick ? 10_000 : 100_000);
+    return;
+}
+
+if (args.Contains("reminder-close"))
+{
+    // 100,000 shops with 10 events each, all due at one instant; --quick: 10,000.
+    await Billing.Benchmarks.Closing.ReminderCloseBenchmark.RunAsync(shops: quick ? 10_000 : 100_000, eventsPerShop: 10);
     return;
 }
 
@@ -48,5 +62,5 @@ if (args.Contains("metering") || args.Contains("metering-ceiling"))
 
 // The home-made runtime's own benchmarks (grain calls, state writes) went with it; Orleans' grain
 // path is measured by the metering runs above (metering-ceiling: the grain path with a discarding journal).
-await Console.Error.WriteLineAsync("usage: Billing.Benchmarks [metering | metering-ceiling | billing-close | journal-store | stop-under-load] [--quick]");
+await Console.Error.WriteLineAsync("usage: Billing.Benchmarks [metering | metering-ceiling | billing-close | reminder-close | activation | journal-store | stop-under-load] [--quick]");
 Environment.ExitCode = 64;

@@ -12,6 +12,14 @@ public static class GrainServiceCollectionExtensions
         services.TryAddSingleton<IShopBiller, GrainShopBiller>();
         return services;
     }
+
+    /// <summary>Silos only: the queue the shops' reminder ticks feed. Registered after the silo, so it stops before the silo does.</summary>
+    public static IServiceCollection AddReminderCloseQueue(this IServiceCollection services)
+    {
+        services.AddSingleton<ReminderCloseQueue>();
+        services.AddHostedService(sp => sp.GetRequiredService<ReminderCloseQueue>());
+        return services;
+    }
 }
 
 /// <summary>Bills a shop through its grain, so a run and the shop's reminder never close the same period at once.</summary>

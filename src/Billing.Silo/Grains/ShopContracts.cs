@@ -47,6 +47,13 @@ public interface IShopGrain : IGrainWithStringKey
     [Alias("ensure-billing")]
     Task EnsureBillingAsync();
 
+    /// <summary>
+    /// What a <c>close-period</c> tick asks for, through the silo's <see cref="ReminderCloseQueue"/>:
+    /// closes every due period; a failure is counted and retried with back-off.
+    /// </summary>
+    [Alias("close-due-from-reminder")]
+    Task CloseDueFromReminderAsync();
+
     /// <summary>Closes (or, dry, prices) the periods that are over; idempotent.</summary>
     [Alias("bill")]
     Task<ShopBillingResult> BillAsync([Immutable] CloseRequest request);

@@ -37,7 +37,7 @@ public sealed partial class ShopGrain
 
     public async Task EnsureBillingAsync()
     {
-        var terms = await periods.TermsAsync(profile.ShopId, CancellationToken.None);
+        var terms = await periods.TermsAsync(ShopId, CancellationToken.None);
         var open = await periods.EnsureOpenPeriodAsync(terms, CancellationToken.None);
         TrackOpenPeriod(open.Period);
         await EnsureReminderAsync(open.Period);
@@ -45,7 +45,7 @@ public sealed partial class ShopGrain
 
     public async Task<ShopBillingResult> BillAsync(CloseRequest request)
     {
-        var (result, open) = await periods.CloseDueAsync(profile.ShopId, request, Now(), CancellationToken.None);
+        var (result, open) = await periods.CloseDueAsync(ShopId, request, Now(), CancellationToken.None);
         if (!request.DryRun)
         {
             TrackOpenPeriod(open);
@@ -65,6 +65,17 @@ public sealed partial class ShopGrain
             return;
         }
 
+        // No database and no wait here: at a month end every shop ticks at once.
+        reminderCloses.TryEnqueue(ShopId);
+    }
+
+    public async Task CloseDueFromReminderAsync()
+    {
+        if (!periods.ClosesOnReminders)
+        {
+            return;
+        }
+
         ShopBillingResult result;
         try
         {
@@ -75,16 +86,16 @@ public sealed partial class ShopGrain
             // The count is grain state: after a restart the back-off goes on from where it was.
             var failures = await RecordCloseFailedAsync(error);
             var delay = Backoff(failures);
-            LogCloseFailed(logger, profile.ShopId, failures, (long)delay.TotalSeconds, error.Message);
+            LogCloseFailed(logger, ShopId, failures, (long)delay.TotalSeconds, error.Message);
             registeredDueAt = null;
             await this.RegisterOrUpdateReminder(CloseReminder, delay, CloseRetryPeriod);
-            throw;
+            return;
         }
 
         await RecordCloseSucceededAsync();
         if (result.Outcome == ShopBillingOutcome.Invoiced)
         {
-            LogPeriodsClosed(logger, profile.ShopId, result.Invoices.Count, status.CurrentTickTime);
+            LogPeriodsClosed(logger, ShopId, result.Invoices.Count);
         }
     }
 
@@ -142,8 +153,8 @@ public sealed partial class ShopGrain
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Shop {ShopId}: {Count} period(s) closed and invoiced by the reminder tick of {TickTime}")]
-    private static partial void LogPeriodsClosed(ILogger logger, string shopId, int count, DateTime tickTime);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Shop {ShopId}: {Count} period(s) closed and invoiced on its reminder")]
+    private static partial void LogPeriodsClosed(ILogger logger, string shopId, int count);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Shop {ShopId}: close failed ({Failures} in a row), retried in {DelaySeconds} s: {Reason}")]
     private static partial void LogCloseFailed(ILogger logger, string shopId, int failures, long delaySeconds, string reason);

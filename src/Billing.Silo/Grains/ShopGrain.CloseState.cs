@@ -68,7 +68,7 @@ public sealed partial class ShopGrain
         }
         catch (Exception error)
         {
-            LogCloseStateNotSaved(logger, profile.ShopId, error.Message);
+            LogCloseStateNotSaved(logger, ShopId, error.Message);
             if (error is InconsistentStateException)
             {
                 // Another activation wrote since this one read: read its row afresh next time.

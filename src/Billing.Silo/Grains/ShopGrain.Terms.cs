@@ -9,13 +9,13 @@ public sealed partial class ShopGrain
 {
     public async Task<TermsChangeResult> ChangeTermsAsync(TermsChangeRequest request)
     {
-        var result = await termsChanges.ApplyAsync(profile.ShopId, request, Now(), CancellationToken.None);
+        var result = await termsChanges.ApplyAsync(ShopId, request, Now(), CancellationToken.None);
         if (result.Change is not { } change)
         {
             return result;
         }
 
-        LogTermsChanged(logger, profile.ShopId, change.Kind, change.EffectiveDate?.ToDateOnly(), change.Lines.Count);
+        LogTermsChanged(logger, ShopId, change.Kind, change.EffectiveDate?.ToDateOnly(), change.Lines.Count);
         TrackOpenPeriod(change.OpenPeriod);
         cycle = BillingCycles.Parse(change.Cycle);
         // A cycle change may move the open period's end, and so the reminder; otherwise this is a no-op.

@@ -19,11 +19,15 @@ public sealed partial class ShopGrain(
     ShopUsageReader reader,
     ShopPeriods periods,
     ShopTermsChanges termsChanges,
+    ReminderCloseQueue reminderCloses,
     TimeProvider time,
     ILogger<ShopGrain> logger)
     : Grain, IShopGrain, IRemindable
 {
-    private ShopProfile profile = null!;
+    // Loaded on first need, not on activation: a reminder tick only queues the shop, and 100,000
+    // ticks at a month end must not be 100,000 reads at once (see ReminderCloseQueue).
+    private ShopProfile? profile;
+    private string? shopId;
 
     // The cycle of the periods to come (the close schedule, and the guess for a period not open yet);
     // after a cycle change the open period still runs in the old one.
@@ -32,13 +36,21 @@ public sealed partial class ShopGrain(
     private PeriodUsage? current;
     private long aggregatedUpToSequence;
 
-    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    private string ShopId => shopId ??= this.GetPrimaryKeyString();
+
+    private async ValueTask<ShopProfile> ProfileAsync(CancellationToken cancellationToken)
     {
-        // The terms row holds the shop and its customer too: one query activates the grain.
-        var terms = await periods.TermsAsync(this.GetPrimaryKeyString(), cancellationToken);
-        profile = new ShopProfile(terms.Shop.Id, terms.Customer.Id, terms.Customer.TimeZoneId, terms.Customer.Currency);
-        cycle = BillingCycles.Parse(terms.Cycle);
-        openPeriod = terms.Open?.Period;
+        if (profile is null)
+        {
+            // The terms row holds the shop and its customer too: one query. Storage is the truth
+            // for the cycle and open period too, including what a close or terms change set before.
+            var terms = await periods.TermsAsync(ShopId, cancellationToken);
+            cycle = BillingCycles.Parse(terms.Cycle);
+            openPeriod = terms.Open?.Period;
+            profile = new ShopProfile(terms.Shop.Id, terms.Customer.Id, terms.Customer.TimeZoneId, terms.Customer.Currency);
+        }
+
+        return profile;
     }
 
     public async Task RecordAsync(IReadOnlyList<UsageRecord> usage)
@@ -66,10 +78,11 @@ public sealed partial class ShopGrain(
 
     private async Task<PeriodUsage> LoadPeriodAsync(Instant at, CancellationToken cancellationToken)
     {
+        var shop = await ProfileAsync(cancellationToken);
         // The open period first: a bridge after a cycle change is no calendar period of either cycle.
-        var period = openPeriod is { } open && open.Contains(at) ? open : BillingPeriod.Containing(at, cycle, profile.TimeZone);
-        var usage = new PeriodUsage(period, profile.Currency);
-        aggregatedUpToSequence = await reader.RebuildAsync(profile.ShopId, profile.CustomerId, usage, cancellationToken);
+        var period = openPeriod is { } open && open.Contains(at) ? open : BillingPeriod.Containing(at, cycle, shop.TimeZone);
+        var usage = new PeriodUsage(period, shop.Currency);
+        aggregatedUpToSequence = await reader.RebuildAsync(shop.ShopId, shop.CustomerId, usage, cancellationToken);
         current = usage;
         return usage;
     }
@@ -77,7 +90,7 @@ public sealed partial class ShopGrain(
     private Instant Now() => Instant.FromDateTimeOffset(time.GetUtcNow());
 
     private ShopUsageView View(PeriodUsage usage) => new(
-        profile.ShopId,
+        ShopId,
         usage.Period.Start.ToDateOnly(),
         usage.Period.EndExclusive.ToDateOnly(),
         usage.Period.ZoneId,

@@ -62,6 +62,7 @@ public static class SiloHostingExtensions
         builder.Services.AddMeteringJournal(builder.Configuration);
         builder.Services.AddAlerts(builder.Configuration);
         builder.AddBillingCluster(cluster);
+        builder.Services.AddReminderCloseQueue();
         builder.Services.AddDashboardLogin(builder.Configuration);
     }
 

@@ -20,6 +20,16 @@ public sealed class BillingOptions
     /// </summary>
     public bool CloseOnReminders { get; set; } = true;
 
+    /// <summary>
+    /// Reminder closes a silo runs at once. At a month end every shop's reminder fires at the same
+    /// instant; each tick only queues its shop, and this many closes drain the queue, so 100,000
+    /// shops neither exhaust the connection pool nor time out their ticks.
+    /// </summary>
+    public int MaxConcurrentReminderCloses { get; set; } = 16;
+
+    /// <summary>Shops a silo holds queued for a reminder close; a tick beyond it is dropped, and the reminder's next tick (a minute later) queues it again.</summary>
+    public int MaxQueuedReminderCloses { get; set; } = 250_000;
+
     /// <summary>Days from the issue date to the due date.</summary>
     public int NetTermsDays { get; set; } = 14;
 
@@ -65,6 +75,8 @@ public sealed class BillingOptions
         if (!Enum.IsDefined(Rounding)) yield return "Billing:Invoicing:Rounding must be HalfEven or HalfUp.";
         if (DefaultPricePerRequest is < 0m or > 1_000m) yield return "Billing:Invoicing:DefaultPricePerRequest must be 0..1000.";
         if (MaxBackdateDays is < 0 or > 366) yield return "Billing:Invoicing:MaxBackdateDays must be 0..366.";
+        if (MaxConcurrentReminderCloses is < 1 or > 256) yield return "Billing:Invoicing:MaxConcurrentReminderCloses must be 1..256.";
+        if (MaxQueuedReminderCloses is < 1 or > 10_000_000) yield return "Billing:Invoicing:MaxQueuedReminderCloses must be 1..10000000.";
     }
 
     private bool TryIssuer(out string? error)

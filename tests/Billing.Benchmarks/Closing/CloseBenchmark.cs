@@ -3,12 +3,7 @@ using System.Globalization;
 using Billing.Silo.Storage.Sql;
 using Billing.Testing;
 using Billing.Silo.Invoicing.Runs;
-using Billing.Silo.Hosting;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 using NodaTime;
 
 namespace Billing.Benchmarks.Closing;
@@ -21,31 +16,20 @@ namespace Billing.Benchmarks.Closing;
 /// </summary>
 public static class CloseBenchmark
 {
-    private static readonly DateTimeOffset October = new(2026, 10, 1, 0, 0, 0, TimeSpan.Zero);
+    internal static readonly DateTimeOffset October = new(2026, 10, 1, 0, 0, 0, TimeSpan.Zero);
 
     public static async Task RunAsync(int shops, int eventsPerShop, int parallelShops)
     {
         await using var database = await TestDatabase.CreatePostgresAsync();
         // Past October's end (and its hour of grace) in every zone of the load, New York's being the last.
         var clock = new ManualTimeProvider(October.AddMonths(1).AddHours(6));
-        var builder = WebApplication.CreateBuilder();
-        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        await using var app = await BenchmarkSilo.StartAsync(database, clock, new Dictionary<string, string?>
         {
-            ["Billing:Storage"] = database.Storage,
-            ["Billing:Cluster:AdvertisedAddress"] = "127.0.0.1", // benchmarks stay on loopback
-            ["ConnectionStrings:Billing"] = database.ConnectionString + ";Maximum Pool Size=64",
-            ["Billing:AdminKey"] = "benchmark-admin-key-0123456789-abcdefghij",
             ["Billing:Runs:MaxParallelShops"] = parallelShops.ToString(CultureInfo.InvariantCulture),
         });
-        builder.Logging.SetMinimumLevel(LogLevel.Warning);
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        builder.AddBillingSilo();
-        builder.Services.AddSingleton<TimeProvider>(clock);
-        await using var app = builder.Build();
-        await app.StartAsync();
 
         var load = Stopwatch.StartNew();
-        await LoadAsync(app.Services.GetRequiredService<SqlDatabase>(), shops, eventsPerShop);
+        await LoadAsync(app.Services.GetRequiredService<SqlDatabase>(), shops, eventsPerShop, FourZones);
         Console.WriteLine($"loaded {shops:N0} shops and {shops * (long)eventsPerShop:N0} usage events in {load.Elapsed.TotalSeconds:N1} s");
 
         var runner = app.Services.GetRequiredService<BillingRunner>();
@@ -67,8 +51,10 @@ public static class CloseBenchmark
         await app.StopAsync();
     }
 
-    /// <summary>Customers in four zones, one shop each created on 2 October, and their October usage.</summary>
-    private static Task LoadAsync(SqlDatabase database, int shops, int eventsPerShop) =>
+    private static readonly string[] FourZones = ["UTC", "Europe/Amsterdam", "America/New_York", "Asia/Tokyo"];
+
+    /// <summary>Customers spread over <paramref name="zones"/>, one shop each created on 2 October, and their October usage.</summary>
+    internal static Task LoadAsync(SqlDatabase database, int shops, int eventsPerShop, string[] zones) =>
         database.WriteAsync(
             async (connection, ct) =>
             {
@@ -78,7 +64,7 @@ public static class CloseBenchmark
                     $"""
                     INSERT INTO customers (id, name, email, currency, time_zone, vat_rate_bp, created_at_ms)
                     SELECT 'cus_' || lpad(i::text, 20, '0'), 'Customer ' || i, 'c' || i || '@example.com', 'EUR',
-                           (ARRAY['UTC', 'Europe/Amsterdam', 'America/New_York', 'Asia/Tokyo'])[1 + i % 4], 2100, {createdMs}
+                           (ARRAY['{string.Join("', '", zones)}'])[1 + i % {zones.Length}], 2100, {createdMs}
                     FROM generate_series(1, {shops}) AS i
                     """,
                     $"""

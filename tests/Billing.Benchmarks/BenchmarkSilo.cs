@@ -1,0 +1,47 @@
+using Billing.Silo.Hosting;
+using Billing.Testing;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace Billing.Benchmarks;
+
+/// <summary>The real silo in process on a benchmark's database and clock, on loopback, logging warnings only.</summary>
+internal static class BenchmarkSilo
+{
+    public static async Task<WebApplication> StartAsync(TestDatabase database, TimeProvider clock, IReadOnlyDictionary<string, string?>? settings = null)
+    {
+        var builder = WebApplication.CreateBuilder();
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Billing:Storage"] = database.Storage,
+            ["ConnectionStrings:Billing"] = database.ConnectionString + ";Maximum Pool Size=64",
+            ["Billing:AdminKey"] = "benchmark-admin-key-0123456789-abcdefghij",
+        });
+        builder.Configuration.AddInMemoryCollection(FreePorts.SiloSettings("benchmark")!);
+        if (settings is not null)
+        {
+            builder.Configuration.AddInMemoryCollection(settings);
+        }
+
+        builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        builder.AddBillingSilo();
+        builder.Services.AddSingleton(clock);
+        var app = builder.Build();
+        await app.StartAsync();
+        return app;
+    }
+}
+
+/// <summary>Real time shifted by a fixed amount: timers run at real speed, "now" is wherever the benchmark needs it.</summary>
+internal sealed class ShiftedTimeProvider(DateTimeOffset startAt) : TimeProvider
+{
+    private readonly TimeSpan shift = startAt - System.GetUtcNow();
+
+    public override DateTimeOffset GetUtcNow() => System.GetUtcNow() + shift;
+
+    public override TimeZoneInfo LocalTimeZone => TimeZoneInfo.Utc;
+}
