@@ -82,6 +82,43 @@ public sealed class InvoiceNumberFormat : IEquatable<InvoiceNumberFormat>
         return text.ToString();
     }
 
+    /// <summary>
+    /// The number's text for <paramref name="year"/> split around its digits: what comes before,
+    /// the digits' padding width (0: none) and what comes after, so that a store can build the text
+    /// where the number is drawn. <c>Before + number padded to Width + After</c> equals <see cref="Format"/>.
+    /// </summary>
+    public (string Before, int Width, string After) Around(int year)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(year, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(year, MaxYear);
+        var before = new StringBuilder();
+        var after = new StringBuilder();
+        var width = -1;
+        foreach (var segment in segments)
+        {
+            var text = width < 0 ? before : after;
+            switch (segment.Kind)
+            {
+                case SegmentKind.Number:
+                    width = segment.Width;
+                    break;
+                case SegmentKind.Year:
+                    text.Append(year.ToString("D4", CultureInfo.InvariantCulture));
+                    break;
+                default:
+                    text.Append(segment.Literal);
+                    break;
+            }
+        }
+
+        if (width < 0)
+        {
+            throw new InvariantViolationException($"The invoice number format '{Pattern}' has no {{number}}.");
+        }
+
+        return (before.ToString(), width, after.ToString());
+    }
+
     public bool Equals(InvoiceNumberFormat? other) => other is not null && string.Equals(Pattern, other.Pattern, StringComparison.Ordinal);
 
     public override bool Equals(object? obj) => Equals(obj as InvoiceNumberFormat);

@@ -33,12 +33,7 @@ public sealed partial class InvoiceBook(SqlDatabase database, IOptions<BillingOp
                 await ApplyScheduledChangeAsync(connection, transaction, shopId, nowMs, ct);
                 await OpenPeriodAsync(connection, transaction, shopId, close.Next, close.NextTerms, ct);
                 // Last, so the counter row (which every close of the year shares) is locked for the shortest time.
-                var number = await NextNumberAsync(connection, transaction, CounterYear(close), ct);
-                var document = close.Document with { Number = numberFormat.Format(close.InvoiceYear, number) };
-                // The domain invoice checks that it adds up; a breach rolls the whole close back.
-                _ = InvoiceDocuments.ToDomain(document);
-                await InsertInvoiceAsync(connection, transaction, close, document, number, nowMs, ct);
-                await transaction.CommitAsync(ct);
+                var document = await NumberInsertAndCommitAsync(connection, transaction, close, nowMs, ct);
                 return document;
             },
             cancellationToken);
@@ -147,19 +142,29 @@ public sealed partial class InvoiceBook(SqlDatabase database, IOptions<BillingOp
     private async Task InsertInvoiceAsync(
         DbConnection connection, DbTransaction transaction, PeriodClose close, InvoiceDocument document, long number, long nowMs, CancellationToken ct)
     {
-        var currency = Currency.Parse(document.Currency);
-        await using var command = connection.CreateCommand(
+        await using var command = InvoiceInsert(
+            connection,
+            transaction,
             """
             INSERT INTO invoices (id, shop_id, customer_id, period_start, issuer, year, seq_number, number, currency,
                                   subtotal_minor, vat_minor, total_minor, issued_at_ms, document_json)
             VALUES (@id, @shop, @customer, @start, @issuer, @year, @seq, @number, @currency, @subtotal, @vat, @total, @now_ms, @document)
             """,
-            transaction)
+            close,
+            document,
+            nowMs).With("seq", number).With("number", document.Number);
+        await command.ExecuteNonQueryAsync(ct);
+    }
+
+    /// <summary>An invoice insert's command with every column but the number's.</summary>
+    private DbCommand InvoiceInsert(DbConnection connection, DbTransaction transaction, string sql, PeriodClose close, InvoiceDocument document, long nowMs)
+    {
+        var currency = Currency.Parse(document.Currency);
+        return connection.CreateCommand(sql, transaction)
             .With("id", document.Id).With("shop", document.ShopId).With("customer", document.CustomerId).With("start", Iso(close.Period.Start.ToDateOnly()))
-            .With("issuer", settings.IssuerName).With("year", CounterYear(close)).With("seq", number).With("number", document.Number)
+            .With("issuer", settings.IssuerName).With("year", CounterYear(close))
             .With("currency", document.Currency).With("subtotal", MinorUnits(document.Subtotal, currency)).With("vat", MinorUnits(document.Vat, currency))
             .With("total", MinorUnits(document.Total, currency)).With("now_ms", nowMs).With("document", JsonSerializer.Serialize(document, DocumentJson));
-        await command.ExecuteNonQueryAsync(ct);
     }
 
     /// <summary>A format without {year} numbers one sequence for all years: it must not restart in January.</summary>

@@ -93,4 +93,21 @@ public sealed class InvoiceNumberFormatTests
         Assert.NotEqual(InvoiceNumberFormat.Default, InvoiceNumberFormat.Parse("INV-{year}-{number:06d}"));
         Assert.Equal("INV-{year}-{number:06}", InvoiceNumberFormat.Default.ToString());
     }
+
+    [Theory]
+    [InlineData("INV-{year}-{number:06}", 2026, "INV-2026-", 6, "")]
+    [InlineData("{number}", 2026, "", 0, "")]
+    [InlineData("ACME/{number:05}/{year}", 987, "ACME/", 5, "/0987")]
+    [InlineData("a_b.c-{year}.{number:03d}", 2025, "a_b.c-2025.", 3, "")]
+    public void SplitsTheTextAroundTheDigitsSoThatItSpellsWhatFormatSpells(string pattern, int year, string before, int width, string after)
+    {
+        var format = InvoiceNumberFormat.Parse(pattern);
+
+        Assert.Equal((before, width, after), format.Around(year));
+        foreach (var number in new[] { 1L, 42L, 1_234_567L, InvoiceNumberFormat.MaxNumber })
+        {
+            var digits = number.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            Assert.Equal(format.Format(year, number), before + digits.PadLeft(width, '0') + after);
+        }
+    }
 }
