@@ -17,6 +17,7 @@ public sealed class RuntimeErrorMappingTests
     [InlineData("timeout", HttpStatusCode.GatewayTimeout, "timeout")]
     [InlineData("journal", HttpStatusCode.ServiceUnavailable, "journal_unavailable")]
     [InlineData("database", HttpStatusCode.ServiceUnavailable, "storage_unavailable")]
+    [InlineData("database-in-a-grain", HttpStatusCode.ServiceUnavailable, "storage_unavailable")]
     public async Task RuntimeFailuresBecomeProblemDetailsNotServerErrors(string failure, HttpStatusCode expectedStatus, string expectedCode)
     {
         await using var database = TestDatabase.CreateSqlite();
@@ -46,8 +47,22 @@ public sealed class RuntimeErrorMappingTests
                 "/test/throw/timeout" => (Exception)new TimeoutException("Response did not arrive on time in 00:00:30 for message: CloseAsync"),
                 "/test/throw/journal" => new Billing.Silo.Metering.Journal.JournalWriteException("batch lost"),
                 "/test/throw/database" => new Npgsql.NpgsqlException("connection refused"),
+                "/test/throw/database-in-a-grain" => new Billing.Silo.Storage.Sql.StorageFailedException("too many connections", "53300"),
                 _ => new InvalidOperationException("unexpected path"),
             }));
         };
+    }
+
+    [Fact]
+    public async Task ADatabaseFailureInAGrainReachesItsCallerAsAnExceptionThatCrossesSilos()
+    {
+        await using var database = TestDatabase.CreateSqlite();
+        await using var silo = new SiloFactory(database);
+        var serializer = silo.Services.GetRequiredService<Orleans.Serialization.Serializer>();
+
+        var copy = serializer.Deserialize<Exception>(serializer.SerializeToArray<Exception>(new Billing.Silo.Storage.Sql.StorageFailedException("too many connections", "53300")));
+
+        var failed = Assert.IsType<Billing.Silo.Storage.Sql.StorageFailedException>(copy);
+        Assert.Equal(("too many connections", "53300"), (failed.Message, failed.SqlState));
     }
 }

@@ -13,10 +13,14 @@ public static class GrainServiceCollectionExtensions
         return services;
     }
 
-    /// <summary>Silos only: the queue the shops' reminder ticks feed. Registered after the silo, so it stops before the silo does.</summary>
+    /// <summary>
+    /// Silos only: the queue the shops' reminder ticks feed (registered after the silo, so it stops
+    /// before the silo does), and database failures turned into an exception that crosses silos.
+    /// </summary>
     public static IServiceCollection AddReminderCloseQueue(this IServiceCollection services)
     {
         services.AddSingleton<ReminderCloseQueue>();
+        services.AddSingleton<IIncomingGrainCallFilter, StorageFailureFilter>();
         services.AddHostedService(sp => sp.GetRequiredService<ReminderCloseQueue>());
         return services;
     }

@@ -27,7 +27,7 @@ internal sealed class RuntimeExceptionHandler(IProblemDetailsService problems) :
             TimeoutException => (StatusCodes.Status504GatewayTimeout, "timeout", "The request did not complete in time."),
             // Nothing was charged: the journal refused or lost the write, or the database is away.
             JournalWriteException => (StatusCodes.Status503ServiceUnavailable, "journal_unavailable", "The usage could not be made durable; nothing was charged. Retry."),
-            System.Data.Common.DbException => (StatusCodes.Status503ServiceUnavailable, "storage_unavailable", "The database is unavailable; retry shortly."),
+            System.Data.Common.DbException or Storage.Sql.StorageFailedException => (StatusCodes.Status503ServiceUnavailable, "storage_unavailable", "The database is unavailable; retry shortly."),
             // Malformed JSON or a body of the wrong shape: the client's mistake in every environment.
             BadHttpRequestException bad => (bad.StatusCode, bad.StatusCode == StatusCodes.Status400BadRequest ? "invalid_json" : ProblemCodes.FromStatus(bad.StatusCode), "The request could not be read."),
             _ => (0, string.Empty, string.Empty),
