@@ -41,6 +41,13 @@ public static class ActivationBenchmark
         await StepAsync("subscription activation (snapshot + replay)", sql, customers, i => grains.Subscription(Customer(i)).GetAsync());
         await StepAsync("shop activation (terms + open period aggregate)", sql, customers, i => grains.Shop(Shop(i)).GetCurrentPeriodAsync());
         var active = Resident();
+        // BILLING_BENCH_HOLD_SECONDS: stay here with every grain active, for dotnet-gcdump or dotnet-counters.
+        if (int.TryParse(Environment.GetEnvironmentVariable("BILLING_BENCH_HOLD_SECONDS"), out var holdSeconds) && holdSeconds is > 0 and <= 600)
+        {
+            Console.WriteLine($"holding {holdSeconds} s with {2 * customers:N0} activations, pid {Environment.ProcessId}");
+            await Task.Delay(TimeSpan.FromSeconds(holdSeconds));
+        }
+
         await DeactivateAllAsync(grains);
         await StepAsync("consume through a cold subscription and shop", sql, customers, i => grains.Subscription(Customer(i)).ConsumeAsync(Consume(i)));
 
