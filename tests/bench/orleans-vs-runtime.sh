@@ -16,7 +16,9 @@ export PGUSER=${PGUSER:-postgres} PGPASSWORD=${PGPASSWORD:-postgres}
 url=http://127.0.0.1:5085
 admin=bench-admin-key-0123456789-abcdefghijklmnopqrstuv
 silo=
-cleanup() { [ -n "$silo" ] && kill "$silo" 2>/dev/null && wait "$silo" 2>/dev/null; git -C "$root" worktree remove --force "$work/ref" 2>/dev/null; rm -rf "$work"; }
+# Each run's silo log and load-test report are kept (an outlier is only explained by its log).
+out=${BILLING_BENCH_OUT:-$(mktemp -d /tmp/orleans-vs-runtime.XXXXXX)}
+cleanup() { [ -n "$silo" ] && kill "$silo" 2>/dev/null && wait "$silo" 2>/dev/null; git -C "$root" worktree remove --force "$work/ref" 2>/dev/null; rm -rf "$work"; echo "logs and reports: $out" >&2; }
 trap cleanup EXIT
 
 git -C "$root" worktree add -q --detach "$work/ref" "$reference"
@@ -38,6 +40,7 @@ run() { # $1 label, $2 tree
     --shops 1000 --connections 64 --warmup-seconds "$warmup" --duration-seconds "$duration" --json >"$work/$1.json" || true
   kill "$silo"; timeout 60 tail --pid="$silo" -f /dev/null || kill -9 "$silo"; wait "$silo" 2>/dev/null || true; silo=
   psql -h 127.0.0.1 -qc "DROP DATABASE $db WITH (FORCE)" >/dev/null
+  cp "$work/$1.log" "$out/$1-$db.log"; cp "$work/$1.json" "$out/$1-$db.json"
   python3 - "$1" "$work/$1.json" <<'PY'
 import json, sys
 r = json.load(open(sys.argv[2]))
