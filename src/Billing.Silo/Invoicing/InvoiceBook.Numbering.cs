@@ -21,19 +21,29 @@ public sealed partial class InvoiceBook
     private const string NumberPlaceholder = "invoice-number-drawn-by-the-insert";
     private static readonly string NumberPlaceholderJson = JsonSerializer.Serialize(NumberPlaceholder, DocumentJson);
 
-    private const string InsertNumberedInvoice =
+    // The next number of the issuer's year; the counter row stays locked until the commit.
+    private const string DrawNumber =
         """
-        WITH drawn AS (
-            INSERT INTO invoice_counters (issuer, year, last_number) VALUES (@issuer, @year, 1)
-            ON CONFLICT (issuer, year) DO UPDATE SET last_number = invoice_counters.last_number + 1
-            RETURNING last_number),
+        INSERT INTO invoice_counters (issuer, year, last_number) VALUES (@issuer, @year, 1)
+        ON CONFLICT (issuer, year) DO UPDATE SET last_number = invoice_counters.last_number + 1
+        RETURNING last_number
+        """;
+
+    private const string InsertInvoiceInto =
+        """
+        INSERT INTO invoices (id, shop_id, customer_id, period_start, issuer, year, seq_number, number, currency,
+                              subtotal_minor, vat_minor, total_minor, issued_at_ms, document_json)
+        """;
+
+    private const string InsertNumberedInvoice =
+        $"""
+        WITH drawn AS ({DrawNumber}),
         spelled AS (
             SELECT last_number,
                    @before || CASE WHEN length(last_number::text) >= @width THEN last_number::text
                                    ELSE lpad(last_number::text, @width, '0') END || @after AS number
             FROM drawn)
-        INSERT INTO invoices (id, shop_id, customer_id, period_start, issuer, year, seq_number, number, currency,
-                              subtotal_minor, vat_minor, total_minor, issued_at_ms, document_json)
+        {InsertInvoiceInto}
         SELECT @id, @shop, @customer, @start, @issuer, @year, spelled.last_number, spelled.number, @currency,
                @subtotal, @vat, @total, @now_ms, replace(@document, @placeholder, to_json(spelled.number)::text)
         FROM spelled

@@ -129,13 +129,7 @@ public sealed partial class InvoiceBook(SqlDatabase database, IOptions<BillingOp
 
     private async Task<long> NextNumberAsync(DbConnection connection, DbTransaction transaction, int year, CancellationToken ct)
     {
-        await using var command = connection.CreateCommand(
-            """
-            INSERT INTO invoice_counters (issuer, year, last_number) VALUES (@issuer, @year, 1)
-            ON CONFLICT (issuer, year) DO UPDATE SET last_number = invoice_counters.last_number + 1
-            RETURNING last_number
-            """,
-            transaction).With("issuer", settings.IssuerName).With("year", year);
+        await using var command = connection.CreateCommand(DrawNumber, transaction).With("issuer", settings.IssuerName).With("year", year);
         return await command.ScalarInt64Async(ct) ?? throw new InvariantViolationException("The invoice counter returned no number.");
     }
 
@@ -145,9 +139,8 @@ public sealed partial class InvoiceBook(SqlDatabase database, IOptions<BillingOp
         await using var command = InvoiceInsert(
             connection,
             transaction,
-            """
-            INSERT INTO invoices (id, shop_id, customer_id, period_start, issuer, year, seq_number, number, currency,
-                                  subtotal_minor, vat_minor, total_minor, issued_at_ms, document_json)
+            $"""
+            {InsertInvoiceInto}
             VALUES (@id, @shop, @customer, @start, @issuer, @year, @seq, @number, @currency, @subtotal, @vat, @total, @now_ms, @document)
             """,
             close,
