@@ -1,4 +1,5 @@
 using Billing.Silo.Hosting;
+using Billing.Silo.Storage.Sql;
 using Billing.Testing;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -34,6 +35,20 @@ internal static class BenchmarkSilo
         await app.StartAsync();
         return app;
     }
+}
+
+/// <summary>What the benchmarks read back from their database.</summary>
+internal static class BenchmarkSql
+{
+    /// <summary>One number from one query (a count, a maximum); 0 for no row or NULL.</summary>
+    public static async Task<long> ScalarAsync(this SqlDatabase database, string sql) =>
+        await database.ReadAsync(
+            async (connection, ct) =>
+            {
+                await using var command = connection.CreateCommand(sql);
+                return await command.ScalarInt64Async(ct) ?? 0;
+            },
+            CancellationToken.None);
 }
 
 /// <summary>Real time shifted by a fixed amount: timers run at real speed, "now" is wherever the benchmark needs it.</summary>

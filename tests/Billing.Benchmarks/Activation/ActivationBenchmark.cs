@@ -88,12 +88,8 @@ public static class ActivationBenchmark
             .Where(s => s.GrainType.Contains("ShopGrain", StringComparison.Ordinal) || s.GrainType.Contains("SubscriptionGrain", StringComparison.Ordinal))
             .Sum(s => s.ActivationCount);
 
-    private static async Task<long> TransactionsAsync(SqlDatabase sql) =>
-        await sql.ReadAsync(async (connection, ct) =>
-        {
-            await using var command = connection.CreateCommand("SELECT xact_commit + xact_rollback FROM pg_stat_database WHERE datname = current_database()");
-            return await command.ScalarInt64Async(ct) ?? 0;
-        }, CancellationToken.None);
+    private static Task<long> TransactionsAsync(SqlDatabase sql) =>
+        sql.ScalarAsync("SELECT xact_commit + xact_rollback FROM pg_stat_database WHERE datname = current_database()");
 
     private static (double ResidentMb, double HeapMb) Resident()
     {

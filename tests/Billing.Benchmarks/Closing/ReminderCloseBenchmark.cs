@@ -1,11 +1,12 @@
 using System.Diagnostics;
 using System.Globalization;
 using Billing.Silo.Grains;
+using Billing.Silo.Invoicing;
 using Billing.Silo.Storage.Sql;
 using Billing.Testing;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 using Orleans.Runtime;
 
 namespace Billing.Benchmarks.Closing;
@@ -44,7 +45,7 @@ public static class ReminderCloseBenchmark
         await using var silo = await BenchmarkSilo.StartAsync(database, clock);
         var sql = silo.Services.GetRequiredService<SqlDatabase>();
         var untilDue = Due - clock.GetUtcNow();
-        var closes = silo.Configuration.GetValue("Billing:Invoicing:MaxConcurrentReminderCloses", 16);
+        var closes = silo.Services.GetRequiredService<IOptions<BillingOptions>>().Value.MaxConcurrentReminderCloses;
         Console.WriteLine($"month-end silo started; the reminders are due in {untilDue.TotalSeconds:N0} s; {closes} closes at once");
         await Task.Delay(untilDue > TimeSpan.Zero ? untilDue : TimeSpan.Zero);
 
@@ -54,7 +55,7 @@ public static class ReminderCloseBenchmark
         while (invoiced < shops && timer.Elapsed < MaxCloseDuration)
         {
             await Task.Delay(TimeSpan.FromSeconds(5));
-            invoiced = await CountAsync(sql, "SELECT COUNT(*) FROM invoices");
+            invoiced = await sql.ScalarAsync("SELECT COUNT(*) FROM invoices");
             Console.WriteLine($"  {invoiced:N0}/{shops:N0} shops invoiced, {timer.Elapsed.TotalSeconds:N0} s");
         }
 
@@ -68,11 +69,11 @@ public static class ReminderCloseBenchmark
 
         Console.WriteLine($"silo process: {siloCores:N2} cores busy on average while closing");
         // The last invoice's own time, not the poll's: the clock is real time shifted, so the difference is real seconds.
-        var lastIssuedMs = await CountAsync(sql, "SELECT COALESCE(MAX(issued_at_ms), 0) FROM invoices");
+        var lastIssuedMs = await sql.ScalarAsync("SELECT COALESCE(MAX(issued_at_ms), 0) FROM invoices");
         var seconds = (DateTimeOffset.FromUnixTimeMilliseconds(lastIssuedMs) - Due).TotalSeconds;
         // Registered as "due in (due - now)", so the stored start may differ from the instant by the call's own microseconds.
-        var november = await CountAsync(sql, $"SELECT COUNT(*) FROM orleansremindertable WHERE starttime BETWEEN '{Due.AddMonths(1).AddSeconds(-1):O}' AND '{Due.AddMonths(1).AddSeconds(1):O}'");
-        var retrying = await CountAsync(sql, $"SELECT COUNT(*) FROM orleansstorage WHERE graintypestring = '{ShopGrain.CloseStateName}'");
+        var november = await sql.ScalarAsync($"SELECT COUNT(*) FROM orleansremindertable WHERE starttime BETWEEN '{Due.AddMonths(1).AddSeconds(-1):O}' AND '{Due.AddMonths(1).AddSeconds(1):O}'");
+        var retrying = await sql.ScalarAsync($"SELECT COUNT(*) FROM orleansstorage WHERE graintypestring = '{ShopGrain.CloseStateName}'");
         Console.WriteLine("| shops | events per shop | invoices issued | November reminders | shops that retried | seconds from the due instant | shops/s |");
         Console.WriteLine("|---:|---:|---:|---:|---:|---:|---:|");
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
@@ -97,11 +98,4 @@ public static class ReminderCloseBenchmark
             });
         });
     }
-
-    private static async Task<long> CountAsync(SqlDatabase database, string sql) =>
-        await database.ReadAsync(async (connection, ct) =>
-        {
-            await using var command = connection.CreateCommand(sql);
-            return await command.ScalarInt64Async(ct) ?? 0;
-        }, CancellationToken.None);
 }
