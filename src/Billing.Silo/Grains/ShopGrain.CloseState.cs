@@ -1,4 +1,4 @@
-using Billing.Silo.Hosting;
+using Billing.Silo.Storage.GrainState;
 using Orleans.Storage;
 
 namespace Billing.Silo.Grains;
@@ -53,7 +53,7 @@ public sealed partial class ShopGrain
         return closeState;
     }
 
-    private IGrainStorage CloseStorage => ServiceProvider.GetRequiredKeyedService<IGrainStorage>(ClusterHosting.GrainStorage);
+    private IGrainStorage CloseStorage => ServiceProvider.GetRequiredKeyedService<IGrainStorage>(GrainStorages.Billing);
 
     /// <summary>
     /// A failed save must not turn a close's outcome into another: a close that failed because the

@@ -1,6 +1,5 @@
 using Billing.Silo.Metering;
 using Billing.Domain;
-using Billing.Silo.Hosting;
 using Billing.Silo.Invoicing;
 using Billing.Silo.Metering.Journal;
 using NodaTime;

@@ -14,14 +14,11 @@ namespace Billing.Silo.Hosting;
 /// The Orleans silo inside the web host. On PostgreSQL, membership and reminders go through
 /// Orleans' AdoNet providers (their tables and queries come from the silo's own migrations); on
 /// SQLite the silo is a cluster of one on 127.0.0.1 and keeps its reminders and grain state in
-/// the SQLite file. Either way grain state is the <see cref="GrainStorage"/> storage.
+/// the SQLite file. Either way grain state is the <see cref="GrainStorages.Billing"/> storage.
 /// </summary>
 public static class ClusterHosting
 {
     public const string PostgresInvariant = "Npgsql";
-
-    /// <summary>The grain storage that <c>[PersistentState(..., GrainStorage)]</c> names, on either dialect.</summary>
-    public const string GrainStorage = "billing";
 
     /// <summary>Registers <c>Billing:Cluster</c> (validated at start, with the storage it needs) and returns it as configured now, for wiring.</summary>
     public static SiloClusterOptions AddClusterOptions(this IHostApplicationBuilder builder)
@@ -99,7 +96,7 @@ public static class ClusterHosting
             o.Invariant = PostgresInvariant;
             o.ConnectionString = connectionString;
         });
-        silo.AddAdoNetGrainStorage(GrainStorage, o =>
+        silo.AddAdoNetGrainStorage(GrainStorages.Billing, o =>
         {
             o.Invariant = PostgresInvariant;
             o.ConnectionString = connectionString;
@@ -114,6 +111,6 @@ public static class ClusterHosting
         silo.Services.RemoveAll<IReminderTable>();
         silo.Services.AddSingleton<IReminderTable, SqliteReminderTable>();
         // Orleans' ADO.NET grain storage has no SQLite scripts: this adapter keeps its contract on the file.
-        silo.Services.AddGrainStorage(GrainStorage, (services, _) => ActivatorUtilities.CreateInstance<SqliteGrainStorage>(services));
+        silo.Services.AddGrainStorage(GrainStorages.Billing, (services, _) => ActivatorUtilities.CreateInstance<SqliteGrainStorage>(services));
     }
 }
