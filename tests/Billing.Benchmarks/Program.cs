@@ -1,6 +1,6 @@
 using System.Globalization;
 
-// Usage: dotnet run -c Release --project tests/Billing.Benchmarks -- [metering | metering-ceiling | billing-close | reminder-close | activation | journal-store | stop-under-load] [--quick] [--json]
+// Usage: dotnet run -c Release --project tests/Billing.Benchmarks -- [metering | metering-ceiling | billing-close | reminder-close | activation | activation-floor | journal-store | stop-under-load] [--quick] [--json]
 // Needs PostgreSQL for the postgres rows (BILLING_TEST_POSTGRES, default the local server).
 var quick = args.Contains("--quick");
 if (args.Contains("stop-under-load"))
@@ -13,6 +13,13 @@ if (args.Contains("activation"))
 {
     // 100,000 customers and their shops; --quick: 10,000.
     await Billing.Benchmarks.Activation.ActivationBenchmark.RunAsync(customers: quick ? 10_000 : 100_000);
+    return;
+}
+
+if (args.Contains("activation-floor"))
+{
+    // Orleans alone: 200,000 activations of a grain that holds nothing; --quick: 20,000.
+    await Billing.Benchmarks.Activation.ActivationFloorBenchmark.RunAsync(activations: quick ? 20_000 : 200_000);
     return;
 }
 
@@ -62,5 +69,5 @@ if (args.Contains("metering") || args.Contains("metering-ceiling"))
 
 // The home-made runtime's own benchmarks (grain calls, state writes) went with it; Orleans' grain
 // path is measured by the metering runs above (metering-ceiling: the grain path with a discarding journal).
-await Console.Error.WriteLineAsync("usage: Billing.Benchmarks [metering | metering-ceiling | billing-close | reminder-close | activation | journal-store | stop-under-load] [--quick]");
+await Console.Error.WriteLineAsync("usage: Billing.Benchmarks [metering | metering-ceiling | billing-close | reminder-close | activation | activation-floor | journal-store | stop-under-load] [--quick]");
 Environment.ExitCode = 64;

@@ -12,9 +12,6 @@ internal static partial class AlertLog
     [LoggerMessage(EventId = 5102, Level = LogLevel.Error, Message = "Recording alert {Kind} for {Subject} in {PeriodKey} failed ({Reason}); attempt {Attempt} of {MaxAttempts}")]
     public static partial void RecordFailed(ILogger logger, string kind, string subject, string periodKey, string reason, int attempt, int maxAttempts);
 
-    [LoggerMessage(EventId = 5103, Level = LogLevel.Warning, Message = "Reading the current grant of {CustomerId} failed ({Reason}); its token alerts wait for its next activation")]
-    public static partial void GrantReadFailed(ILogger logger, string customerId, string reason);
-
     [LoggerMessage(EventId = 5201, Level = LogLevel.Error, Message = "Cost alert evaluation failed ({Reason}); retried in {IntervalMs} ms")]
     public static partial void EvaluationFailed(ILogger logger, string reason, int intervalMs);
 

@@ -11,7 +11,6 @@ public static class AlertServiceCollectionExtensions
     {
         services.AddAlertStore(configuration);
         services.AddSingleton<AlertOutbox>();
-        services.AddSingleton<CurrentGrantReader>();
         services.AddSingleton<TokenAlerts>();
         services.AddSingleton<UsageCostReader>();
         services.AddSingleton<AlertWriter>();

@@ -1,5 +1,5 @@
-using System.Data.Common;
 using Billing.Domain;
+using Billing.Silo.Metering;
 using Microsoft.Extensions.Options;
 using NodaTime;
 
@@ -10,41 +10,25 @@ namespace Billing.Silo.Alerts;
 /// reached thresholds to the <see cref="AlertOutbox"/> without waiting. The grain only calls
 /// <see cref="Raise"/> when its watch says a threshold is due (one comparison per consume).
 /// </summary>
-public sealed class TokenAlerts(AlertOutbox outbox, CurrentGrantReader grants, IOptions<AlertOptions> options, ILogger<TokenAlerts> logger)
+public sealed class TokenAlerts(AlertOutbox outbox, IOptions<AlertOptions> options)
 {
     private readonly TokenThresholds? thresholds = options.Value.Enabled ? options.Value.TokenRules : null;
 
     /// <summary>
-    /// The watch of an activating subscription's current grant. Thresholds its balance has already
+    /// The watch of an activating subscription's current grant (read with it, in the activation's one
+    /// round trip: <see cref="MeteringStore.LoadActivationAsync"/>). Thresholds its balance has already
     /// reached are raised again: the insert is idempotent, and this is how an alert lost in a full
     /// queue or a crash is eventually raised.
     /// </summary>
-    public async Task<TokenAlertWatch> ResumeAsync(Subscription subscription, Instant now, CancellationToken cancellationToken)
+    public TokenAlertWatch Resume(Subscription subscription, CurrentGrant? latestGrant, Instant now)
     {
-        if (thresholds is null || subscription.PlanId is null)
-        {
-            return default;
-        }
-
-        CurrentGrant? grant;
-        try
-        {
-            grant = await grants.FindAsync(subscription.CustomerId, cancellationToken);
-        }
-        catch (DbException error)
-        {
-            // Metering goes on without token alerts rather than failing the activation.
-            AlertLog.GrantReadFailed(logger, subscription.CustomerId, error.Message);
-            return default;
-        }
-
-        if (grant is null)
+        if (thresholds is null || subscription.PlanId is null || latestGrant is null)
         {
             return default;
         }
 
         var remaining = subscription.Ledger.Remaining.Value;
-        var watch = TokenAlertWatch.Start(thresholds, grant.Sequence, Math.Max(grant.AllowanceTokens ?? remaining, remaining));
+        var watch = TokenAlertWatch.Start(thresholds, latestGrant.Sequence, Math.Max(latestGrant.AllowanceTokens ?? remaining, remaining));
         return Raise(watch, subscription.CustomerId, remaining, now);
     }
 

@@ -31,9 +31,10 @@ public sealed partial class SubscriptionGrain(
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         var customerId = this.GetPrimaryKeyString();
-        subscription = await store.LoadSubscriptionAsync(customerId, cancellationToken) ?? Subscription.None(customerId);
+        var load = await store.LoadActivationAsync(customerId, cancellationToken);
+        subscription = load.Subscription ?? Subscription.None(customerId);
         journal.Reset(customerId);
-        tokenWatch = await tokenAlerts.ResumeAsync(subscription, Instant.FromDateTimeOffset(time.GetUtcNow()), cancellationToken);
+        tokenWatch = tokenAlerts.Resume(subscription, load.LatestGrant, Instant.FromDateTimeOffset(time.GetUtcNow()));
     }
 
     public async Task<ConsumeResult> ConsumeAsync(ConsumeCommand command)

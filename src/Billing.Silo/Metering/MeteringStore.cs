@@ -16,16 +16,22 @@ public sealed class MeteringStore(SqlDatabase database)
     /// <summary>
     /// The customer's subscription as the events say: the last snapshot, plus the grants and usage
     /// committed after it (snapshots are flushed about once a second, so after a crash they lag).
-    /// The three reads share one database snapshot: while another activation of the customer is
+    /// The reads share one database snapshot: while another activation of the customer is
     /// still writing (a split brain), reads at different moments could see its later grant but not
     /// its earlier usage, a state that never was, whose seq would still pass the ledger-head fence.
     /// </summary>
-    public Task<Subscription?> LoadSubscriptionAsync(string customerId, CancellationToken cancellationToken) =>
+    public async Task<Subscription?> LoadSubscriptionAsync(string customerId, CancellationToken cancellationToken) =>
+        (await LoadActivationAsync(customerId, cancellationToken)).Subscription;
+
+    /// <summary>
+    /// <see cref="LoadSubscriptionAsync"/> and the latest grant (for token alerts), in one command
+    /// of four statements: an activation's only round trip when traffic meets cold grains.
+    /// </summary>
+    public Task<SubscriptionLoad> LoadActivationAsync(string customerId, CancellationToken cancellationToken) =>
         database.ReadSnapshotAsync(
             async (connection, transaction, ct) =>
             {
-                // One round trip for the three reads (an activation's main cost when traffic meets
-                // cold grains): the events after the snapshot are found from the snapshot's seq in SQL.
+                // The events after the snapshot are found from the snapshot's seq in SQL.
                 await using var command = connection.CreateCommand(LoadSubscriptionSql, transaction).With("customer_id", customerId);
                 await using var reader = await command.ExecuteReaderAsync(ct);
                 var snapshot = await reader.ReadAsync(ct) ? ReadSubscription(customerId, reader) : null;
@@ -42,7 +48,11 @@ public sealed class MeteringStore(SqlDatabase database)
                         reader.GetInt64(7), reader.GetString(8)));
                 }
 
-                return SubscriptionReplay.Apply(customerId, snapshot, grants, usedAfter, lastUsageSeq);
+                await NextResultAsync(reader, ct);
+                var latest = await reader.ReadAsync(ct)
+                    ? new CurrentGrant(reader.GetInt64(0), reader.IsDBNull(1) ? null : Convert.ToInt64(reader.GetValue(1), CultureInfo.InvariantCulture))
+                    : null;
+                return new SubscriptionLoad(SubscriptionReplay.Apply(customerId, snapshot, grants, usedAfter, lastUsageSeq), latest);
             },
             cancellationToken);
 
@@ -53,7 +63,12 @@ public sealed class MeteringStore(SqlDatabase database)
         FROM subscriptions WHERE customer_id = @customer_id;
         SELECT COALESCE(SUM(tokens), 0), COALESCE(MAX(seq), 0) FROM usage_events WHERE customer_id = @customer_id AND seq > {SnapshotSeq};
         SELECT grant_id, plan_id, seq, tokens, granted_at_ms, started_at_ms, ends_at_ms, price_per_token_nanos, currency
-        FROM token_grants WHERE customer_id = @customer_id AND seq > {SnapshotSeq} ORDER BY seq
+        FROM token_grants WHERE customer_id = @customer_id AND seq > {SnapshotSeq} ORDER BY seq;
+        SELECT g.seq, u.remaining_after + u.tokens
+        FROM token_grants g LEFT JOIN usage_events u ON u.customer_id = g.customer_id AND u.seq = g.seq + 1
+        WHERE g.customer_id = @customer_id
+        ORDER BY g.seq DESC
+        LIMIT 1
         """;
 
     private static async Task NextResultAsync(DbDataReader reader, CancellationToken cancellationToken)

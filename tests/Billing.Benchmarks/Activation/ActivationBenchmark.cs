@@ -31,7 +31,7 @@ public static class ActivationBenchmark
         await using var silo = await BenchmarkSilo.StartAsync(database, TimeProvider.System);
         var grains = silo.Services.GetRequiredService<IGrainFactory>();
         var sql = silo.Services.GetRequiredService<SqlDatabase>();
-        var idle = Resident();
+        var idle = ProcessMemory.Measure();
         await CloseBenchmark.LoadAsync(sql, customers, eventsPerShop: 0, ["Europe/Amsterdam"]);
         await EachAsync(customers, i => grains.Subscription(Customer(i)).GrantAsync(Plan));
         await DeactivateAllAsync(grains);
@@ -40,7 +40,7 @@ public static class ActivationBenchmark
         Console.WriteLine("|---|---:|---:|---:|");
         await StepAsync("subscription activation (snapshot + replay)", sql, customers, i => grains.Subscription(Customer(i)).GetAsync());
         await StepAsync("shop activation (terms + open period aggregate)", sql, customers, i => grains.Shop(Shop(i)).GetCurrentPeriodAsync());
-        var active = Resident();
+        var active = ProcessMemory.Measure();
         // BILLING_BENCH_HOLD_SECONDS: stay here with every grain active, for dotnet-gcdump or dotnet-counters.
         if (int.TryParse(Environment.GetEnvironmentVariable("BILLING_BENCH_HOLD_SECONDS"), out var holdSeconds) && holdSeconds is > 0 and <= 600)
         {
@@ -52,10 +52,8 @@ public static class ActivationBenchmark
         await StepAsync("consume through a cold subscription and shop", sql, customers, i => grains.Subscription(Customer(i)).ConsumeAsync(Consume(i)));
 
         Console.WriteLine();
-        Console.WriteLine("| activations | resident MB idle | resident MB active | managed heap MB active | KB per activation |");
-        Console.WriteLine("|---:|---:|---:|---:|---:|");
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"| {2 * customers:N0} | {idle.ResidentMb:N0} | {active.ResidentMb:N0} | {active.HeapMb:N0} | {(active.ResidentMb - idle.ResidentMb) * 1024 / (2.0 * customers):N1} |"));
+        Console.WriteLine($"Customers and their shops ({ProcessMemory.GcMode()})");
+        ProcessMemory.PrintTable(2 * customers, idle, active);
         await silo.StopAsync();
     }
 
@@ -90,14 +88,6 @@ public static class ActivationBenchmark
 
     private static Task<long> TransactionsAsync(SqlDatabase sql) =>
         sql.ScalarAsync("SELECT xact_commit + xact_rollback FROM pg_stat_database WHERE datname = current_database()");
-
-    private static (double ResidentMb, double HeapMb) Resident()
-    {
-        GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: true);
-        GC.WaitForPendingFinalizers();
-        using var process = Process.GetCurrentProcess();
-        return (process.WorkingSet64 / 1048576.0, GC.GetTotalMemory(forceFullCollection: true) / 1048576.0);
-    }
 
     private static string Customer(int i) => string.Create(CultureInfo.InvariantCulture, $"cus_{i:D20}");
 

@@ -52,7 +52,8 @@ public sealed class MeteringSilo : IAsyncDisposable
             ["ConnectionStrings:Billing"] = database.ConnectionString + ";Maximum Pool Size=64",
             ["Billing:AdminKey"] = "benchmark-admin-key-0123456789-abcdefghij",
         });
-        builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        // A rule without a category outranks appsettings.json's "Default" (SetMinimumLevel does not).
+        builder.Logging.AddFilter((string?)null, LogLevel.Warning);
         builder.WebHost.UseUrls("http://127.0.0.1:0");
         builder.AddBillingSilo();
         if (journalStore is not null)

@@ -36,7 +36,7 @@ public sealed class AlertOutboxTests
     public void AThresholdRefusedByAFullQueueStaysDueUntilTheQueueTakesIt()
     {
         var outbox = new AlertOutbox(NullLogger<AlertOutbox>.Instance);
-        var tokenAlerts = new TokenAlerts(outbox, null!, Options.Create(new AlertOptions()), NullLogger<TokenAlerts>.Instance);
+        var tokenAlerts = new TokenAlerts(outbox, Options.Create(new AlertOptions()));
         var filler = new Alert("cost_daily", "platform", "2026-11-21", "EUR 1.00", "EUR 1.00", "…", Now);
         while (outbox.TryRaise(filler))
         {
