@@ -1,0 +1,93 @@
+using System.Diagnostics.CodeAnalysis;
+using System.Globalization;
+
+namespace Billing.Domain.Payments;
+
+/// <summary>
+/// The idempotency key sent with a charge, derived from what is paid so that a retried request
+/// (after a timeout, a silo restart, a duplicated reminder) reuses the key and the provider
+/// charges at most once: <c>billing:{subject}:{id}:attempt:{n}</c>, e.g.
+/// <c>billing:invoice:inv_42:attempt:1</c>. A new dunning attempt has a new number and so a new key.
+/// The parts cannot contain ':' (or anything outside a small safe set), so two different
+/// (subject, id, attempt) triples never spell the same key; the key stays far below the
+/// provider's limit of <see cref="MaxLength"/> characters.
+/// </summary>
+public readonly record struct PaymentIdempotencyKey
+{
+    /// <summary>Stripe accepts idempotency keys of up to 255 characters.</summary>
+    public const int MaxLength = 255;
+    public const int MaxSubjectLength = 32;
+    public const int MaxIdLength = 128;
+    public const int MaxAttempt = 1_000;
+
+    public const string InvoiceSubject = "invoice";
+
+    private const string Prefix = "billing";
+
+    private readonly string? value;
+
+    private PaymentIdempotencyKey(string key)
+    {
+        if (key.Length > MaxLength)
+        {
+            throw new InvariantViolationException($"An idempotency key has {key.Length} characters; the provider accepts {MaxLength}.");
+        }
+
+        value = key;
+    }
+
+    public string Value => value ?? throw new InvariantViolationException("default(PaymentIdempotencyKey) has no value; use PaymentIdempotencyKey.Create.");
+
+    /// <summary>The key for attempt <paramref name="attempt"/> (from 1) of paying invoice <paramref name="invoiceId"/>.</summary>
+    public static PaymentIdempotencyKey ForInvoice(string invoiceId, int attempt) => Create(InvoiceSubject, invoiceId, attempt);
+
+    /// <summary>Throws <see cref="ArgumentException"/> with the reason <see cref="TryCreate"/> gives.</summary>
+    public static PaymentIdempotencyKey Create(string subject, string id, int attempt) =>
+        TryCreate(subject, id, attempt, out var key, out var reason) ? key : throw new ArgumentException(reason);
+
+    /// <summary>
+    /// <paramref name="subject"/>: 1..<see cref="MaxSubjectLength"/> lower-case ASCII letters and '_'
+    /// ("invoice"); <paramref name="id"/>: 1..<see cref="MaxIdLength"/> ASCII letters, digits,
+    /// '-', '_' and '.'; <paramref name="attempt"/>: 1..<see cref="MaxAttempt"/>.
+    /// </summary>
+    public static bool TryCreate(string? subject, string? id, int attempt, out PaymentIdempotencyKey key, [NotNullWhen(false)] out string? reason)
+    {
+        key = default;
+        reason = PartProblem("subject", subject, MaxSubjectLength, static c => c is (>= 'a' and <= 'z') or '_', "lower-case letters and '_'")
+            ?? PartProblem("id", id, MaxIdLength, static c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.', "letters, digits, '-', '_' and '.'")
+            ?? (attempt is < 1 or > MaxAttempt ? $"idempotency key attempt must be 1 to {MaxAttempt} (got {attempt})" : null);
+        if (reason is not null)
+        {
+            return false;
+        }
+
+        key = new PaymentIdempotencyKey(
+            $"{Prefix}:{subject}:{id}:attempt:{attempt.ToString(CultureInfo.InvariantCulture)}");
+        return true;
+    }
+
+    public override string ToString() => value ?? "(no idempotency key)";
+
+    private static string? PartProblem(string part, string? text, int maxLength, Func<char, bool> allowed, string allowedText)
+    {
+        if (string.IsNullOrEmpty(text))
+        {
+            return $"idempotency key {part} is required";
+        }
+
+        if (text.Length > maxLength)
+        {
+            return $"idempotency key {part} must be at most {maxLength} characters (got {text.Length})";
+        }
+
+        for (var i = 0; i < text.Length; i++)
+        {
+            if (!allowed(text[i]))
+            {
+                return $"idempotency key {part} may only contain {allowedText}; the character at position {i + 1} is not allowed";
+            }
+        }
+
+        return null;
+    }
+}
