@@ -1,6 +1,7 @@
 using Billing.Silo.Api;
 using Billing.Silo.Api.Invoicing;
 using Billing.Silo.Api.Metering;
+using Billing.Silo.Api.Payments;
 using Billing.Silo.Dashboard;
 using Billing.Silo.Hosting;
 
@@ -13,6 +14,7 @@ app.UseBillingProblemDetails();
 app.MapHealthApi();
 app.MapLoadTestApi(app.Configuration);
 app.MapMeteringApi();
+app.MapPaymentsApi();
 app.MapRuntimeMetricsApi();
 app.MapAdminApi();
 app.MapCustomerCatalogApi();

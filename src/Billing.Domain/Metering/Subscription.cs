@@ -5,6 +5,10 @@ namespace Billing.Domain;
 /// <summary>What granting a plan gives: its tokens, for how long, at what price.</summary>
 public sealed record PlanGrant(string PlanId, TokenAmount Tokens, Duration? Validity, Money Price)
 {
+    /// <summary>What buying or granting <paramref name="plan"/> gives: its tokens for its duration (none: until used up).</summary>
+    public static PlanGrant Of(Plan plan) =>
+        new(plan.Id, plan.TokensIncluded, plan.DurationDays is { } days ? Duration.FromDays(days) : null, plan.Price);
+
     /// <summary>The value of one token of this plan: price spread over its tokens, kept unrounded for usage costs.</summary>
     public Money PricePerToken => Tokens.IsZero ? Money.Zero(Price.Currency) : new Money(Price.Amount / Tokens.Value, Price.Currency);
 }

@@ -8,6 +8,13 @@ public static class ApiProblem
     public static IResult Create(int status, string code, string title, string? detail = null) =>
         Results.Problem(detail: detail, statusCode: status, title: title, type: TypeOf(code), extensions: new Dictionary<string, object?> { ["code"] = code });
 
+    /// <summary><see cref="Create(int, string, string, string?)"/> with more members beside <c>code</c> (e.g. a payment's decline code).</summary>
+    public static IResult Create(int status, string code, string title, string? detail, IReadOnlyDictionary<string, object?> members)
+    {
+        var extensions = new Dictionary<string, object?>(members, StringComparer.Ordinal) { ["code"] = code };
+        return Results.Problem(detail: detail, statusCode: status, title: title, type: TypeOf(code), extensions: extensions);
+    }
+
     /// <summary>404 for an id; <paramref name="noun"/> as in running text ("customer", "API key").</summary>
     public static IResult NotFound(string code, string noun, string id) =>
         Create(StatusCodes.Status404NotFound, code, $"{char.ToUpperInvariant(noun[0])}{noun[1..]} not found", $"There is no {noun} with id '{Shorten(id)}'.");

@@ -63,6 +63,13 @@ public interface ISubscriptionGrain : IGrainWithStringKey
     [Alias("grant")]
     Task<SubscriptionView> GrantAsync([Immutable] PlanGrant plan);
 
+    /// <summary>
+    /// Grants a paid plan once per payment: the grant's id is the payment's, so a retried purchase
+    /// or a sweep after a crash finds it granted and only answers the subscription.
+    /// </summary>
+    [Alias("grant-for-payment")]
+    Task<SubscriptionView> GrantForPaymentAsync([Immutable] PlanGrant plan, Guid paymentId);
+
     [Alias("get")]
     [ReadOnly]
     Task<SubscriptionView> GetAsync();

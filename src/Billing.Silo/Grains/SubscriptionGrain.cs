@@ -48,13 +48,15 @@ public sealed partial class SubscriptionGrain(
     private Task<ConsumeResult> ConsumeOneAsync(ConsumeCommand command, List<UsageRecord> accepted) =>
         command.IdempotencyKey is null ? ConsumeNowAsync(command, accepted) : ConsumeOnceAsync(command, command.IdempotencyKey, accepted);
 
-    public async Task<SubscriptionView> GrantAsync(PlanGrant plan)
+    public Task<SubscriptionView> GrantAsync(PlanGrant plan) => GrantAsync(plan, Guid.CreateVersion7(time.GetUtcNow()));
+
+    private async Task<SubscriptionView> GrantAsync(PlanGrant plan, Guid grantId)
     {
         EnsureUsable();
         var now = time.GetUtcNow();
         var next = subscription.Grant(plan, Instant.FromDateTimeOffset(now));
         var grant = new GrantRecord(
-            Guid.CreateVersion7(now), next.CustomerId, plan.PlanId, next.Sequence, plan.Tokens.Value, now.ToUnixTimeMilliseconds(),
+            grantId, next.CustomerId, plan.PlanId, next.Sequence, plan.Tokens.Value, now.ToUnixTimeMilliseconds(),
             next.StartedAt!.Value.ToUnixTimeMilliseconds(), next.EndsAt?.ToUnixTimeMilliseconds(), MoneyNanos.FromMoney(plan.PricePerToken), plan.Price.Currency.Code);
         tokenWatch = tokenAlerts.Start(next); // before the await: consumes after the grant count against it
         await CommitAsync(next, new JournalEntry(Balance(next, now), grant: grant));

@@ -8,6 +8,7 @@ using Billing.Silo.Catalog;
 using Billing.Silo.Dashboard;
 using Billing.Silo.Grains;
 using Billing.Silo.Metering;
+using Billing.Silo.Payments;
 using Billing.Silo.Storage.Sql;
 using Microsoft.Extensions.Options;
 
@@ -53,6 +54,7 @@ public static class SiloHostingExtensions
         builder.Services.AddCatalog();
         builder.Services.AddAuth(builder.Configuration);
         builder.Services.AddBilling(builder.Configuration);
+        builder.Services.AddPayments(builder.Configuration);
         builder.Services.AddBillingGrains();
         builder.Services.AddSingleton<BackdateWindow>();
         return builder;
@@ -70,6 +72,7 @@ public static class SiloHostingExtensions
         builder.Services.AddAlerts(builder.Configuration);
         builder.AddBillingCluster(cluster);
         builder.Services.AddReminderCloseQueue();
+        builder.Services.AddPaymentSweeper();
         builder.Services.AddDashboardLogin(builder.Configuration);
     }
 

@@ -4,7 +4,6 @@ using Billing.Domain;
 using Billing.Silo.Auth;
 using Billing.Silo.Catalog;
 using Billing.Silo.Metering;
-using NodaTime;
 
 namespace Billing.Silo.Api.Metering;
 
@@ -16,7 +15,7 @@ internal static class SubscriptionApi
         return TypedResults.Ok(await ResponseAsync(view, catalog, cancellationToken));
     }
 
-    /// <summary>Grants or renews a plan's tokens without payment (operators; payments come later).</summary>
+    /// <summary>Grants or renews a plan's tokens without payment (operators; customers buy through <c>POST /api/v1/billing/purchase</c>).</summary>
     public static async Task<IResult> GrantAsync(string customerId, HttpContext http, IGrainFactory grains, CatalogStore catalog, CancellationToken cancellationToken)
     {
         var customer = await catalog.GetCustomerAsync(customerId, cancellationToken);
@@ -49,8 +48,7 @@ internal static class SubscriptionApi
                 $"Plan {plan.Id} is priced in {plan.Price.Currency}; customer {customer.Id} pays in {customer.Currency}.");
         }
 
-        var grant = new PlanGrant(plan.Id, plan.TokensIncluded, plan.DurationDays is { } days ? Duration.FromDays(days) : null, plan.Price);
-        var view = await grains.Subscription(customer.Id).GrantAsync(grant);
+        var view = await grains.Subscription(customer.Id).GrantAsync(PlanGrant.Of(plan));
         // The subscription is now on the plan just read (plans never change): no second read for its name.
         return TypedResults.Ok(Response(view, plan.Name));
     }
@@ -61,6 +59,6 @@ internal static class SubscriptionApi
         return Response(view, plan?.Name);
     }
 
-    private static SubscriptionResponse Response(SubscriptionView view, string? planName) =>
+    internal static SubscriptionResponse Response(SubscriptionView view, string? planName) =>
         new(view.CustomerId, view.PlanId, planName, view.TokensGranted, view.TokensRemaining, view.TokensConsumed, view.StartedAt, view.EndsAt, view.IsActive);
 }

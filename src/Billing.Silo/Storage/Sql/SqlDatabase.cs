@@ -20,6 +20,9 @@ public abstract class SqlDatabase
     /// <summary>The row-locking clause that lets several silos claim work without blocking each other.</summary>
     public abstract string SkipLockedClause { get; }
 
+    /// <summary>A UUID as a parameter: PostgreSQL's uuid type takes the Guid; SQLite keeps the text form the journal writes.</summary>
+    public virtual object GuidParameter(Guid id) => id;
+
     protected abstract DbConnection CreateConnection();
 
     /// <summary>Serialises writers where the engine has a single writer, so they queue in memory instead of spinning on a busy file.</summary>

@@ -34,6 +34,8 @@ public sealed class SqliteDatabase : SqlDatabase
 
     public override string SkipLockedClause => string.Empty;
 
+    public override object GuidParameter(Guid id) => id.ToString();
+
     public override string JsonValue(string parameterName) => "@" + parameterName;
 
     public override async Task<T> WriteAsync<T>(Func<DbConnection, CancellationToken, Task<T>> work, CancellationToken cancellationToken)

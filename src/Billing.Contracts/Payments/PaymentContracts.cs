@@ -1,0 +1,40 @@
+using Billing.Contracts.Metering;
+
+namespace Billing.Contracts.Payments;
+
+/// <summary>
+/// Body of <c>POST /api/v1/billing/purchase</c>: the plan, and the card that pays for it (not
+/// needed for a free plan). The card is sent to the provider and forgotten: only its brand and last
+/// four digits are kept.
+/// </summary>
+public sealed record PurchaseRequest(string? PlanId, PaymentCardRequest? Card);
+
+public sealed record PaymentCardRequest(string? Number, int? ExpMonth, int? ExpYear, string? Cvc);
+
+/// <summary>What the client must do before a payment can go on: today only <c>confirm</c> (3-D Secure finished, then POST the URL).</summary>
+public sealed record PaymentNextActionResponse(string Type, string ConfirmUrl);
+
+/// <summary>A payment as the API shows it; <c>amount</c> in the currency's major unit ("15.00").</summary>
+public sealed record PaymentResponse(
+    Guid Id,
+    string Status,
+    string Purpose,
+    string? PlanId,
+    decimal Amount,
+    string Currency,
+    string Provider,
+    string? ProviderReference,
+    string? CardBrand,
+    string? CardLast4,
+    string? FailureCode,
+    string? DeclineCode,
+    PaymentNextActionResponse? NextAction,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset UpdatedAt,
+    DateTimeOffset? GrantedAt);
+
+/// <summary>The answer to a purchase: the payment, and the subscription once the plan is granted.</summary>
+public sealed record PurchaseResponse(PaymentResponse Payment, SubscriptionResponse? Subscription);
+
+/// <summary>A page of payments, newest first; <c>next_after</c> continues it (absent on the last page).</summary>
+public sealed record PaymentPageResponse(IReadOnlyList<PaymentResponse> Payments, Guid? NextAfter);

@@ -1,0 +1,64 @@
+using Billing.Domain;
+using Billing.Silo.Catalog;
+using Microsoft.Extensions.Options;
+
+namespace Billing.Silo.Payments;
+
+/// <summary>
+/// Grants the purchases that succeeded but were not seen granted: the silo died between recording
+/// the provider's success and the grant, or the client went away. Every
+/// <see cref="PaymentOptions.SweepIntervalSeconds"/>, at most <see cref="PaymentOptions.SweepBatchSize"/>
+/// at a time. Racing the request that is granting the same payment, or another silo's sweep, is
+/// harmless: the grant is keyed by the payment and happens once.
+/// </summary>
+public sealed partial class PaymentGrantSweeper(
+    PaymentStore payments, PlanPurchases purchases, CatalogStore catalog, IOptions<PaymentOptions> options, TimeProvider time, ILogger<PaymentGrantSweeper> logger)
+    : BackgroundService
+{
+    /// <summary>One pass; answers how many payments it saw granted.</summary>
+    public async Task<int> SweepAsync(CancellationToken cancellationToken)
+    {
+        var due = await payments.UngrantedAsync(options.Value.SweepBatchSize, cancellationToken);
+        foreach (var payment in due)
+        {
+            var plan = await catalog.GetPlanAsync(payment.PlanId!, cancellationToken)
+                ?? throw new InvariantViolationException($"Payment {payment.PaymentId} bought plan {payment.PlanId}, which does not exist.");
+            await purchases.GrantAsync(payment, plan, cancellationToken);
+            LogGranted(logger, payment.PaymentId, payment.CustomerId, plan.Id);
+        }
+
+        return due.Count;
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var interval = TimeSpan.FromSeconds(options.Value.SweepIntervalSeconds);
+        try
+        {
+            while (!stoppingToken.IsCancellationRequested)
+            {
+                // The first pass waits an interval too: start-up (migrations, the silo joining) comes first.
+                await Task.Delay(interval, time, stoppingToken);
+                try
+                {
+                    await SweepAsync(stoppingToken);
+                }
+                catch (Exception error) when (error is not OperationCanceledException)
+                {
+                    // The next pass tries again; nothing is lost while a payment waits.
+                    LogSweepFailed(logger, options.Value.SweepIntervalSeconds, error.Message);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // Stopping.
+        }
+    }
+
+    [LoggerMessage(EventId = 8001, Level = LogLevel.Warning, Message = "Payment {PaymentId} of {CustomerId} had succeeded without its grant; plan {PlanId} granted now")]
+    private static partial void LogGranted(ILogger logger, Guid paymentId, string customerId, string planId);
+
+    [LoggerMessage(EventId = 8002, Level = LogLevel.Error, Message = "Granting paid purchases failed ({Reason}); retried in {IntervalSeconds} s")]
+    private static partial void LogSweepFailed(ILogger logger, int intervalSeconds, string reason);
+}

@@ -1,0 +1,127 @@
+using System.Data.Common;
+using Billing.Domain;
+using Billing.Silo.Metering;
+using Billing.Silo.Storage.Sql;
+
+namespace Billing.Silo.Payments;
+
+/// <summary>The <c>payments</c> table: a payment is written pending before the provider is called, then moves on once.</summary>
+public sealed class PaymentStore(SqlDatabase database)
+{
+    public const int MaxPageSize = 100;
+
+    private const string Columns =
+        "payment_id, customer_id, purpose, plan_id, amount_minor, currency, status, provider, provider_ref, failure_code, decline_code, " +
+        "card_brand, card_last4, idempotency_key, request_hash, created_at_ms, updated_at_ms, granted_at_ms";
+
+    /// <summary>False when the customer already has a payment under the same idempotency key (a concurrent retry).</summary>
+    public Task<bool> InsertAsync(StoredPayment p, CancellationToken cancellationToken) =>
+        database.WriteAsync(
+            async (connection, ct) =>
+            {
+                await using var command = connection.CreateCommand($"""
+                    INSERT INTO payments ({Columns})
+                    VALUES (@payment_id, @customer_id, @purpose, @plan_id, @amount_minor, @currency, @status, @provider, @provider_ref, @failure_code,
+                            @decline_code, @card_brand, @card_last4, @idempotency_key, @request_hash, @created_at_ms, @updated_at_ms, @granted_at_ms)
+                    ON CONFLICT DO NOTHING
+                    """)
+                    .With("payment_id", Id(p.PaymentId)).With("customer_id", p.CustomerId).With("purpose", p.Purpose).With("plan_id", p.PlanId)
+                    .With("amount_minor", p.Amount.ToMinorUnits()).With("currency", p.Amount.Currency.Code).With("status", StoredPayment.StatusName(p.Status))
+                    .With("provider", p.Provider).With("provider_ref", p.ProviderRef).With("failure_code", p.FailureCode).With("decline_code", p.DeclineCode)
+                    .With("card_brand", p.CardBrand).With("card_last4", p.CardLast4).With("idempotency_key", p.IdempotencyKey).With("request_hash", p.RequestHash)
+                    .With("created_at_ms", p.CreatedAt.ToUnixTimeMilliseconds()).With("updated_at_ms", p.UpdatedAt.ToUnixTimeMilliseconds())
+                    .With("granted_at_ms", p.GrantedAt?.ToUnixTimeMilliseconds());
+                return await command.ExecuteNonQueryAsync(ct) == 1;
+            },
+            cancellationToken);
+
+    public Task<StoredPayment?> FindByIdempotencyKeyAsync(string customerId, string idempotencyKey, CancellationToken cancellationToken) =>
+        database.QueryFirstAsync(
+            $"SELECT {Columns} FROM payments WHERE customer_id = @customer_id AND idempotency_key = @key",
+            c => c.With("customer_id", customerId).With("key", idempotencyKey), Read, cancellationToken);
+
+    /// <summary>The customer's payment, or null: another customer's payment is as absent as a missing one.</summary>
+    public Task<StoredPayment?> GetAsync(string customerId, Guid paymentId, CancellationToken cancellationToken) =>
+        database.QueryFirstAsync(
+            $"SELECT {Columns} FROM payments WHERE payment_id = @payment_id AND customer_id = @customer_id",
+            c => c.With("payment_id", Id(paymentId)).With("customer_id", customerId), Read, cancellationToken);
+
+    /// <summary>
+    /// Moves a payment from <paramref name="from"/> to the provider's answer; false when it was no
+    /// longer there (a concurrent request recorded it first, and that answer stands).
+    /// </summary>
+    public Task<bool> RecordAsync(Guid paymentId, StoredPaymentStatus from, ChargeOutcome outcome, DateTimeOffset now, CancellationToken cancellationToken) =>
+        database.WriteAsync(
+            async (connection, ct) =>
+            {
+                await using var command = connection.CreateCommand("""
+                    UPDATE payments SET status = @status, provider_ref = @provider_ref, failure_code = @failure_code, decline_code = @decline_code, updated_at_ms = @now
+                    WHERE payment_id = @payment_id AND status = @from
+                    """)
+                    .With("status", StoredPayment.StatusName(StatusOf(outcome.Status))).With("provider_ref", outcome.ProviderRef)
+                    .With("failure_code", outcome.FailureCode).With("decline_code", outcome.DeclineCode).With("now", now.ToUnixTimeMilliseconds())
+                    .With("payment_id", Id(paymentId)).With("from", StoredPayment.StatusName(from));
+                return await command.ExecuteNonQueryAsync(ct) == 1;
+            },
+            cancellationToken);
+
+    /// <summary>Bookkeeping after the grant: the grant itself (token_grants, keyed by the payment id) is the fact.</summary>
+    public Task MarkGrantedAsync(Guid paymentId, DateTimeOffset now, CancellationToken cancellationToken) =>
+        database.WriteAsync(
+            async (connection, ct) =>
+            {
+                await using var command = connection.CreateCommand("UPDATE payments SET granted_at_ms = @now WHERE payment_id = @payment_id AND granted_at_ms IS NULL")
+                    .With("now", now.ToUnixTimeMilliseconds()).With("payment_id", Id(paymentId));
+                return await command.ExecuteNonQueryAsync(ct);
+            },
+            cancellationToken);
+
+    /// <summary>Newest first; <paramref name="after"/> is the last payment of the previous page.</summary>
+    public Task<IReadOnlyList<StoredPayment>> ListAsync(string customerId, StoredPayment? after, int limit, CancellationToken cancellationToken)
+    {
+        if (limit is < 1 or > MaxPageSize + 1)
+        {
+            throw new InvariantViolationException($"A page of payments holds 1..{MaxPageSize + 1} rows, asked {limit}.");
+        }
+
+        var sql = after is null
+            ? $"SELECT {Columns} FROM payments WHERE customer_id = @customer_id ORDER BY created_at_ms DESC, payment_id DESC LIMIT @limit"
+            : $"""
+              SELECT {Columns} FROM payments WHERE customer_id = @customer_id
+                AND (created_at_ms < @after_ms OR (created_at_ms = @after_ms AND payment_id < @after_id))
+              ORDER BY created_at_ms DESC, payment_id DESC LIMIT @limit
+              """;
+        return database.QueryListAsync(
+            sql,
+            c => after is null
+                ? c.With("customer_id", customerId).With("limit", limit)
+                : c.With("customer_id", customerId).With("limit", limit).With("after_ms", after.CreatedAt.ToUnixTimeMilliseconds()).With("after_id", Id(after.PaymentId)),
+            Read,
+            cancellationToken);
+    }
+
+    /// <summary>Purchases that succeeded but whose grant was not yet seen through (a crash between the two), oldest first.</summary>
+    public Task<IReadOnlyList<StoredPayment>> UngrantedAsync(int limit, CancellationToken cancellationToken) =>
+        database.QueryListAsync(
+            $"SELECT {Columns} FROM payments WHERE status = 'succeeded' AND granted_at_ms IS NULL ORDER BY updated_at_ms LIMIT @limit",
+            c => c.With("limit", limit), Read, cancellationToken);
+
+    private static StoredPaymentStatus StatusOf(ChargeStatus status) => status switch
+    {
+        ChargeStatus.Succeeded => StoredPaymentStatus.Succeeded,
+        ChargeStatus.RequiresAction => StoredPaymentStatus.RequiresAction,
+        ChargeStatus.Failed => StoredPaymentStatus.Failed,
+        _ => throw new InvariantViolationException($"Unknown charge status {status}."),
+    };
+
+    private object Id(Guid id) => database.GuidParameter(id);
+
+    private static StoredPayment Read(DbDataReader r) => new(
+        MeteringStore.ReadGuid(r, 0), r.GetString(1), r.GetString(2), Text(r, 3),
+        Money.FromMinorUnits(r.GetInt64(4), Currency.Parse(r.GetString(5))), StoredPayment.ParseStatus(r.GetString(6)), r.GetString(7),
+        Text(r, 8), Text(r, 9), Text(r, 10), Text(r, 11), Text(r, 12), Text(r, 13), Text(r, 14),
+        DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(15)), DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(16)),
+        r.IsDBNull(17) ? null : DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(17)));
+
+    private static string? Text(DbDataReader r, int ordinal) => r.IsDBNull(ordinal) ? null : r.GetString(ordinal);
+}

@@ -1,0 +1,138 @@
+using Billing.Domain;
+using Billing.Domain.Payments;
+using Billing.Silo.Grains;
+
+namespace Billing.Silo.Payments;
+
+public enum PurchaseOutcome
+{
+    Granted,
+    RequiresAction,
+    Failed,
+    IdempotencyKeyReused,
+}
+
+/// <summary>What a purchase came to: the payment, and the subscription when the plan was granted.</summary>
+public sealed record PurchaseResult(PurchaseOutcome Outcome, StoredPayment Payment, SubscriptionView? Subscription);
+
+/// <summary>
+/// Buying a plan. The payment is written pending before the provider is called, with an idempotency
+/// key derived from the payment's id, so a retry (the client's, with its Idempotency-Key, or ours
+/// after a crash) asks the provider the same question and gets the first answer. A succeeded
+/// payment grants its plan through the customer's subscription grain with the payment's id as the
+/// grant's id: the grant happens once, and its row is the durable fact that the payment was granted.
+/// </summary>
+public sealed class PlanPurchases(PaymentStore payments, IPaymentProvider provider, IGrainFactory grains, TimeProvider time)
+{
+    public const string FreeProvider = "none";
+
+    public async Task<PurchaseResult> PurchaseAsync(string customerId, Plan plan, CardInput? card, string? idempotencyKey, string requestHash, CancellationToken cancellationToken)
+    {
+        if (idempotencyKey is not null && await payments.FindByIdempotencyKeyAsync(customerId, idempotencyKey, cancellationToken) is { } earlier)
+        {
+            return earlier.RequestHash != requestHash
+                ? new PurchaseResult(PurchaseOutcome.IdempotencyKeyReused, earlier, null)
+                : await ResumeAsync(earlier, plan, card, cancellationToken);
+        }
+
+        var payment = NewPayment(customerId, plan, card, idempotencyKey, requestHash);
+        if (!await payments.InsertAsync(payment, cancellationToken))
+        {
+            // A concurrent retry with the same key inserted first: carry on with its payment.
+            var winner = await payments.FindByIdempotencyKeyAsync(customerId, idempotencyKey!, cancellationToken)
+                ?? throw new InvariantViolationException($"Payment insert for {customerId} conflicted, but no payment holds its idempotency key.");
+            return winner.RequestHash != requestHash
+                ? new PurchaseResult(PurchaseOutcome.IdempotencyKeyReused, winner, null)
+                : await ResumeAsync(winner, plan, card, cancellationToken);
+        }
+
+        return await ResumeAsync(payment, plan, card, cancellationToken);
+    }
+
+    /// <summary>The customer finished the authentication the charge asked for: the charge goes on, and a success grants the plan.</summary>
+    public async Task<PurchaseResult> ConfirmAsync(StoredPayment payment, Plan plan, CancellationToken cancellationToken)
+    {
+        if (payment.Status != StoredPaymentStatus.RequiresAction)
+        {
+            return await ResumeAsync(payment, plan, card: null, cancellationToken);
+        }
+
+        var outcome = await provider.ConfirmAsync(payment.ProviderRef!, KeyOf(payment), cancellationToken);
+        return await RecordAsync(payment, StoredPaymentStatus.RequiresAction, outcome, plan, cancellationToken);
+    }
+
+    /// <summary>Grants a succeeded purchase's plan (idempotent), then notes that it is done.</summary>
+    public async Task<SubscriptionView> GrantAsync(StoredPayment payment, Plan plan, CancellationToken cancellationToken)
+    {
+        if (payment.Status != StoredPaymentStatus.Succeeded || payment.PlanId != plan.Id)
+        {
+            throw new InvariantViolationException($"Payment {payment.PaymentId} ({payment.Status}, plan {payment.PlanId}) cannot grant plan {plan.Id}.");
+        }
+
+        var view = await grains.Subscription(payment.CustomerId).GrantForPaymentAsync(PlanGrant.Of(plan), payment.PaymentId);
+        await payments.MarkGrantedAsync(payment.PaymentId, time.GetUtcNow(), cancellationToken);
+        return view;
+    }
+
+    private async Task<PurchaseResult> GrantedAsync(StoredPayment payment, Plan plan, CancellationToken cancellationToken)
+    {
+        var view = await GrantAsync(payment, plan, cancellationToken);
+        // Read back: the answer shows when the grant was noted (by this request or a sweep before it).
+        var noted = await payments.GetAsync(payment.CustomerId, payment.PaymentId, cancellationToken) ?? payment;
+        return new PurchaseResult(PurchaseOutcome.Granted, noted, view);
+    }
+
+    private async Task<PurchaseResult> ResumeAsync(StoredPayment payment, Plan plan, CardInput? card, CancellationToken cancellationToken)
+    {
+        switch (payment.Status)
+        {
+            case StoredPaymentStatus.Succeeded:
+                return await GrantedAsync(payment, plan, cancellationToken);
+            case StoredPaymentStatus.Failed:
+                return new PurchaseResult(PurchaseOutcome.Failed, payment, null);
+            case StoredPaymentStatus.RequiresAction:
+                return new PurchaseResult(PurchaseOutcome.RequiresAction, payment, null);
+        }
+
+        if (card is null)
+        {
+            throw new InvariantViolationException($"Pending payment {payment.PaymentId} has no card to charge.");
+        }
+
+        var outcome = await provider.ChargeCardAsync(payment.Amount, card, KeyOf(payment), cancellationToken);
+        return await RecordAsync(payment, StoredPaymentStatus.Pending, outcome, plan, cancellationToken);
+    }
+
+    private async Task<PurchaseResult> RecordAsync(StoredPayment payment, StoredPaymentStatus from, ChargeOutcome outcome, Plan plan, CancellationToken cancellationToken)
+    {
+        // If a concurrent request recorded first, its answer is the same provider's (same key): reread and go on from it.
+        await payments.RecordAsync(payment.PaymentId, from, outcome, time.GetUtcNow(), cancellationToken);
+        var recorded = await payments.GetAsync(payment.CustomerId, payment.PaymentId, cancellationToken)
+            ?? throw new InvariantViolationException($"Payment {payment.PaymentId} vanished while it was recorded.");
+        if (recorded.Status == StoredPaymentStatus.Pending)
+        {
+            throw new InvariantViolationException($"Payment {payment.PaymentId} stayed pending after the provider answered {outcome.Status}.");
+        }
+
+        return await ResumeAsync(recorded, plan, card: null, cancellationToken);
+    }
+
+    private StoredPayment NewPayment(string customerId, Plan plan, CardInput? card, string? idempotencyKey, string requestHash)
+    {
+        var now = time.GetUtcNow();
+        var free = plan.Price.Amount == 0m;
+        if (!free && card is null)
+        {
+            throw new InvariantViolationException($"Plan {plan.Id} costs {plan.Price}; a purchase needs a card.");
+        }
+
+        var summary = card is null ? (CardSummary?)null : CardSummary.FromNumber(card.Number, card.ExpiryMonth, card.ExpiryYear);
+        return new StoredPayment(
+            Guid.CreateVersion7(now), customerId, StoredPayment.PlanPurchase, plan.Id, plan.Price,
+            free ? StoredPaymentStatus.Succeeded : StoredPaymentStatus.Pending, free ? FreeProvider : provider.Name,
+            null, null, null, summary?.Brand.ProviderName(), summary?.Last4, idempotencyKey, requestHash, now, now, null);
+    }
+
+    private static PaymentIdempotencyKey KeyOf(StoredPayment payment) =>
+        PaymentIdempotencyKey.Create(StoredPayment.PlanPurchase, payment.PaymentId.ToString("N"), attempt: 1);
+}
