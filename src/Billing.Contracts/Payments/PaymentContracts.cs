@@ -3,11 +3,12 @@ using Billing.Contracts.Metering;
 namespace Billing.Contracts.Payments;
 
 /// <summary>
-/// Body of <c>POST /api/v1/billing/purchase</c>: the plan, and the card that pays for it (not
-/// needed for a free plan). The card is sent to the provider and forgotten: only its brand and last
-/// four digits are kept.
+/// Body of <c>POST /api/v1/billing/purchase</c>: the plan, and what pays for it (not needed for a
+/// free plan): a payment method the provider created (<c>payment_method_id</c>, Stripe's <c>pm_…</c>),
+/// or, with the sandbox provider only, card details. Card details are sent to the provider and
+/// forgotten: only the brand and last four digits are kept.
 /// </summary>
-public sealed record PurchaseRequest(string? PlanId, PaymentCardRequest? Card);
+public sealed record PurchaseRequest(string? PlanId, PaymentCardRequest? Card, string? PaymentMethodId = null);
 
 public sealed record PaymentCardRequest(string? Number, int? ExpMonth, int? ExpYear, string? Cvc);
 

@@ -28,6 +28,9 @@ internal sealed class RuntimeExceptionHandler(IProblemDetailsService problems) :
             // Nothing was charged: the journal refused or lost the write, or the database is away.
             JournalWriteException => (StatusCodes.Status503ServiceUnavailable, "journal_unavailable", "The usage could not be made durable; nothing was charged. Retry."),
             System.Data.Common.DbException or Storage.Sql.StorageFailedException => (StatusCodes.Status503ServiceUnavailable, "storage_unavailable", "The database is unavailable; retry shortly."),
+            // The payment provider gave no answer: the payment stays pending, and a retry with the
+            // same Idempotency-Key asks it again under the same key, so it is never charged twice.
+            Payments.PaymentProviderException => (StatusCodes.Status502BadGateway, "payment_provider_unavailable", "The payment provider did not answer; retry with the same Idempotency-Key."),
             // Malformed JSON or a body of the wrong shape: the client's mistake in every environment.
             BadHttpRequestException bad => (bad.StatusCode, bad.StatusCode == StatusCodes.Status400BadRequest ? "invalid_json" : ProblemCodes.FromStatus(bad.StatusCode), "The request could not be read."),
             _ => (0, string.Empty, string.Empty),

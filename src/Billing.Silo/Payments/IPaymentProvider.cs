@@ -3,10 +3,19 @@ using Billing.Domain.Payments;
 
 namespace Billing.Silo.Payments;
 
+/// <summary>What pays: card details (the sandbox only), or a payment method the provider holds.</summary>
+public abstract record PaymentSource;
+
 /// <summary>A card as the customer typed it, in memory for one request only: never stored, never logged.</summary>
-public sealed record CardInput(string Number, int ExpiryMonth, int ExpiryYear)
+public sealed record CardInput(string Number, int ExpiryMonth, int ExpiryYear) : PaymentSource
 {
     public override string ToString() => "(card details)";
+}
+
+/// <summary>A payment method the provider created (Stripe: a <c>pm_…</c> id from Stripe.js, or a test one such as <c>pm_card_visa</c>).</summary>
+public sealed record ProviderPaymentMethod(string Id) : PaymentSource
+{
+    public const int MaxIdLength = 255;
 }
 
 public enum ChargeStatus
@@ -16,8 +25,14 @@ public enum ChargeStatus
     Failed,
 }
 
-/// <summary>What a provider answered to a charge: its reference, and the codes it gave when the charge did not succeed.</summary>
-public sealed record ChargeOutcome(ChargeStatus Status, string ProviderRef, string? FailureCode, string? DeclineCode);
+/// <summary>
+/// What a provider answered to a charge: its reference (absent when it refused before creating
+/// one), the codes it gave when the charge did not succeed, and the card it charged when it says.
+/// </summary>
+public sealed record ChargeOutcome(ChargeStatus Status, string? ProviderRef, string? FailureCode, string? DeclineCode, string? CardBrand = null, string? CardLast4 = null);
+
+/// <summary>The provider could not be asked or gave no usable answer; the payment stays pending and a retry asks again with the same key.</summary>
+public sealed class PaymentProviderException(string message, Exception? inner = null) : Exception(message, inner);
 
 /// <summary>
 /// Moves money. Every call carries an idempotency key derived from what it pays, so a retry after
@@ -27,8 +42,11 @@ public interface IPaymentProvider
 {
     string Name { get; }
 
-    Task<ChargeOutcome> ChargeCardAsync(Money amount, CardInput card, PaymentIdempotencyKey key, CancellationToken cancellationToken);
+    /// <summary>Null when this provider can charge <paramref name="source"/>; otherwise why not, for the client.</summary>
+    string? Refusal(PaymentSource source);
 
-    /// <summary>The customer finished the authentication a charge asked for (3-D Secure); the charge goes on.</summary>
+    Task<ChargeOutcome> ChargeAsync(Money amount, PaymentSource source, PaymentIdempotencyKey key, CancellationToken cancellationToken);
+
+    /// <summary>After the customer's authentication (3-D Secure): where the charge stands now.</summary>
     Task<ChargeOutcome> ConfirmAsync(string providerRef, PaymentIdempotencyKey key, CancellationToken cancellationToken);
 }

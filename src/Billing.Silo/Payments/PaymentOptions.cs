@@ -5,6 +5,7 @@ public sealed class PaymentOptions
 {
     public const string SectionName = "Billing:Payments";
     public const string SandboxProvider = "sandbox";
+    public const string StripeProvider = "stripe";
     public const int MaxSweepBatchSize = 1_000;
     public const int MaxSweepIntervalSeconds = 3_600;
 
@@ -14,6 +15,9 @@ public sealed class PaymentOptions
     /// </summary>
     public string Provider { get; set; } = SandboxProvider;
 
+    /// <summary><c>stripe</c>: Stripe's API through Stripe.net (section <c>Billing:Payments:Stripe</c>).</summary>
+    public StripeProviderOptions Stripe { get; set; } = new();
+
     /// <summary>How often a silo grants the purchases that a crash left paid but not yet granted.</summary>
     public int SweepIntervalSeconds { get; set; } = 60;
 
@@ -22,9 +26,17 @@ public sealed class PaymentOptions
 
     public IEnumerable<string> Validate()
     {
-        if (!string.Equals(Provider, SandboxProvider, StringComparison.Ordinal))
+        if (Provider is not (SandboxProvider or StripeProvider))
         {
-            yield return $"Billing:Payments:Provider must be '{SandboxProvider}' (got '{Provider}'); no other provider is built in yet.";
+            yield return $"Billing:Payments:Provider must be '{SandboxProvider}' or '{StripeProvider}' (got '{Provider}').";
+        }
+
+        if (Provider == StripeProvider)
+        {
+            foreach (var problem in Stripe.Validate())
+            {
+                yield return problem;
+            }
         }
 
         if (SweepIntervalSeconds is < 1 or > MaxSweepIntervalSeconds)
@@ -35,6 +47,47 @@ public sealed class PaymentOptions
         if (SweepBatchSize is < 1 or > MaxSweepBatchSize)
         {
             yield return $"Billing:Payments:SweepBatchSize must be 1..{MaxSweepBatchSize} (got {SweepBatchSize}).";
+        }
+    }
+}
+
+/// <summary>Stripe's account and endpoint (section <c>Billing:Payments:Stripe</c>).</summary>
+public sealed class StripeProviderOptions
+{
+    public const int MaxTimeoutSeconds = 120;
+    public const int MaxNetworkRetriesLimit = 5;
+
+    /// <summary>The secret (<c>sk_…</c>) or restricted (<c>rk_…</c>) key; from a secret store, never from appsettings.json.</summary>
+    public string? SecretKey { get; set; }
+
+    /// <summary>Stripe's API, or a stand-in of it (tests, stripe-mock).</summary>
+    public string ApiBase { get; set; } = "https://api.stripe.com";
+
+    public int TimeoutSeconds { get; set; } = 30;
+
+    /// <summary>Stripe.net retries a failed connection with the same idempotency key this many times.</summary>
+    public int MaxNetworkRetries { get; set; } = 2;
+
+    public IEnumerable<string> Validate()
+    {
+        if (SecretKey is null || !(SecretKey.StartsWith("sk_", StringComparison.Ordinal) || SecretKey.StartsWith("rk_", StringComparison.Ordinal)))
+        {
+            yield return "Billing:Payments:Stripe:SecretKey must be a Stripe secret (sk_…) or restricted (rk_…) key when the provider is 'stripe'.";
+        }
+
+        if (!Uri.TryCreate(ApiBase, UriKind.Absolute, out var uri) || uri.Scheme is not ("https" or "http"))
+        {
+            yield return $"Billing:Payments:Stripe:ApiBase must be an absolute http(s) URL (got '{ApiBase}').";
+        }
+
+        if (TimeoutSeconds is < 1 or > MaxTimeoutSeconds)
+        {
+            yield return $"Billing:Payments:Stripe:TimeoutSeconds must be 1..{MaxTimeoutSeconds} (got {TimeoutSeconds}).";
+        }
+
+        if (MaxNetworkRetries is < 0 or > MaxNetworkRetriesLimit)
+        {
+            yield return $"Billing:Payments:Stripe:MaxNetworkRetries must be 0..{MaxNetworkRetriesLimit} (got {MaxNetworkRetries}).";
         }
     }
 }

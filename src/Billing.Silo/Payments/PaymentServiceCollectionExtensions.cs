@@ -10,7 +10,9 @@ public static class PaymentServiceCollectionExtensions
         services.AddValidatedOptions<PaymentOptions>(configuration.GetSection(PaymentOptions.SectionName), o => o.Validate());
         services.AddSingleton<IMigrationSource>(new EmbeddedMigrationSource(typeof(PaymentStore).Assembly, "payments", "Migrations.Payments"));
         services.AddSingleton<PaymentStore>();
-        services.AddSingleton<IPaymentProvider, SandboxPaymentProvider>();
+        services.AddSingleton<IPaymentProvider>(sp => sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<PaymentOptions>>().Value.Provider == PaymentOptions.StripeProvider
+            ? new StripePaymentProvider(sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<PaymentOptions>>())
+            : new SandboxPaymentProvider());
         services.AddSingleton<PlanPurchases>();
         return services;
     }

@@ -55,9 +55,11 @@ public sealed class PaymentStore(SqlDatabase database)
             async (connection, ct) =>
             {
                 await using var command = connection.CreateCommand("""
-                    UPDATE payments SET status = @status, provider_ref = @provider_ref, failure_code = @failure_code, decline_code = @decline_code, updated_at_ms = @now
+                    UPDATE payments SET status = @status, provider_ref = COALESCE(@provider_ref, provider_ref), failure_code = @failure_code, decline_code = @decline_code,
+                        card_brand = COALESCE(card_brand, @card_brand), card_last4 = COALESCE(card_last4, @card_last4), updated_at_ms = @now
                     WHERE payment_id = @payment_id AND status = @from
                     """)
+                    .With("card_brand", outcome.CardBrand).With("card_last4", outcome.CardLast4)
                     .With("status", StoredPayment.StatusName(StatusOf(outcome.Status))).With("provider_ref", outcome.ProviderRef)
                     .With("failure_code", outcome.FailureCode).With("decline_code", outcome.DeclineCode).With("now", now.ToUnixTimeMilliseconds())
                     .With("payment_id", Id(paymentId)).With("from", StoredPayment.StatusName(from));

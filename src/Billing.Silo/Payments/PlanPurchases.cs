@@ -26,16 +26,16 @@ public sealed class PlanPurchases(PaymentStore payments, IPaymentProvider provid
 {
     public const string FreeProvider = "none";
 
-    public async Task<PurchaseResult> PurchaseAsync(string customerId, Plan plan, CardInput? card, string? idempotencyKey, string requestHash, CancellationToken cancellationToken)
+    public async Task<PurchaseResult> PurchaseAsync(string customerId, Plan plan, PaymentSource? source, string? idempotencyKey, string requestHash, CancellationToken cancellationToken)
     {
         if (idempotencyKey is not null && await payments.FindByIdempotencyKeyAsync(customerId, idempotencyKey, cancellationToken) is { } earlier)
         {
             return earlier.RequestHash != requestHash
                 ? new PurchaseResult(PurchaseOutcome.IdempotencyKeyReused, earlier, null)
-                : await ResumeAsync(earlier, plan, card, cancellationToken);
+                : await ResumeAsync(earlier, plan, source, cancellationToken);
         }
 
-        var payment = NewPayment(customerId, plan, card, idempotencyKey, requestHash);
+        var payment = NewPayment(customerId, plan, source, idempotencyKey, requestHash);
         if (!await payments.InsertAsync(payment, cancellationToken))
         {
             // A concurrent retry with the same key inserted first: carry on with its payment.
@@ -43,10 +43,10 @@ public sealed class PlanPurchases(PaymentStore payments, IPaymentProvider provid
                 ?? throw new InvariantViolationException($"Payment insert for {customerId} conflicted, but no payment holds its idempotency key.");
             return winner.RequestHash != requestHash
                 ? new PurchaseResult(PurchaseOutcome.IdempotencyKeyReused, winner, null)
-                : await ResumeAsync(winner, plan, card, cancellationToken);
+                : await ResumeAsync(winner, plan, source, cancellationToken);
         }
 
-        return await ResumeAsync(payment, plan, card, cancellationToken);
+        return await ResumeAsync(payment, plan, source, cancellationToken);
     }
 
     /// <summary>The customer finished the authentication the charge asked for: the charge goes on, and a success grants the plan.</summary>
@@ -54,7 +54,7 @@ public sealed class PlanPurchases(PaymentStore payments, IPaymentProvider provid
     {
         if (payment.Status != StoredPaymentStatus.RequiresAction)
         {
-            return await ResumeAsync(payment, plan, card: null, cancellationToken);
+            return await ResumeAsync(payment, plan, source: null, cancellationToken);
         }
 
         var outcome = await provider.ConfirmAsync(payment.ProviderRef!, KeyOf(payment), cancellationToken);
@@ -82,7 +82,7 @@ public sealed class PlanPurchases(PaymentStore payments, IPaymentProvider provid
         return new PurchaseResult(PurchaseOutcome.Granted, noted, view);
     }
 
-    private async Task<PurchaseResult> ResumeAsync(StoredPayment payment, Plan plan, CardInput? card, CancellationToken cancellationToken)
+    private async Task<PurchaseResult> ResumeAsync(StoredPayment payment, Plan plan, PaymentSource? source, CancellationToken cancellationToken)
     {
         switch (payment.Status)
         {
@@ -94,12 +94,12 @@ public sealed class PlanPurchases(PaymentStore payments, IPaymentProvider provid
                 return new PurchaseResult(PurchaseOutcome.RequiresAction, payment, null);
         }
 
-        if (card is null)
+        if (source is null)
         {
-            throw new InvariantViolationException($"Pending payment {payment.PaymentId} has no card to charge.");
+            throw new InvariantViolationException($"Pending payment {payment.PaymentId} has nothing to charge.");
         }
 
-        var outcome = await provider.ChargeCardAsync(payment.Amount, card, KeyOf(payment), cancellationToken);
+        var outcome = await provider.ChargeAsync(payment.Amount, source, KeyOf(payment), cancellationToken);
         return await RecordAsync(payment, StoredPaymentStatus.Pending, outcome, plan, cancellationToken);
     }
 
@@ -114,19 +114,19 @@ public sealed class PlanPurchases(PaymentStore payments, IPaymentProvider provid
             throw new InvariantViolationException($"Payment {payment.PaymentId} stayed pending after the provider answered {outcome.Status}.");
         }
 
-        return await ResumeAsync(recorded, plan, card: null, cancellationToken);
+        return await ResumeAsync(recorded, plan, source: null, cancellationToken);
     }
 
-    private StoredPayment NewPayment(string customerId, Plan plan, CardInput? card, string? idempotencyKey, string requestHash)
+    private StoredPayment NewPayment(string customerId, Plan plan, PaymentSource? source, string? idempotencyKey, string requestHash)
     {
         var now = time.GetUtcNow();
         var free = plan.Price.Amount == 0m;
-        if (!free && card is null)
+        if (!free && source is null)
         {
-            throw new InvariantViolationException($"Plan {plan.Id} costs {plan.Price}; a purchase needs a card.");
+            throw new InvariantViolationException($"Plan {plan.Id} costs {plan.Price}; a purchase needs something to charge.");
         }
 
-        var summary = card is null ? (CardSummary?)null : CardSummary.FromNumber(card.Number, card.ExpiryMonth, card.ExpiryYear);
+        var summary = source is CardInput card ? CardSummary.FromNumber(card.Number, card.ExpiryMonth, card.ExpiryYear) : (CardSummary?)null;
         return new StoredPayment(
             Guid.CreateVersion7(now), customerId, StoredPayment.PlanPurchase, plan.Id, plan.Price,
             free ? StoredPaymentStatus.Succeeded : StoredPaymentStatus.Pending, free ? FreeProvider : provider.Name,

@@ -1,3 +1,4 @@
+using System.Collections.Frozen;
 using System.Security.Cryptography;
 using System.Text;
 using Billing.Domain;
@@ -7,28 +8,49 @@ namespace Billing.Silo.Payments;
 
 /// <summary>
 /// The offline provider: Stripe's published test cards decide the outcome
-/// (<see cref="SandboxPaymentBehaviour"/>), no network is used and nothing is kept. Its reference is
-/// derived from the idempotency key, so a retried charge gets the same reference and outcome, as
-/// Stripe's idempotency keys give. A confirmation (the customer finished 3-D Secure) succeeds.
+/// (<see cref="SandboxPaymentBehaviour"/>), given as numbers or as Stripe's test payment methods
+/// (<c>pm_card_visa</c>…); no network is used and nothing is kept. Its reference is derived from
+/// the idempotency key, so a retried charge gets the same reference and outcome, as Stripe's
+/// idempotency keys give. A confirmation (the customer finished 3-D Secure) succeeds.
 /// </summary>
 public sealed class SandboxPaymentProvider : IPaymentProvider
 {
+    /// <summary>Stripe's test payment methods and the test cards behind them.</summary>
+    private static readonly FrozenDictionary<string, string> TestPaymentMethods = new Dictionary<string, string>(StringComparer.Ordinal)
+    {
+        ["pm_card_visa"] = "4242424242424242",
+        ["pm_card_chargeDeclined"] = "4000000000000002",
+        ["pm_card_chargeDeclinedInsufficientFunds"] = "4000000000009995",
+        ["pm_card_authenticationRequired"] = "4000002500003155",
+        ["pm_card_chargeCustomerFail"] = "4000000000000341",
+    }.ToFrozenDictionary(StringComparer.Ordinal);
+
     public string Name => PaymentOptions.SandboxProvider;
 
-    public Task<ChargeOutcome> ChargeCardAsync(Money amount, CardInput card, PaymentIdempotencyKey key, CancellationToken cancellationToken)
+    public string? Refusal(PaymentSource source) => source switch
     {
-        if (amount.Amount <= 0m)
+        CardInput => null,
+        ProviderPaymentMethod { Id: var id } when TestPaymentMethods.ContainsKey(id) => null,
+        ProviderPaymentMethod => $"the sandbox knows the test payment methods {string.Join(", ", TestPaymentMethods.Keys.Order(StringComparer.Ordinal))}",
+        _ => throw new InvariantViolationException($"Unknown payment source {source.GetType().Name}."),
+    };
+
+    public Task<ChargeOutcome> ChargeAsync(Money amount, PaymentSource source, PaymentIdempotencyKey key, CancellationToken cancellationToken)
+    {
+        if (amount.Amount <= 0m || Refusal(source) is { } refusal)
         {
-            throw new InvariantViolationException($"A charge must be positive, got {amount}.");
+            throw new InvariantViolationException($"The sandbox cannot charge {amount} to {source}: {Refusal(source) ?? "not a positive amount"}.");
         }
 
-        var outcome = SandboxPaymentBehaviour.OnCharge(card.Number);
+        var number = source is CardInput card ? card.Number : TestPaymentMethods[((ProviderPaymentMethod)source).Id];
+        var outcome = SandboxPaymentBehaviour.OnCharge(number);
         var reference = Reference(key);
+        var (brand, last4) = (PaymentCard.BrandOf(number).ProviderName(), number[^4..]);
         return Task.FromResult(outcome.Status switch
         {
-            SandboxPaymentStatus.Succeeded => new ChargeOutcome(ChargeStatus.Succeeded, reference, null, null),
-            SandboxPaymentStatus.RequiresAction => new ChargeOutcome(ChargeStatus.RequiresAction, reference, outcome.Code, null),
-            _ => new ChargeOutcome(ChargeStatus.Failed, reference, outcome.Code, outcome.DeclineCode),
+            SandboxPaymentStatus.Succeeded => new ChargeOutcome(ChargeStatus.Succeeded, reference, null, null, brand, last4),
+            SandboxPaymentStatus.RequiresAction => new ChargeOutcome(ChargeStatus.RequiresAction, reference, outcome.Code, null, brand, last4),
+            _ => new ChargeOutcome(ChargeStatus.Failed, reference, outcome.Code, outcome.DeclineCode, brand, last4),
         });
     }
 

@@ -26,7 +26,7 @@ public static class PaymentsApi
     }
 
     private static async Task<IResult> PurchaseAsync(
-        HttpContext http, CatalogStore catalog, PlanPurchases purchases, TimeProvider time, CancellationToken cancellationToken)
+        HttpContext http, CatalogStore catalog, PlanPurchases purchases, IPaymentProvider provider, TimeProvider time, CancellationToken cancellationToken)
     {
         var (body, problem) = await JsonBody.ReadAsync<PurchaseRequest>(http.Request, cancellationToken);
         if (problem is not null)
@@ -35,7 +35,7 @@ public static class PaymentsApi
         }
 
         var idempotencyKey = http.Request.Headers[MeteringApi.IdempotencyKeyHeader].ToString() is { Length: > 0 } header ? header : null;
-        var (errors, card) = PurchaseRules.Check(body!, LocalDate.FromDateTime(time.GetUtcNow().UtcDateTime));
+        var (errors, source) = PurchaseRules.Check(body!, LocalDate.FromDateTime(time.GetUtcNow().UtcDateTime));
         if (ConsumeRequest.ValidateIdempotencyKey(idempotencyKey) is { } keyError)
         {
             errors.Add(new FieldError("idempotency_key", keyError));
@@ -61,12 +61,17 @@ public static class PaymentsApi
                 $"Plan {plan.Id} is priced in {plan.Price.Currency}; you pay in {customer.Currency}.");
         }
 
-        if (card is null && plan.Price.Amount > 0m)
+        if (source is null && plan.Price.Amount > 0m)
         {
-            return ApiProblem.Invalid("invalid_request", "Invalid purchase request", [new FieldError("card", $"plan {plan.Id} costs {plan.Price}: a card is required")]);
+            return ApiProblem.Invalid("invalid_request", "Invalid purchase request", [new FieldError("card", $"plan {plan.Id} costs {plan.Price}: a card or payment_method_id is required")]);
         }
 
-        var result = await purchases.PurchaseAsync(customerId, plan, card, idempotencyKey, PurchaseRules.Hash(plan.Id, card), cancellationToken);
+        if (source is not null && provider.Refusal(source) is { } refusal)
+        {
+            return ApiProblem.Create(StatusCodes.Status400BadRequest, "payment_method_not_supported", "Payment method not supported", $"The {provider.Name} provider cannot charge it: {refusal}.");
+        }
+
+        var result = await purchases.PurchaseAsync(customerId, plan, source, idempotencyKey, PurchaseRules.Hash(plan.Id, source), cancellationToken);
         return Answer(http, result, plan);
     }
 

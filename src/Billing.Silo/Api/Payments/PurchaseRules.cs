@@ -11,13 +11,27 @@ namespace Billing.Silo.Api.Payments;
 /// <summary>What a purchase request must satisfy, and how payments are written back to the client.</summary>
 internal static class PurchaseRules
 {
-    /// <summary>Every field's problem; the card as read (digits only) when it is valid and present.</summary>
-    public static (List<FieldError> Errors, CardInput? Card) Check(PurchaseRequest request, LocalDate todayUtc)
+    /// <summary>Every field's problem; what pays (a card read to its digits, or a payment method id) when it is valid and present.</summary>
+    public static (List<FieldError> Errors, PaymentSource? Source) Check(PurchaseRequest request, LocalDate todayUtc)
     {
         var errors = new List<FieldError>();
         if (string.IsNullOrWhiteSpace(request.PlanId))
         {
             errors.Add(new FieldError("plan_id", "plan_id is required"));
+        }
+
+        if (request.PaymentMethodId is { } methodId)
+        {
+            if (request.Card is not null)
+            {
+                errors.Add(new FieldError("payment_method_id", "send either card or payment_method_id, not both"));
+            }
+            else if (!IsPaymentMethodId(methodId))
+            {
+                errors.Add(new FieldError("payment_method_id", $"payment_method_id must be pm_ followed by up to {ProviderPaymentMethod.MaxIdLength - 3} letters, digits or underscores"));
+            }
+
+            return (errors, errors.Count == 0 ? new ProviderPaymentMethod(methodId) : null);
         }
 
         if (request.Card is not { } card)
@@ -53,11 +67,19 @@ internal static class PurchaseRules
     /// What a retry under the same Idempotency-Key must repeat: the plan and the card's last four and
     /// expiry. Not the full number: a hash of a card number is card data too, and is never stored.
     /// </summary>
-    public static string Hash(string planId, CardInput? card)
+    public static string Hash(string planId, PaymentSource? source)
     {
-        var text = card is null ? planId : $"{planId}\n{card.Number[^4..]}\n{card.ExpiryMonth}/{card.ExpiryYear}";
+        var text = source switch
+        {
+            CardInput card => $"{planId}\ncard\n{card.Number[^4..]}\n{card.ExpiryMonth}/{card.ExpiryYear}",
+            ProviderPaymentMethod method => $"{planId}\nmethod\n{method.Id}",
+            _ => planId,
+        };
         return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
     }
+
+    private static bool IsPaymentMethodId(string id) =>
+        id.Length is > 3 and <= ProviderPaymentMethod.MaxIdLength && id.StartsWith("pm_", StringComparison.Ordinal) && id.Skip(3).All(c => char.IsAsciiLetterOrDigit(c) || c == '_');
 
     public static PaymentResponse Response(StoredPayment p) => new(
         p.PaymentId, StoredPayment.StatusName(p.Status), p.Purpose, p.PlanId, p.Amount.Amount, p.Amount.Currency.Code, p.Provider, p.ProviderRef,

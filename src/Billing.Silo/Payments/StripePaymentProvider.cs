@@ -1,0 +1,86 @@
+using System.Globalization;
+using System.Net;
+using Billing.Domain;
+using Billing.Domain.Payments;
+using Microsoft.Extensions.Options;
+using Stripe;
+
+namespace Billing.Silo.Payments;
+
+/// <summary>
+/// Stripe through Stripe.net: a charge is a PaymentIntent created and confirmed in one call with
+/// the payment method the client got from Stripe.js (card numbers never reach this server), under
+/// our idempotency key, so a retry gets the first PaymentIntent back. A decline is Stripe's 402
+/// card error; anything else that is not an answer (network, 5xx, a status we cannot read) leaves
+/// the payment pending for a retry with the same key.
+/// </summary>
+public sealed class StripePaymentProvider(IOptions<PaymentOptions> options) : IPaymentProvider
+{
+    private readonly PaymentIntentService intents = new(new StripeClient(new StripeClientOptions
+    {
+        ApiKey = options.Value.Stripe.SecretKey,
+        ApiBase = options.Value.Stripe.ApiBase,
+        HttpClient = new SystemNetHttpClient(
+            new HttpClient { Timeout = TimeSpan.FromSeconds(options.Value.Stripe.TimeoutSeconds) }, options.Value.Stripe.MaxNetworkRetries, appInfo: null, enableTelemetry: false),
+    }));
+
+    public string Name => PaymentOptions.StripeProvider;
+
+    public string? Refusal(PaymentSource source) => source switch
+    {
+        ProviderPaymentMethod => null,
+        CardInput => "with Stripe, send payment_method_id (a pm_… id from Stripe.js); card numbers are not accepted here",
+        _ => throw new InvariantViolationException($"Unknown payment source {source.GetType().Name}."),
+    };
+
+    public async Task<ChargeOutcome> ChargeAsync(Money amount, PaymentSource source, PaymentIdempotencyKey key, CancellationToken cancellationToken)
+    {
+        if (source is not ProviderPaymentMethod method || amount.Amount <= 0m)
+        {
+            throw new InvariantViolationException($"Stripe cannot charge {amount} to {source}.");
+        }
+
+        var create = new PaymentIntentCreateOptions
+        {
+            Amount = amount.ToMinorUnits(),
+            Currency = amount.Currency.Code.ToLowerInvariant(),
+            PaymentMethod = method.Id,
+            Confirm = true,
+            AutomaticPaymentMethods = new PaymentIntentAutomaticPaymentMethodsOptions { Enabled = true, AllowRedirects = "never" },
+            Metadata = new Dictionary<string, string> { ["billing_idempotency_key"] = key.Value },
+        };
+        return await AskAsync(() => intents.CreateAsync(create, new RequestOptions { IdempotencyKey = key.Value }, cancellationToken));
+    }
+
+    public Task<ChargeOutcome> ConfirmAsync(string providerRef, PaymentIdempotencyKey key, CancellationToken cancellationToken) =>
+        AskAsync(() => intents.GetAsync(providerRef, null, null, cancellationToken));
+
+    private static async Task<ChargeOutcome> AskAsync(Func<Task<PaymentIntent>> call)
+    {
+        try
+        {
+            return Outcome(await call());
+        }
+        catch (StripeException error) when (error.HttpStatusCode == HttpStatusCode.PaymentRequired && error.StripeError is { Type: "card_error" } card)
+        {
+            return new ChargeOutcome(ChargeStatus.Failed, card.PaymentIntent?.Id, card.Code ?? "card_declined", card.DeclineCode);
+        }
+        catch (StripeException error)
+        {
+            throw new PaymentProviderException(string.Create(CultureInfo.InvariantCulture, $"Stripe answered {(int)error.HttpStatusCode}: {error.StripeError?.Code ?? error.Message}"), error);
+        }
+        catch (HttpRequestException error)
+        {
+            throw new PaymentProviderException($"Stripe could not be reached: {error.Message}", error);
+        }
+    }
+
+    private static ChargeOutcome Outcome(PaymentIntent intent) => intent.Status switch
+    {
+        "succeeded" => new ChargeOutcome(ChargeStatus.Succeeded, intent.Id, null, null),
+        "requires_action" => new ChargeOutcome(ChargeStatus.RequiresAction, intent.Id, "authentication_required", null),
+        // Confirmed, declined, and waiting for another method: Stripe's last error says why.
+        "requires_payment_method" => new ChargeOutcome(ChargeStatus.Failed, intent.Id, intent.LastPaymentError?.Code ?? "card_declined", intent.LastPaymentError?.DeclineCode),
+        _ => throw new PaymentProviderException($"PaymentIntent {intent.Id} is {intent.Status}, which a card charge does not stay in."),
+    };
+}

@@ -1,0 +1,154 @@
+using System.Collections.Concurrent;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace Billing.Silo.Tests.Payments;
+
+/// <summary>
+/// A local stand-in of Stripe's PaymentIntents API on 127.0.0.1, shaped by Stripe's documented
+/// objects and errors: the test payment methods behave as in test mode (pm_card_visa succeeds,
+/// pm_card_chargeDeclined… is a 402 card_error, pm_card_authenticationRequired needs action), and
+/// an Idempotency-Key replays its first response, as Stripe does. It counts the PaymentIntents it
+/// really created, so a test can show that a retry charged nothing more.
+/// </summary>
+internal sealed class StripeStandIn : IAsyncDisposable
+{
+    public const string SecretKey = "sk_test_standin_0123456789abcdef";
+
+    private readonly WebApplication app;
+    private readonly ConcurrentDictionary<string, (int Status, string Body)> replies = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, JsonObject> intents = new(StringComparer.Ordinal);
+    private int created;
+    private int failuresLeft;
+
+    private StripeStandIn(WebApplication app) => this.app = app;
+
+    public string ApiBase => app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
+
+    /// <summary>PaymentIntents created (idempotent replays and failed requests excluded).</summary>
+    public int Created => Volatile.Read(ref created);
+
+    /// <summary>The Idempotency-Key of every create request, replays included, in order.</summary>
+    public ConcurrentQueue<string> IdempotencyKeys { get; } = new();
+
+    /// <summary>The form of every create request, in order.</summary>
+    public ConcurrentQueue<IFormCollection> Creates { get; } = new();
+
+    public IReadOnlyDictionary<string, string> Settings => new Dictionary<string, string>
+    {
+        ["Billing:Payments:Provider"] = "stripe",
+        ["Billing:Payments:Stripe:SecretKey"] = SecretKey,
+        ["Billing:Payments:Stripe:ApiBase"] = ApiBase,
+        ["Billing:Payments:Stripe:MaxNetworkRetries"] = "0",
+    };
+
+    public static async Task<StripeStandIn> StartAsync()
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        builder.Logging.ClearProviders();
+        var standIn = new StripeStandIn(builder.Build());
+        standIn.app.MapPost("/v1/payment_intents", (Delegate)standIn.CreateAsync);
+        standIn.app.MapGet("/v1/payment_intents/{id}", (string id) => standIn.intents.TryGetValue(id, out var intent)
+            ? Results.Content(intent.ToJsonString(), "application/json")
+            : Error(404, "invalid_request_error", "resource_missing", null, $"No such payment_intent: '{id}'"));
+        await standIn.app.StartAsync();
+        return standIn;
+    }
+
+    /// <summary>The next <paramref name="count"/> create requests answer 500 without creating anything.</summary>
+    public void FailNext(int count) => Volatile.Write(ref failuresLeft, count);
+
+    /// <summary>The customer finished 3-D Secure in Stripe.js: the PaymentIntent succeeds.</summary>
+    public void CompleteAuthentication(string intentId)
+    {
+        var intent = intents[intentId];
+        intent["status"] = "succeeded";
+        intent["next_action"] = null;
+    }
+
+    public async ValueTask DisposeAsync() => await app.DisposeAsync();
+
+    private async Task<IResult> CreateAsync(HttpContext http)
+    {
+        if (http.Request.Headers.Authorization.ToString() != $"Bearer {SecretKey}")
+        {
+            return Error(401, "invalid_request_error", null, null, "Invalid API Key provided.");
+        }
+
+        var key = http.Request.Headers["Idempotency-Key"].ToString();
+        IdempotencyKeys.Enqueue(key);
+        if (replies.TryGetValue(key, out var earlier))
+        {
+            http.Response.Headers["Idempotent-Replayed"] = "true";
+            return Results.Content(earlier.Body, "application/json", statusCode: earlier.Status);
+        }
+
+        if (Interlocked.Decrement(ref failuresLeft) >= 0)
+        {
+            return Error(500, "api_error", null, null, "An unknown error occurred.");
+        }
+
+        var form = await http.Request.ReadFormAsync();
+        Creates.Enqueue(form);
+        var (status, body) = Charge(form);
+        replies[key] = (status, body);
+        return Results.Content(body, "application/json", statusCode: status);
+    }
+
+    private (int Status, string Body) Charge(IFormCollection form)
+    {
+        var id = $"pi_standin_{Interlocked.Increment(ref created):D6}";
+        var intent = new JsonObject
+        {
+            ["id"] = id, ["object"] = "payment_intent", ["amount"] = long.Parse(form["amount"]!, System.Globalization.CultureInfo.InvariantCulture),
+            ["currency"] = form["currency"].ToString(), ["payment_method"] = form["payment_method"].ToString(), ["status"] = "succeeded",
+            ["client_secret"] = $"{id}_secret_standin", ["livemode"] = false,
+        };
+        intents[id] = intent;
+        switch (form["payment_method"].ToString())
+        {
+            case "pm_card_visa":
+                return (200, intent.ToJsonString());
+            case "pm_card_authenticationRequired":
+                intent["status"] = "requires_action";
+                intent["next_action"] = new JsonObject { ["type"] = "use_stripe_sdk" };
+                return (200, intent.ToJsonString());
+            case "pm_card_chargeDeclined":
+                return Declined(intent, "generic_decline");
+            case "pm_card_chargeDeclinedInsufficientFunds":
+                return Declined(intent, "insufficient_funds");
+            default:
+                intents.TryRemove(id, out _);
+                return (400, ErrorBody("invalid_request_error", "resource_missing", null, $"No such PaymentMethod: '{form["payment_method"]}'", null));
+        }
+    }
+
+    private static (int, string) Declined(JsonObject intent, string declineCode)
+    {
+        intent["status"] = "requires_payment_method";
+        var error = new JsonObject { ["type"] = "card_error", ["code"] = "card_declined", ["decline_code"] = declineCode, ["message"] = "Your card was declined." };
+        intent["last_payment_error"] = error.DeepClone();
+        return (402, ErrorBody("card_error", "card_declined", declineCode, "Your card was declined.", intent));
+    }
+
+    private static IResult Error(int status, string type, string? code, string? declineCode, string message) =>
+        Results.Content(ErrorBody(type, code, declineCode, message, null), "application/json", statusCode: status);
+
+    private static string ErrorBody(string type, string? code, string? declineCode, string message, JsonObject? intent) =>
+        new JsonObject
+        {
+            ["error"] = new JsonObject
+            {
+                ["type"] = type, ["code"] = code, ["decline_code"] = declineCode, ["message"] = message,
+                ["payment_intent"] = intent?.DeepClone(),
+            },
+        }.ToJsonString(new JsonSerializerOptions { WriteIndented = false });
+}
