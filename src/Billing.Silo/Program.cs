@@ -15,6 +15,7 @@ app.MapHealthApi();
 app.MapLoadTestApi(app.Configuration);
 app.MapMeteringApi();
 app.MapPaymentsApi();
+app.MapStripeWebhookApi();
 app.MapRuntimeMetricsApi();
 app.MapAdminApi();
 app.MapCustomerCatalogApi();

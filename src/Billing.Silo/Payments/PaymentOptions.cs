@@ -65,6 +65,12 @@ public sealed class StripeProviderOptions
 
     public int TimeoutSeconds { get; set; } = 30;
 
+    /// <summary>The endpoint's signing secret (<c>whsec_…</c>); without it <c>POST /api/v1/webhooks/stripe</c> answers 404.</summary>
+    public string? WebhookSecret { get; set; }
+
+    /// <summary>How old a webhook's signed timestamp may be, against replays.</summary>
+    public int WebhookToleranceSeconds { get; set; } = 300;
+
     /// <summary>Stripe.net retries a failed connection with the same idempotency key this many times.</summary>
     public int MaxNetworkRetries { get; set; } = 2;
 
@@ -78,6 +84,16 @@ public sealed class StripeProviderOptions
         if (!Uri.TryCreate(ApiBase, UriKind.Absolute, out var uri) || uri.Scheme is not ("https" or "http"))
         {
             yield return $"Billing:Payments:Stripe:ApiBase must be an absolute http(s) URL (got '{ApiBase}').";
+        }
+
+        if (WebhookSecret is not null && !WebhookSecret.StartsWith("whsec_", StringComparison.Ordinal))
+        {
+            yield return "Billing:Payments:Stripe:WebhookSecret must be the endpoint's signing secret (whsec_…).";
+        }
+
+        if (WebhookToleranceSeconds is < 1 or > 3_600)
+        {
+            yield return $"Billing:Payments:Stripe:WebhookToleranceSeconds must be 1..3600 (got {WebhookToleranceSeconds}).";
         }
 
         if (TimeoutSeconds is < 1 or > MaxTimeoutSeconds)

@@ -46,6 +46,39 @@ public sealed class PaymentStore(SqlDatabase database)
             $"SELECT {Columns} FROM payments WHERE payment_id = @payment_id AND customer_id = @customer_id",
             c => c.With("payment_id", Id(paymentId)).With("customer_id", customerId), Read, cancellationToken);
 
+    /// <summary>A payment by the provider's reference (its PaymentIntent id), whoever's it is: for the provider's webhooks.</summary>
+    public Task<StoredPayment?> FindByProviderRefAsync(string providerRef, CancellationToken cancellationToken) =>
+        database.QueryFirstAsync(
+            $"SELECT {Columns} FROM payments WHERE provider_ref = @provider_ref",
+            c => c.With("provider_ref", providerRef), Read, cancellationToken);
+
+    /// <summary>A payment by id, whoever's it is: for the provider's webhooks and the sweep.</summary>
+    public Task<StoredPayment?> FindAsync(Guid paymentId, CancellationToken cancellationToken) =>
+        database.QueryFirstAsync(
+            $"SELECT {Columns} FROM payments WHERE payment_id = @payment_id",
+            c => c.With("payment_id", Id(paymentId)), Read, cancellationToken);
+
+    public Task<bool> WasEventAppliedAsync(string eventId, CancellationToken cancellationToken) =>
+        database.ReadAsync(
+            async (connection, ct) =>
+            {
+                await using var command = connection.CreateCommand("SELECT COUNT(*) FROM stripe_events WHERE event_id = @event_id").With("event_id", eventId);
+                return await command.ScalarInt64Async(ct) > 0;
+            },
+            cancellationToken);
+
+    /// <summary>Notes an applied event; false when it was noted already (a concurrent delivery).</summary>
+    public Task<bool> NoteEventAppliedAsync(string eventId, string eventType, DateTimeOffset now, CancellationToken cancellationToken) =>
+        database.WriteAsync(
+            async (connection, ct) =>
+            {
+                await using var command = connection.CreateCommand(
+                    "INSERT INTO stripe_events (event_id, event_type, received_at_ms) VALUES (@event_id, @event_type, @now) ON CONFLICT DO NOTHING")
+                    .With("event_id", eventId).With("event_type", eventType).With("now", now.ToUnixTimeMilliseconds());
+                return await command.ExecuteNonQueryAsync(ct) == 1;
+            },
+            cancellationToken);
+
     /// <summary>
     /// Moves a payment from <paramref name="from"/> to the provider's answer; false when it was no
     /// longer there (a concurrent request recorded it first, and that answer stands).

@@ -61,6 +61,15 @@ public sealed class PlanPurchases(PaymentStore payments, IPaymentProvider provid
         return await RecordAsync(payment, StoredPaymentStatus.RequiresAction, outcome, plan, cancellationToken);
     }
 
+    /// <summary>
+    /// What the provider reported on its own (a webhook): a payment still pending or awaiting
+    /// action takes the outcome; one already decided keeps its answer. A success grants the plan.
+    /// </summary>
+    public async Task<PurchaseResult> ReconcileAsync(StoredPayment payment, ChargeOutcome outcome, Plan plan, CancellationToken cancellationToken) =>
+        payment.Status is StoredPaymentStatus.Pending or StoredPaymentStatus.RequiresAction
+            ? await RecordAsync(payment, payment.Status, outcome, plan, cancellationToken)
+            : await ResumeAsync(payment, plan, source: null, cancellationToken);
+
     /// <summary>Grants a succeeded purchase's plan (idempotent), then notes that it is done.</summary>
     public async Task<SubscriptionView> GrantAsync(StoredPayment payment, Plan plan, CancellationToken cancellationToken)
     {

@@ -16,6 +16,9 @@ namespace Billing.Silo.Payments;
 /// </summary>
 public sealed class StripePaymentProvider(IOptions<PaymentOptions> options) : IPaymentProvider
 {
+    /// <summary>The PaymentIntent's metadata key that names our payment (through its idempotency key), for webhooks.</summary>
+    public const string IdempotencyMetadataKey = "billing_idempotency_key";
+
     private readonly PaymentIntentService intents = new(new StripeClient(new StripeClientOptions
     {
         ApiKey = options.Value.Stripe.SecretKey,
@@ -47,7 +50,7 @@ public sealed class StripePaymentProvider(IOptions<PaymentOptions> options) : IP
             PaymentMethod = method.Id,
             Confirm = true,
             AutomaticPaymentMethods = new PaymentIntentAutomaticPaymentMethodsOptions { Enabled = true, AllowRedirects = "never" },
-            Metadata = new Dictionary<string, string> { ["billing_idempotency_key"] = key.Value },
+            Metadata = new Dictionary<string, string> { [IdempotencyMetadataKey] = key.Value },
         };
         return await AskAsync(() => intents.CreateAsync(create, new RequestOptions { IdempotencyKey = key.Value }, cancellationToken));
     }
@@ -59,7 +62,7 @@ public sealed class StripePaymentProvider(IOptions<PaymentOptions> options) : IP
     {
         try
         {
-            return Outcome(await call());
+            return OutcomeOf(await call());
         }
         catch (StripeException error) when (error.HttpStatusCode == HttpStatusCode.PaymentRequired && error.StripeError is { Type: "card_error" } card)
         {
@@ -75,7 +78,8 @@ public sealed class StripePaymentProvider(IOptions<PaymentOptions> options) : IP
         }
     }
 
-    private static ChargeOutcome Outcome(PaymentIntent intent) => intent.Status switch
+    /// <summary>Where a PaymentIntent stands; <see cref="PaymentProviderException"/> for a status a card charge does not stay in.</summary>
+    public static ChargeOutcome OutcomeOf(PaymentIntent intent) => intent.Status switch
     {
         "succeeded" => new ChargeOutcome(ChargeStatus.Succeeded, intent.Id, null, null),
         "requires_action" => new ChargeOutcome(ChargeStatus.RequiresAction, intent.Id, "authentication_required", null),

@@ -1,0 +1,86 @@
+using Billing.Domain;
+using Billing.Silo.Catalog;
+using Microsoft.Extensions.Options;
+using Stripe;
+
+namespace Billing.Silo.Payments;
+
+public enum WebhookOutcome
+{
+    Applied,
+    AlreadyApplied,
+    Ignored,
+}
+
+/// <summary>
+/// Stripe's events about our PaymentIntents: verified with the endpoint's signing secret (and a
+/// timestamp tolerance against replays), applied once per event id, unknown types acknowledged and
+/// ignored. They reconcile what a request could not record: a silo that died after Stripe took the
+/// money but before it wrote the answer learns it here (our metadata names the payment even when
+/// the PaymentIntent's id was never written), and the plan is granted once.
+/// </summary>
+public sealed partial class StripeWebhooks(
+    PaymentStore payments, PlanPurchases purchases, CatalogStore catalog, IOptions<PaymentOptions> options, TimeProvider time, ILogger<StripeWebhooks> logger)
+{
+    private readonly StripeProviderOptions stripe = options.Value.Stripe;
+
+    public bool IsConfigured => stripe.WebhookSecret is not null;
+
+    /// <summary>The event, or null and why when the signature is missing, wrong or too old.</summary>
+    public Event? Verify(string json, string? signature, out string? reason)
+    {
+        reason = null;
+        try
+        {
+            return EventUtility.ConstructEvent(
+                json, signature ?? string.Empty, stripe.WebhookSecret!, stripe.WebhookToleranceSeconds, time.GetUtcNow().ToUnixTimeSeconds(), throwOnApiVersionMismatch: false);
+        }
+        catch (StripeException error)
+        {
+            reason = error.Message;
+            return null;
+        }
+    }
+
+    public async Task<WebhookOutcome> ApplyAsync(Event stripeEvent, CancellationToken cancellationToken)
+    {
+        if (await payments.WasEventAppliedAsync(stripeEvent.Id, cancellationToken))
+        {
+            return WebhookOutcome.AlreadyApplied;
+        }
+
+        // Applying is idempotent (a payment moves on once, a grant happens once), so two deliveries
+        // of one event racing past the check above change nothing twice.
+        var outcome = stripeEvent.Type is "payment_intent.succeeded" or "payment_intent.payment_failed" && stripeEvent.Data.Object is PaymentIntent intent
+            ? await ApplyIntentAsync(intent, cancellationToken)
+            : WebhookOutcome.Ignored;
+        await payments.NoteEventAppliedAsync(stripeEvent.Id, stripeEvent.Type, time.GetUtcNow(), cancellationToken);
+        return outcome;
+    }
+
+    private async Task<WebhookOutcome> ApplyIntentAsync(PaymentIntent intent, CancellationToken cancellationToken)
+    {
+        if (await FindAsync(intent, cancellationToken) is not { } payment)
+        {
+            LogUnknownIntent(logger, intent.Id);
+            return WebhookOutcome.Ignored;
+        }
+
+        var plan = await catalog.GetPlanAsync(payment.PlanId!, cancellationToken)
+            ?? throw new InvariantViolationException($"Payment {payment.PaymentId} bought plan {payment.PlanId}, which does not exist.");
+        await purchases.ReconcileAsync(payment, StripePaymentProvider.OutcomeOf(intent), plan, cancellationToken);
+        return WebhookOutcome.Applied;
+    }
+
+    private async Task<StoredPayment?> FindAsync(PaymentIntent intent, CancellationToken cancellationToken)
+    {
+        // "billing:plan_purchase:{payment id, 32 hex}:attempt:{n}", as the provider wrote it.
+        var parts = intent.Metadata?.GetValueOrDefault(StripePaymentProvider.IdempotencyMetadataKey)?.Split(':');
+        return parts is [_, _, var id, ..] && Guid.TryParseExact(id, "N", out var paymentId)
+            ? await payments.FindAsync(paymentId, cancellationToken)
+            : await payments.FindByProviderRefAsync(intent.Id, cancellationToken);
+    }
+
+    [LoggerMessage(EventId = 8101, Level = LogLevel.Warning, Message = "Stripe reported PaymentIntent {IntentId}, which no payment here made; acknowledged and ignored")]
+    private static partial void LogUnknownIntent(ILogger logger, string intentId);
+}
