@@ -23,6 +23,7 @@ app.MapInvoiceApi();
 app.MapPeriodStandingApi();
 app.MapRevenueApi();
 app.MapBillingSchedulerApi();
+app.MapGitHubWebhookApi();
 app.MapPricePlanApi();
 app.MapShopTermsApi();
 app.MapAlertsApi();

@@ -11,7 +11,7 @@ public sealed record RunStartedResponse(string RunId, string Status, string Stat
 /// short by the silo, which <see cref="ResultsTruncated"/> says. The parameter order is the order on the wire.
 /// </summary>
 /// <param name="Status"><see cref="Running"/>, <see cref="Completed"/> or <c>failed</c>.</param>
-/// <param name="Trigger"><c>api</c> or <c>reminder</c>.</param>
+/// <param name="Trigger"><c>api</c>, <c>reminder</c> or <c>github</c>.</param>
 /// <param name="Period">The month billed, e.g. <c>2025-06</c>.</param>
 /// <param name="FinishedAt">Null while the run is going on.</param>
 /// <param name="Error">Why the run as a whole failed; null unless it did.</param>

@@ -10,6 +10,7 @@ public static class BillingServiceCollectionExtensions
     {
         services.AddValidatedOptions<BillingOptions>(configuration.GetSection(BillingOptions.SectionName), o => o.Validate());
         services.AddValidatedOptions<BillingRunOptions>(configuration.GetSection(BillingRunOptions.SectionName), o => o.Validate());
+        services.AddValidatedOptions<GitHubOptions>(configuration.GetSection(GitHubOptions.SectionName), o => o.Validate());
         services.AddSingleton<IMigrationSource>(new EmbeddedMigrationSource(typeof(InvoiceBook).Assembly, "billing", "Migrations.Billing"));
         services.AddSingleton<InvoiceBook>();
         services.AddSingleton<ShopTermsReader>();

@@ -45,7 +45,14 @@ public sealed class CrashRecoveryTests(ITestOutputHelper output)
             customers = await CreateCustomersAsync(silo.Url);
             using var stop = new CancellationTokenSource();
             var load = Task.WhenAll(Enumerable.Range(0, Workers).Select(w => ConsumeUntilKilledAsync(silo.Url, customers, w, acknowledged, unanswered, stop.Token)));
+            // Kill once the load is well under way (at least 2 s and 200 acknowledged consumes, at
+            // most 20 s): on a busy 2-core machine a cold silo can take seconds to reach speed.
             await Task.Delay(TimeSpan.FromSeconds(2));
+            for (var waited = 0; acknowledged.Count < 200 && waited < 180; waited++)
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(100));
+            }
+
             await silo.KillAsync();
             await stop.CancelAsync();
             await load;

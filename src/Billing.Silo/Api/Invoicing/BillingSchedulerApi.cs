@@ -76,7 +76,7 @@ public static class BillingSchedulerApi
         return await StartAsync(runner, new RunRequest([shopId], period!.Value, body.DryRun ?? false, RunTrigger.Api), wait: true, cancellationToken);
     }
 
-    private static async Task<IResult> StartAsync(BillingRunner runner, RunRequest request, bool wait, CancellationToken cancellationToken)
+    internal static async Task<IResult> StartAsync(BillingRunner runner, RunRequest request, bool wait, CancellationToken cancellationToken)
     {
         BillingRun run;
         try
@@ -127,7 +127,7 @@ public static class BillingSchedulerApi
     }
 
     /// <summary>"2025-06"; absent, the month before the current one in the issuer's zone. A month not yet begun is refused.</summary>
-    private static YearMonth? ParsePeriod(List<FieldError> errors, string? text, BillingOptions billing, TimeProvider time)
+    internal static YearMonth? ParsePeriod(List<FieldError> errors, string? text, BillingOptions billing, TimeProvider time)
     {
         var zone = DateTimeZoneProviders.Tzdb[billing.IssuerTimeZone];
         var today = Instant.FromDateTimeOffset(time.GetUtcNow()).InZone(zone).Date;
@@ -153,7 +153,7 @@ public static class BillingSchedulerApi
         return parsed.Value;
     }
 
-    private static IReadOnlyList<string>? CheckShopIds(List<FieldError> errors, IReadOnlyList<string>? shopIds, int max)
+    internal static IReadOnlyList<string>? CheckShopIds(List<FieldError> errors, IReadOnlyList<string>? shopIds, int max)
     {
         if (shopIds is null)
         {

@@ -7,6 +7,9 @@ public enum RunTrigger
 {
     Api,
     Reminder,
+
+    /// <summary>A signed GitHub webhook (a workflow on the 1st of the month, or dispatched by hand).</summary>
+    Github, // "github" on the wire (snake case of the name)
 }
 
 public enum RunStatus
