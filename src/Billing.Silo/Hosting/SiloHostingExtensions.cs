@@ -8,6 +8,7 @@ using Billing.Silo.Catalog;
 using Billing.Silo.Dashboard;
 using Billing.Silo.Grains;
 using Billing.Silo.Metering;
+using Billing.Silo.Notifications;
 using Billing.Silo.Payments;
 using Billing.Silo.Storage.Sql;
 using Microsoft.Extensions.Options;
@@ -54,6 +55,7 @@ public static class SiloHostingExtensions
         builder.Services.AddCatalog();
         builder.Services.AddAuth(builder.Configuration);
         builder.Services.AddBilling(builder.Configuration);
+        builder.Services.AddNotifications(builder.Configuration);
         builder.Services.AddPayments(builder.Configuration);
         builder.Services.AddBillingGrains();
         builder.Services.AddSingleton<BackdateWindow>();

@@ -2,12 +2,7 @@ using System.Collections.Concurrent;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace Billing.Silo.Tests.Payments;
 
@@ -30,7 +25,7 @@ internal sealed class StripeStandIn : IAsyncDisposable
 
     private StripeStandIn(WebApplication app) => this.app = app;
 
-    public string ApiBase => app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
+    public string ApiBase => LoopbackHttp.BaseUrl(app);
 
     /// <summary>PaymentIntents created (idempotent replays and failed requests excluded).</summary>
     public int Created => Volatile.Read(ref created);
@@ -51,10 +46,7 @@ internal sealed class StripeStandIn : IAsyncDisposable
 
     public static async Task<StripeStandIn> StartAsync()
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        builder.Logging.ClearProviders();
-        var standIn = new StripeStandIn(builder.Build());
+        var standIn = new StripeStandIn(LoopbackHttp.Create());
         standIn.app.MapPost("/v1/payment_intents", (Delegate)standIn.CreateAsync);
         standIn.app.MapGet("/v1/payment_intents/{id}", (string id) => standIn.intents.TryGetValue(id, out var intent)
             ? Results.Content(intent.ToJsonString(), "application/json")

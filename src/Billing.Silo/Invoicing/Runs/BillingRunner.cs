@@ -1,3 +1,4 @@
+using Billing.Silo.Notifications;
 using System.Collections.Concurrent;
 using Billing.Domain;
 using Microsoft.Extensions.Options;
@@ -19,7 +20,8 @@ public sealed class RunLimitReachedException(int limit) : Exception($"{limit} bi
 /// never stopping the others. Runs go on in the background; callers may wait for the end.
 /// </summary>
 public sealed partial class BillingRunner(
-    IShopBiller biller, BillingRunStore store, IOptions<BillingRunOptions> options, TimeProvider time, ILogger<BillingRunner> logger) : IDisposable
+    IShopBiller biller, BillingRunStore store, NotificationOutbox notifications, IOptions<BillingRunOptions> options, TimeProvider time, ILogger<BillingRunner> logger)
+    : IDisposable
 {
     private readonly BillingRunOptions settings = options.Value;
     private readonly ConcurrentDictionary<string, BillingRun> recent = new(StringComparer.Ordinal);
@@ -73,6 +75,7 @@ public sealed partial class BillingRunner(
             Interlocked.Decrement(ref running);
             run.Finish(time.GetUtcNow(), failure);
             await SaveFinalAsync(run);
+            notifications.TryNotify(RunNotices.Of(run.Snapshot(withResults: false), Guid.CreateVersion7(time.GetUtcNow()), time.GetUtcNow()));
         }
     }
 
