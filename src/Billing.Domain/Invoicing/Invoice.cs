@@ -47,6 +47,15 @@ public sealed record Invoice
 
     public InvoiceIssuer Issuer { get; }
 
+    /// <summary>
+    /// The structured reference (ISO 11649 "RF") a bank transfer quotes, from the number's letters and
+    /// digits; null when the issuer takes no transfers or the number has more than 21 of them.
+    /// </summary>
+    public Payments.CreditorReference? PaymentReference =>
+        Issuer.Iban is not null && Payments.CreditorReference.TryFromReference(string.Concat(Number.Where(char.IsAsciiLetterOrDigit)), out var reference, out _)
+            ? reference
+            : null;
+
     public InvoiceCustomer Customer { get; }
 
     public InvoiceShop Shop { get; }

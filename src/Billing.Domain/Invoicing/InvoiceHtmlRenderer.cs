@@ -38,7 +38,7 @@ public static class InvoiceHtmlRenderer
         AppendLines(html, invoice);
         html.Append($$"""
             <footer>
-            <p>Payment due within {{invoice.Terms.NetDays}} days of the issue date, by {{InvoiceFigures.Date(invoice.DueDate)}}. Please quote invoice number {{E(invoice.Number)}} with your payment.</p>
+            <p>Payment due within {{invoice.Terms.NetDays}} days of the issue date, by {{InvoiceFigures.Date(invoice.DueDate)}}. {{PaymentInstruction(invoice)}}</p>
             </footer>
             </main>
             </body>
@@ -127,4 +127,12 @@ public static class InvoiceHtmlRenderer
     private static string Amount(Money amount) => $"{E(amount.Currency.Code)} {InvoiceFigures.Amount(amount, groupThousands: true)}";
 
     private static string E(string text) => WebUtility.HtmlEncode(text);
+
+    private static string PaymentInstruction(Invoice invoice) => invoice.Issuer.Iban is not { } iban
+        ? $"Please quote invoice number {E(invoice.Number)} with your payment."
+        : $"Please pay by bank transfer to {E(invoice.Issuer.Name)}, IBAN {E(iban.Formatted)}"
+            + (invoice.Issuer.Bic is { } bic ? $", BIC {E(bic.Value)}" : "")
+            + (invoice.PaymentReference is { } reference
+                ? $", quoting the reference {E(reference.Formatted)}."
+                : $", quoting invoice number {E(invoice.Number)}.");
 }

@@ -1,8 +1,10 @@
+using Billing.Domain.Payments;
+
 namespace Billing.Domain;
 
 /// <summary>
 /// Who issues invoices: the company name, postal address lines and VAT identification number
-/// printed at the top of every invoice. Comes from configuration; a bad value throws
+/// printed at the top of every invoice, and the bank account that takes transfers (seed 004). Comes from configuration; a bad value throws
 /// <see cref="CatalogValidationException"/> listing every field error at start-up.
 /// </summary>
 public sealed record InvoiceIssuer
@@ -12,7 +14,7 @@ public sealed record InvoiceIssuer
     public const int MaxAddressLineLength = 200;
     public const int MaxVatIdLength = 32;
 
-    public InvoiceIssuer(string name, IReadOnlyList<string> addressLines, string? vatId)
+    public InvoiceIssuer(string name, IReadOnlyList<string> addressLines, string? vatId, Iban? iban = null, Bic? bic = null)
     {
         ArgumentNullException.ThrowIfNull(addressLines);
         var errors = new List<FieldError>();
@@ -32,8 +34,15 @@ public sealed record InvoiceIssuer
             FieldRules.RequireName(errors, "issuer_vat_id", vatId, MaxVatIdLength);
         }
 
+        if (bic is not null && iban is null)
+        {
+            errors.Add(new FieldError("issuer_bic", "issuer_bic needs issuer_iban: a BIC alone names no account"));
+        }
+
         FieldRules.ThrowIfAny("invoice issuer", errors);
         Name = name;
+        Iban = iban;
+        Bic = bic;
         AddressLines = [.. addressLines];
         VatId = vatId;
     }
@@ -45,11 +54,17 @@ public sealed record InvoiceIssuer
 
     public string? VatId { get; }
 
+    /// <summary>The account customers pay by bank transfer; null: the invoice shows no transfer details.</summary>
+    public Iban? Iban { get; }
+
+    public Bic? Bic { get; }
+
     /// <summary>Equal when every field is, address lines compared line by line (not by list identity).</summary>
     public bool Equals(InvoiceIssuer? other) =>
         other is not null
         && string.Equals(Name, other.Name, StringComparison.Ordinal)
         && string.Equals(VatId, other.VatId, StringComparison.Ordinal)
+        && Iban == other.Iban && Bic == other.Bic
         && AddressLines.SequenceEqual(other.AddressLines, StringComparer.Ordinal);
 
     public override int GetHashCode() => HashCode.Combine(Name, VatId, AddressLines.Count);

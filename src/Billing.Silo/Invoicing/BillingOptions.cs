@@ -43,6 +43,12 @@ public sealed class BillingOptions
 
     public string? IssuerVatId { get; set; }
 
+    /// <summary>The account that takes bank transfers, printed on every invoice with a structured (RF) reference; null: none.</summary>
+    public string? IssuerIban { get; set; }
+
+    /// <summary>The account's BIC, printed beside the IBAN; needs <see cref="IssuerIban"/>.</summary>
+    public string? IssuerBic { get; set; }
+
     /// <summary>The zone whose calendar year numbers the invoices.</summary>
     public string IssuerTimeZone { get; set; } = "UTC";
 
@@ -60,7 +66,11 @@ public sealed class BillingOptions
     /// <summary>The parsed <see cref="NumberFormat"/>; valid once the options have been validated.</summary>
     public InvoiceNumberFormat ParsedNumberFormat => InvoiceNumberFormat.Parse(NumberFormat);
 
-    public InvoiceIssuer Issuer => new(IssuerName, IssuerAddressLines, IssuerVatId);
+    /// <summary>The issuer; throws when a field (the IBAN's check digits, the BIC's shape…) is wrong, which <see cref="Validate"/> reports at start.</summary>
+    public InvoiceIssuer Issuer => new(
+        IssuerName, IssuerAddressLines, IssuerVatId,
+        IssuerIban is null ? null : Domain.Payments.Iban.Parse(IssuerIban),
+        IssuerBic is null ? null : Domain.Payments.Bic.Parse(IssuerBic));
 
     public RoundingPolicy RoundingPolicy => new(Rounding);
 
@@ -87,7 +97,7 @@ public sealed class BillingOptions
             error = null;
             return true;
         }
-        catch (ArgumentException invalid)
+        catch (Exception invalid) when (invalid is ArgumentException or FormatException)
         {
             error = invalid.Message;
             return false;

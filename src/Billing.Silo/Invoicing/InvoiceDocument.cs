@@ -4,7 +4,8 @@ public sealed record DocumentLine(string Service, decimal Quantity, decimal Unit
 
 /// <summary>
 /// An issued invoice as stored: everything its renderings show, frozen when it was issued, so a
-/// customer renamed or a plan repriced later never changes an invoice already sent.
+/// customer renamed or a plan repriced later never changes an invoice already sent. The bank details
+/// came later: documents issued before them have none, and show none.
 /// </summary>
 public sealed record InvoiceDocument(
     string Id,
@@ -29,7 +30,9 @@ public sealed record InvoiceDocument(
     IReadOnlyList<DocumentLine> Lines,
     decimal Subtotal,
     decimal Vat,
-    decimal Total)
+    decimal Total,
+    string? IssuerIban = null,
+    string? IssuerBic = null)
 {
     public InvoiceSummary ToSummary() => new(
         Id, Number, PeriodStart, PeriodEndExclusive.AddDays(-1), Currency, Subtotal, VatRate, Vat, Total,

@@ -12,7 +12,7 @@ public static class InvoiceDocuments
         invoice.Period.Start.ToDateOnly(), invoice.Period.EndExclusive.ToDateOnly(), cycle, invoice.Period.ZoneId,
         invoice.IssueDate.ToDateOnly(), invoice.DueDate.ToDateOnly(), invoice.Currency.Code, invoice.Priced.VatRate, invoice.Priced.Rounding.ToString(),
         [.. invoice.Priced.Lines.Select(l => new DocumentLine(l.Service, l.Quantity, l.UnitPrice.Amount, l.Amount.Amount))],
-        invoice.Priced.Subtotal.Amount, invoice.Priced.Vat.Amount, invoice.Priced.Total.Amount);
+        invoice.Priced.Subtotal.Amount, invoice.Priced.Vat.Amount, invoice.Priced.Total.Amount, invoice.Issuer.Iban?.Value, invoice.Issuer.Bic?.Value);
 
     /// <summary>Rebuilds the domain invoice; throws if the stored document does not add up.</summary>
     public static Invoice ToDomain(InvoiceDocument d)
@@ -28,7 +28,9 @@ public static class InvoiceDocuments
 
         var issue = LocalDate.FromDateOnly(d.IssueDate);
         return new Invoice(
-            d.Id, d.Number, new InvoiceIssuer(d.IssuerName, d.IssuerAddressLines, d.IssuerVatId), new InvoiceCustomer(d.CustomerName, d.CustomerEmail),
+            d.Id, d.Number, new InvoiceIssuer(
+                d.IssuerName, d.IssuerAddressLines, d.IssuerVatId,
+                d.IssuerIban is null ? null : Domain.Payments.Iban.Parse(d.IssuerIban), d.IssuerBic is null ? null : Domain.Payments.Bic.Parse(d.IssuerBic)), new InvoiceCustomer(d.CustomerName, d.CustomerEmail),
             new InvoiceShop(d.ShopId, d.ShopName), new BillingPeriod(LocalDate.FromDateOnly(d.PeriodStart), LocalDate.FromDateOnly(d.PeriodEndExclusive), d.TimeZone),
             issue, new PaymentTerms(Period.DaysBetween(issue, LocalDate.FromDateOnly(d.DueDate))), priced);
     }
