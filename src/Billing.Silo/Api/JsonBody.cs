@@ -64,11 +64,11 @@ public static class JsonBody
         ApiProblem.Create(StatusCodes.Status400BadRequest, "invalid_json", "Malformed JSON", detail);
 
     // Content-Length, when sent and plausible, sizes the first buffer; otherwise start small and grow.
-    private static int InitialBufferBytes(HttpRequest request, int maxBytes) =>
+    internal static int InitialBufferBytes(HttpRequest request, int maxBytes) =>
         request.ContentLength is { } length && length <= maxBytes ? (int)length + 1 : Math.Min(4_096, maxBytes + 1);
 
     /// <summary>Reads the whole body into a pooled buffer that grows as needed; null when it is longer than <paramref name="maxBytes"/> (reading stops there).</summary>
-    private static async Task<int?> ReadBoundedAsync(Stream body, int maxBytes, StrongBox<byte[]> buffer, CancellationToken cancellationToken)
+    internal static async Task<int?> ReadBoundedAsync(Stream body, int maxBytes, StrongBox<byte[]> buffer, CancellationToken cancellationToken)
     {
         var length = 0;
         while (true)

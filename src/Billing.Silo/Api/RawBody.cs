@@ -1,9 +1,12 @@
+using System.Buffers;
+using System.Runtime.CompilerServices;
+
 namespace Billing.Silo.Api;
 
 /// <summary>A request body as sent, for a webhook whose signature covers the exact bytes.</summary>
 public static class RawBody
 {
-    /// <summary>The body, or null when it runs past <paramref name="maxBytes"/> (whatever Content-Length said).</summary>
+    /// <summary>The body, or null when it runs past <paramref name="maxBytes"/> (whatever Content-Length said); read as <see cref="JsonBody"/> reads.</summary>
     public static async Task<byte[]?> ReadAsync(HttpRequest request, int maxBytes, CancellationToken cancellationToken)
     {
         if (request.ContentLength > maxBytes)
@@ -11,19 +14,15 @@ public static class RawBody
             return null;
         }
 
-        using var buffer = new MemoryStream();
-        var chunk = new byte[16 * 1024];
-        int read;
-        while ((read = await request.Body.ReadAsync(chunk, cancellationToken)) > 0)
+        var buffer = new StrongBox<byte[]>(ArrayPool<byte>.Shared.Rent(JsonBody.InitialBufferBytes(request, maxBytes)));
+        try
         {
-            if (buffer.Length + read > maxBytes)
-            {
-                return null;
-            }
-
-            buffer.Write(chunk, 0, read);
+            var length = await JsonBody.ReadBoundedAsync(request.Body, maxBytes, buffer, cancellationToken);
+            return length is { } read ? buffer.Value.AsSpan(0, read).ToArray() : null;
         }
-
-        return buffer.ToArray();
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer.Value!);
+        }
     }
 }
