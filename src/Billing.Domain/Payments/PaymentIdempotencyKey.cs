@@ -66,6 +66,23 @@ public readonly record struct PaymentIdempotencyKey
         return true;
     }
 
+    /// <summary>The parts of a key <see cref="TryCreate"/> made (e.g. read back from a provider's metadata); false for any other text.</summary>
+    public static bool TryRead(string? text, [NotNullWhen(true)] out string? subject, [NotNullWhen(true)] out string? id, out int attempt)
+    {
+        (subject, id, attempt) = (null, null, 0);
+        var parts = text?.Split(':');
+        if (parts is not [Prefix, var s, var i, "attempt", var n]
+            || !int.TryParse(n, NumberStyles.None, CultureInfo.InvariantCulture, out var a)
+            || !TryCreate(s, i, a, out var rebuilt, out _)
+            || rebuilt.Value != text)
+        {
+            return false;
+        }
+
+        (subject, id, attempt) = (s, i, a);
+        return true;
+    }
+
     public override string ToString() => value ?? "(no idempotency key)";
 
     private static string? PartProblem(string part, string? text, int maxLength, Func<char, bool> allowed, string allowedText)

@@ -1,5 +1,3 @@
-using Billing.Domain;
-using Billing.Silo.Catalog;
 using Microsoft.Extensions.Options;
 
 namespace Billing.Silo.Payments;
@@ -12,7 +10,7 @@ namespace Billing.Silo.Payments;
 /// harmless: the grant is keyed by the payment and happens once.
 /// </summary>
 public sealed partial class PaymentGrantSweeper(
-    PaymentStore payments, PlanPurchases purchases, CatalogStore catalog, IOptions<PaymentOptions> options, TimeProvider time, ILogger<PaymentGrantSweeper> logger)
+    PaymentStore payments, PlanPurchases purchases, IOptions<PaymentOptions> options, TimeProvider time, ILogger<PaymentGrantSweeper> logger)
     : BackgroundService
 {
     /// <summary>One pass; answers how many payments it saw granted.</summary>
@@ -21,10 +19,8 @@ public sealed partial class PaymentGrantSweeper(
         var due = await payments.UngrantedAsync(options.Value.SweepBatchSize, cancellationToken);
         foreach (var payment in due)
         {
-            var plan = await catalog.GetPlanAsync(payment.PlanId!, cancellationToken)
-                ?? throw new InvariantViolationException($"Payment {payment.PaymentId} bought plan {payment.PlanId}, which does not exist.");
-            await purchases.GrantAsync(payment, plan, cancellationToken);
-            LogGranted(logger, payment.PaymentId, payment.CustomerId, plan.Id);
+            await purchases.GrantAsync(payment, cancellationToken);
+            LogGranted(logger, payment.PaymentId, payment.CustomerId, payment.PlanId!);
         }
 
         return due.Count;

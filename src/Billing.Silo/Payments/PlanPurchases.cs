@@ -1,5 +1,6 @@
 using Billing.Domain;
 using Billing.Domain.Payments;
+using Billing.Silo.Catalog;
 using Billing.Silo.Grains;
 
 namespace Billing.Silo.Payments;
@@ -12,8 +13,8 @@ public enum PurchaseOutcome
     IdempotencyKeyReused,
 }
 
-/// <summary>What a purchase came to: the payment, and the subscription when the plan was granted.</summary>
-public sealed record PurchaseResult(PurchaseOutcome Outcome, StoredPayment Payment, SubscriptionView? Subscription);
+/// <summary>What a purchase came to: the payment, the plan it buys, and the subscription when the plan was granted.</summary>
+public sealed record PurchaseResult(PurchaseOutcome Outcome, StoredPayment Payment, Plan Plan, SubscriptionView? Subscription);
 
 /// <summary>
 /// Buying a plan. The payment is written pending before the provider is called, with an idempotency
@@ -22,7 +23,7 @@ public sealed record PurchaseResult(PurchaseOutcome Outcome, StoredPayment Payme
 /// payment grants its plan through the customer's subscription grain with the payment's id as the
 /// grant's id: the grant happens once, and its row is the durable fact that the payment was granted.
 /// </summary>
-public sealed class PlanPurchases(PaymentStore payments, IPaymentProvider provider, IGrainFactory grains, TimeProvider time)
+public sealed class PlanPurchases(PaymentStore payments, IPaymentProvider provider, CatalogStore catalog, IGrainFactory grains, TimeProvider time)
 {
     public const string FreeProvider = "none";
 
@@ -30,9 +31,7 @@ public sealed class PlanPurchases(PaymentStore payments, IPaymentProvider provid
     {
         if (idempotencyKey is not null && await payments.FindByIdempotencyKeyAsync(customerId, idempotencyKey, cancellationToken) is { } earlier)
         {
-            return earlier.RequestHash != requestHash
-                ? new PurchaseResult(PurchaseOutcome.IdempotencyKeyReused, earlier, null)
-                : await ResumeAsync(earlier, plan, source, cancellationToken);
+            return await RetryAsync(earlier, plan, source, requestHash, cancellationToken);
         }
 
         var payment = NewPayment(customerId, plan, source, idempotencyKey, requestHash);
@@ -41,17 +40,16 @@ public sealed class PlanPurchases(PaymentStore payments, IPaymentProvider provid
             // A concurrent retry with the same key inserted first: carry on with its payment.
             var winner = await payments.FindByIdempotencyKeyAsync(customerId, idempotencyKey!, cancellationToken)
                 ?? throw new InvariantViolationException($"Payment insert for {customerId} conflicted, but no payment holds its idempotency key.");
-            return winner.RequestHash != requestHash
-                ? new PurchaseResult(PurchaseOutcome.IdempotencyKeyReused, winner, null)
-                : await ResumeAsync(winner, plan, source, cancellationToken);
+            return await RetryAsync(winner, plan, source, requestHash, cancellationToken);
         }
 
         return await ResumeAsync(payment, plan, source, cancellationToken);
     }
 
     /// <summary>The customer finished the authentication the charge asked for: the charge goes on, and a success grants the plan.</summary>
-    public async Task<PurchaseResult> ConfirmAsync(StoredPayment payment, Plan plan, CancellationToken cancellationToken)
+    public async Task<PurchaseResult> ConfirmAsync(StoredPayment payment, CancellationToken cancellationToken)
     {
+        var plan = await PlanOfAsync(payment, cancellationToken);
         if (payment.Status != StoredPaymentStatus.RequiresAction)
         {
             return await ResumeAsync(payment, plan, source: null, cancellationToken);
@@ -65,13 +63,25 @@ public sealed class PlanPurchases(PaymentStore payments, IPaymentProvider provid
     /// What the provider reported on its own (a webhook): a payment still pending or awaiting
     /// action takes the outcome; one already decided keeps its answer. A success grants the plan.
     /// </summary>
-    public async Task<PurchaseResult> ReconcileAsync(StoredPayment payment, ChargeOutcome outcome, Plan plan, CancellationToken cancellationToken) =>
-        payment.Status is StoredPaymentStatus.Pending or StoredPaymentStatus.RequiresAction
+    public async Task<PurchaseResult> ReconcileAsync(StoredPayment payment, ChargeOutcome outcome, CancellationToken cancellationToken)
+    {
+        var plan = await PlanOfAsync(payment, cancellationToken);
+        return payment.Status is StoredPaymentStatus.Pending or StoredPaymentStatus.RequiresAction
             ? await RecordAsync(payment, payment.Status, outcome, plan, cancellationToken)
             : await ResumeAsync(payment, plan, source: null, cancellationToken);
+    }
 
-    /// <summary>Grants a succeeded purchase's plan (idempotent), then notes that it is done.</summary>
-    public async Task<SubscriptionView> GrantAsync(StoredPayment payment, Plan plan, CancellationToken cancellationToken)
+    /// <summary>Grants a succeeded purchase's plan (idempotent), then notes that it is done: for the sweep.</summary>
+    public async Task<SubscriptionView> GrantAsync(StoredPayment payment, CancellationToken cancellationToken) =>
+        await GrantAsync(payment, await PlanOfAsync(payment, cancellationToken), cancellationToken);
+
+    /// <summary>The payment of an idempotency key that <see cref="KeyOf"/> made; null for any other key.</summary>
+    public static Guid? PaymentIdOf(string? key) =>
+        PaymentIdempotencyKey.TryRead(key, out var subject, out var id, out _) && subject == StoredPayment.PlanPurchase && Guid.TryParseExact(id, "N", out var paymentId)
+            ? paymentId
+            : null;
+
+    private async Task<SubscriptionView> GrantAsync(StoredPayment payment, Plan plan, CancellationToken cancellationToken)
     {
         if (payment.Status != StoredPaymentStatus.Succeeded || payment.PlanId != plan.Id)
         {
@@ -88,7 +98,7 @@ public sealed class PlanPurchases(PaymentStore payments, IPaymentProvider provid
         var view = await GrantAsync(payment, plan, cancellationToken);
         // Read back: the answer shows when the grant was noted (by this request or a sweep before it).
         var noted = await payments.GetAsync(payment.CustomerId, payment.PaymentId, cancellationToken) ?? payment;
-        return new PurchaseResult(PurchaseOutcome.Granted, noted, view);
+        return new PurchaseResult(PurchaseOutcome.Granted, noted, plan, view);
     }
 
     private async Task<PurchaseResult> ResumeAsync(StoredPayment payment, Plan plan, PaymentSource? source, CancellationToken cancellationToken)
@@ -98,9 +108,9 @@ public sealed class PlanPurchases(PaymentStore payments, IPaymentProvider provid
             case StoredPaymentStatus.Succeeded:
                 return await GrantedAsync(payment, plan, cancellationToken);
             case StoredPaymentStatus.Failed:
-                return new PurchaseResult(PurchaseOutcome.Failed, payment, null);
+                return new PurchaseResult(PurchaseOutcome.Failed, payment, plan, null);
             case StoredPaymentStatus.RequiresAction:
-                return new PurchaseResult(PurchaseOutcome.RequiresAction, payment, null);
+                return new PurchaseResult(PurchaseOutcome.RequiresAction, payment, plan, null);
         }
 
         if (source is null)
@@ -125,6 +135,16 @@ public sealed class PlanPurchases(PaymentStore payments, IPaymentProvider provid
 
         return await ResumeAsync(recorded, plan, source: null, cancellationToken);
     }
+
+    // A payment already made under the client's Idempotency-Key: the same purchase goes on from where it stands.
+    private async Task<PurchaseResult> RetryAsync(StoredPayment earlier, Plan plan, PaymentSource? source, string requestHash, CancellationToken cancellationToken) =>
+        earlier.RequestHash != requestHash
+            ? new PurchaseResult(PurchaseOutcome.IdempotencyKeyReused, earlier, plan, null)
+            : await ResumeAsync(earlier, plan, source, cancellationToken);
+
+    private async Task<Plan> PlanOfAsync(StoredPayment payment, CancellationToken cancellationToken) =>
+        await catalog.GetPlanAsync(payment.PlanId!, cancellationToken)
+            ?? throw new InvariantViolationException($"Payment {payment.PaymentId} bought plan {payment.PlanId}, which does not exist.");
 
     private StoredPayment NewPayment(string customerId, Plan plan, PaymentSource? source, string? idempotencyKey, string requestHash)
     {

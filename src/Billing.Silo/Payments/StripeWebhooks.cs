@@ -1,5 +1,3 @@
-using Billing.Domain;
-using Billing.Silo.Catalog;
 using Microsoft.Extensions.Options;
 using Stripe;
 
@@ -20,7 +18,7 @@ public enum WebhookOutcome
 /// the PaymentIntent's id was never written), and the plan is granted once.
 /// </summary>
 public sealed partial class StripeWebhooks(
-    PaymentStore payments, PlanPurchases purchases, CatalogStore catalog, IOptions<PaymentOptions> options, TimeProvider time, ILogger<StripeWebhooks> logger)
+    PaymentStore payments, PlanPurchases purchases, IOptions<PaymentOptions> options, TimeProvider time, ILogger<StripeWebhooks> logger)
 {
     private readonly StripeProviderOptions stripe = options.Value.Stripe;
 
@@ -66,20 +64,15 @@ public sealed partial class StripeWebhooks(
             return WebhookOutcome.Ignored;
         }
 
-        var plan = await catalog.GetPlanAsync(payment.PlanId!, cancellationToken)
-            ?? throw new InvariantViolationException($"Payment {payment.PaymentId} bought plan {payment.PlanId}, which does not exist.");
-        await purchases.ReconcileAsync(payment, StripePaymentProvider.OutcomeOf(intent), plan, cancellationToken);
+        await purchases.ReconcileAsync(payment, StripePaymentProvider.OutcomeOf(intent), cancellationToken);
         return WebhookOutcome.Applied;
     }
 
-    private async Task<StoredPayment?> FindAsync(PaymentIntent intent, CancellationToken cancellationToken)
-    {
-        // "billing:plan_purchase:{payment id, 32 hex}:attempt:{n}", as the provider wrote it.
-        var parts = intent.Metadata?.GetValueOrDefault(StripePaymentProvider.IdempotencyMetadataKey)?.Split(':');
-        return parts is [_, _, var id, ..] && Guid.TryParseExact(id, "N", out var paymentId)
+    // Our metadata names the payment even when the silo died before it learnt the PaymentIntent's id.
+    private async Task<StoredPayment?> FindAsync(PaymentIntent intent, CancellationToken cancellationToken) =>
+        PlanPurchases.PaymentIdOf(intent.Metadata?.GetValueOrDefault(StripePaymentProvider.IdempotencyMetadataKey)) is { } paymentId
             ? await payments.FindAsync(paymentId, cancellationToken)
             : await payments.FindByProviderRefAsync(intent.Id, cancellationToken);
-    }
 
     [LoggerMessage(EventId = 8101, Level = LogLevel.Warning, Message = "Stripe reported PaymentIntent {IntentId}, which no payment here made; acknowledged and ignored")]
     private static partial void LogUnknownIntent(ILogger logger, string intentId);

@@ -75,4 +75,28 @@ public sealed class PaymentIdempotencyKeyTests
     {
         Assert.Throws<InvariantViolationException>(() => default(PaymentIdempotencyKey).Value);
     }
+
+    [Fact]
+    public void A_key_reads_back_into_the_parts_it_was_made_of()
+    {
+        var key = PaymentIdempotencyKey.Create("plan_purchase", "01a24f918404", 3);
+
+        Assert.True(PaymentIdempotencyKey.TryRead(key.Value, out var subject, out var id, out var attempt));
+        Assert.Equal(("plan_purchase", "01a24f918404", 3), (subject, id, attempt));
+    }
+
+    [Theory]
+    [InlineData(null)]
+    [InlineData("")]
+    [InlineData("billing:invoice:inv_42:attempt")]
+    [InlineData("other:invoice:inv_42:attempt:1")]
+    [InlineData("billing:invoice:inv_42:try:1")]
+    [InlineData("billing:invoice:inv_42:attempt:01")]
+    [InlineData("billing:invoice:inv_42:attempt:0")]
+    [InlineData("billing:Invoice:inv_42:attempt:1")]
+    [InlineData("billing:invoice:inv 42:attempt:1")]
+    public void Text_no_key_was_made_of_does_not_read(string? text)
+    {
+        Assert.False(PaymentIdempotencyKey.TryRead(text, out _, out _, out _));
+    }
 }

@@ -34,7 +34,7 @@ public static class PaymentsApi
             return problem;
         }
 
-        var idempotencyKey = http.Request.Headers[MeteringApi.IdempotencyKeyHeader].ToString() is { Length: > 0 } header ? header : null;
+        var idempotencyKey = MeteringApi.IdempotencyKeyOf(http.Request);
         var (errors, source) = PurchaseRules.Check(body!, LocalDate.FromDateTime(time.GetUtcNow().UtcDateTime));
         if (ConsumeRequest.ValidateIdempotencyKey(idempotencyKey) is { } keyError)
         {
@@ -72,11 +72,11 @@ public static class PaymentsApi
         }
 
         var result = await purchases.PurchaseAsync(customerId, plan, source, idempotencyKey, PurchaseRules.Hash(plan.Id, source), cancellationToken);
-        return Answer(http, result, plan);
+        return Answer(http, result);
     }
 
     private static async Task<IResult> ConfirmAsync(
-        string paymentId, HttpContext http, PaymentStore payments, CatalogStore catalog, PlanPurchases purchases, CancellationToken cancellationToken)
+        string paymentId, HttpContext http, PaymentStore payments, PlanPurchases purchases, CancellationToken cancellationToken)
     {
         if (await FindAsync(http, paymentId, payments, cancellationToken) is not { } payment)
         {
@@ -89,9 +89,7 @@ public static class PaymentsApi
                 $"Payment {payment.PaymentId} is {StoredPayment.StatusName(payment.Status)}; only a payment that requires action can be confirmed.");
         }
 
-        var plan = await catalog.GetPlanAsync(payment.PlanId!, cancellationToken)
-            ?? throw new InvariantViolationException($"Payment {payment.PaymentId} bought plan {payment.PlanId}, which does not exist.");
-        return Answer(http, await purchases.ConfirmAsync(payment, plan, cancellationToken), plan);
+        return Answer(http, await purchases.ConfirmAsync(payment, cancellationToken));
     }
 
     private static async Task<IResult> GetAsync(string paymentId, HttpContext http, PaymentStore payments, CancellationToken cancellationToken) =>
@@ -120,12 +118,12 @@ public static class PaymentsApi
     private static async Task<StoredPayment?> FindAsync(HttpContext http, string paymentId, PaymentStore payments, CancellationToken cancellationToken) =>
         Guid.TryParseExact(paymentId, "D", out var id) ? await payments.GetAsync(http.GetApiKeyPrincipal().CustomerId, id, cancellationToken) : null;
 
-    private static IResult Answer(HttpContext http, PurchaseResult result, Plan plan)
+    private static IResult Answer(HttpContext http, PurchaseResult result)
     {
         var payment = PurchaseRules.Response(result.Payment);
         return result.Outcome switch
         {
-            PurchaseOutcome.Granted => TypedResults.Ok(new PurchaseResponse(payment, SubscriptionApi.Response(result.Subscription!, plan.Name))),
+            PurchaseOutcome.Granted => TypedResults.Ok(new PurchaseResponse(payment, SubscriptionApi.Response(result.Subscription!, result.Plan.Name))),
             PurchaseOutcome.RequiresAction => TypedResults.Accepted(payment.NextAction!.ConfirmUrl, new PurchaseResponse(payment, null)),
             PurchaseOutcome.IdempotencyKeyReused => ApiProblem.Create(StatusCodes.Status422UnprocessableEntity, "idempotency_key_reused", "Idempotency key reused",
                 $"Idempotency-Key {http.Request.Headers[MeteringApi.IdempotencyKeyHeader]} was used for a different purchase."),
