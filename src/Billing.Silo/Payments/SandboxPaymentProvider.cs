@@ -37,9 +37,10 @@ public sealed class SandboxPaymentProvider : IPaymentProvider
 
     public Task<ChargeOutcome> ChargeAsync(Money amount, PaymentSource source, PaymentIdempotencyKey key, CancellationToken cancellationToken)
     {
-        if (amount.Amount <= 0m || Refusal(source) is { } refusal)
+        var refusal = amount.Amount <= 0m ? "not a positive amount" : Refusal(source);
+        if (refusal is not null)
         {
-            throw new InvariantViolationException($"The sandbox cannot charge {amount} to {source}: {Refusal(source) ?? "not a positive amount"}.");
+            throw new InvariantViolationException($"The sandbox cannot charge {amount} to {source}: {refusal}.");
         }
 
         var number = source is CardInput card ? card.Number : TestPaymentMethods[((ProviderPaymentMethod)source).Id];

@@ -36,7 +36,7 @@ public static class MeteringApi
         }
 
         var request = body!;
-        var idempotencyKey = http.Request.Headers[IdempotencyKeyHeader].ToString() is { Length: > 0 } header ? header : null;
+        var idempotencyKey = IdempotencyKeyOf(http.Request);
         var errors = Problems(request, idempotencyKey, backdating);
         if (errors.Count > 0)
         {
@@ -51,6 +51,10 @@ public static class MeteringApi
 
         return Answer(result, request.Tokens);
     }
+
+    /// <summary>The request's <c>Idempotency-Key</c>, or null when it sent none (or an empty one).</summary>
+    internal static string? IdempotencyKeyOf(HttpRequest request) =>
+        request.Headers[IdempotencyKeyHeader].ToString() is { Length: > 0 } header ? header : null;
 
     private static async Task<IResult> UsageAsync(HttpContext http, IGrainFactory grains) =>
         TypedResults.Ok(await grains.Shop(http.GetApiKeyPrincipal().ShopId).GetCurrentPeriodAsync());
