@@ -32,12 +32,12 @@ public sealed partial class NotificationSender(
             {
                 if (settings.SlackWebhookUrl is { } slack)
                 {
-                    await DeliverAsync(notice, slack, () => Slack(notice), signed: false, stoppingToken);
+                    await DeliverAsync(notice, slack, Slack(notice), signed: false, stoppingToken);
                 }
 
                 if (settings.WebhookUrl is { } url)
                 {
-                    await DeliverAsync(notice, url, () => Generic(notice), signed: true, stoppingToken);
+                    await DeliverAsync(notice, url, Generic(notice), signed: true, stoppingToken);
                 }
             }
         }
@@ -47,12 +47,12 @@ public sealed partial class NotificationSender(
         }
     }
 
-    private async Task DeliverAsync(Notice notice, string url, Func<string> body, bool signed, CancellationToken cancellationToken)
+    private async Task DeliverAsync(Notice notice, string url, string body, bool signed, CancellationToken cancellationToken)
     {
         var delay = TimeSpan.FromMilliseconds(settings.FirstRetryDelayMs);
         for (var attempt = 1; attempt <= settings.MaxAttempts; attempt++)
         {
-            var failure = await TryPostAsync(notice, url, body(), signed, cancellationToken);
+            var failure = await TryPostAsync(notice, url, body, signed, cancellationToken);
             if (failure is null)
             {
                 return;
