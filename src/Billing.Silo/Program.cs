@@ -15,6 +15,8 @@ app.MapHealthApi();
 app.MapLoadTestApi(app.Configuration);
 app.MapMeteringApi();
 app.MapPaymentsApi();
+app.MapPaymentMethodsApi();
+app.MapCollectionApi();
 app.MapStripeWebhookApi();
 app.MapRuntimeMetricsApi();
 app.MapAdminApi();

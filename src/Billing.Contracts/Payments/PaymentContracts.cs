@@ -32,10 +32,50 @@ public sealed record PaymentResponse(
     PaymentNextActionResponse? NextAction,
     DateTimeOffset CreatedAt,
     DateTimeOffset UpdatedAt,
-    DateTimeOffset? GrantedAt);
+    DateTimeOffset? GrantedAt,
+    string? InvoiceId = null);
 
 /// <summary>The answer to a purchase: the payment, and the subscription once the plan is granted.</summary>
 public sealed record PurchaseResponse(PaymentResponse Payment, SubscriptionResponse? Subscription);
 
 /// <summary>A page of payments, newest first; <c>next_after</c> continues it (absent on the last page).</summary>
 public sealed record PaymentPageResponse(IReadOnlyList<PaymentResponse> Payments, Guid? NextAfter);
+
+/// <summary>
+/// Body of <c>POST /api/v1/billing/payment-methods</c>: one of a card (the sandbox only), a
+/// provider's payment method (<c>pm_…</c>), or a SEPA Direct Debit mandate; <c>make_default</c>
+/// (true when absent) makes it the method invoices and renewals are charged to.
+/// </summary>
+public sealed record SavePaymentMethodRequest(PaymentCardRequest? Card, string? PaymentMethodId, SepaDebitRequest? SepaDebit, bool? MakeDefault = null);
+
+public sealed record SepaDebitRequest(string? Iban, string? AccountHolder);
+
+/// <summary>A saved method as the API shows it: what identifies it to its owner, never the full number or IBAN.</summary>
+public sealed record PaymentMethodResponse(
+    Guid Id,
+    string Type,
+    string Provider,
+    string? Brand,
+    string Last4,
+    int? ExpMonth,
+    int? ExpYear,
+    string? MandateReference,
+    bool IsDefault,
+    DateTimeOffset CreatedAt);
+
+public sealed record PaymentMethodListResponse(IReadOnlyList<PaymentMethodResponse> PaymentMethods);
+
+/// <summary>
+/// An invoice's collection: where it stands (collecting, paid, suspended, settled), how many
+/// attempts were made, when the next is due, and every attempt's payment, first first.
+/// </summary>
+public sealed record InvoiceCollectionResponse(
+    string InvoiceId,
+    string CustomerId,
+    string Status,
+    decimal Amount,
+    string Currency,
+    int Attempts,
+    DateTimeOffset? FirstFailedAt,
+    DateTimeOffset? NextAttemptAt,
+    IReadOnlyList<PaymentResponse> Payments);

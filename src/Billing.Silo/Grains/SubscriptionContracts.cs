@@ -27,6 +27,9 @@ public enum ConsumeOutcome
     InsufficientTokens,
     NoActiveSubscription,
     IdempotencyKeyReused,
+
+    /// <summary>An invoice stayed unpaid after every collection retry: nothing is deducted until it is paid.</summary>
+    AccountSuspended,
 }
 
 /// <summary>The answer to a consume; an accepted one is durable before it is returned.</summary>
@@ -47,7 +50,8 @@ public sealed record SubscriptionView(
     [property: Id(4)] long TokensConsumed,
     [property: Id(5)] DateTimeOffset? StartedAt,
     [property: Id(6)] DateTimeOffset? EndsAt,
-    [property: Id(7)] bool IsActive);
+    [property: Id(7)] bool IsActive,
+    [property: Id(8)] bool IsSuspended = false);
 
 /// <summary>The grain per customer subscription: decides every metered call in memory.</summary>
 [Alias("billing.ISubscriptionGrain")]
@@ -69,6 +73,14 @@ public interface ISubscriptionGrain : IGrainWithStringKey
     /// </summary>
     [Alias("grant-for-payment")]
     Task<SubscriptionView> GrantForPaymentAsync([Immutable] PlanGrant plan, Guid paymentId);
+
+    /// <summary>Suspends the account for an invoice left unpaid after dunning (again: no change); consumes are refused from now on.</summary>
+    [Alias("suspend")]
+    Task<SubscriptionView> SuspendAsync(string invoiceId);
+
+    /// <summary>Lifts the invoice's suspension (paid or waived); consumes pass at once when no other invoice suspends the account.</summary>
+    [Alias("reinstate")]
+    Task<SubscriptionView> ReinstateAsync(string invoiceId);
 
     [Alias("get")]
     [ReadOnly]

@@ -17,7 +17,7 @@ namespace Billing.Silo.Grains;
 [Reentrant]
 [GrainType("subscription")]
 public sealed partial class SubscriptionGrain(
-    UsageJournal journal, MeteringStore store, TokenAlerts tokenAlerts, TimeProvider time, ILogger<SubscriptionGrain> logger)
+    UsageJournal journal, MeteringStore store, AccountSuspensions suspensions, TokenAlerts tokenAlerts, TimeProvider time, ILogger<SubscriptionGrain> logger)
     : Grain, ISubscriptionGrain
 {
     private const int IdempotencyWindowSize = 10_000;
@@ -35,6 +35,7 @@ public sealed partial class SubscriptionGrain(
         subscription = load.Subscription ?? Subscription.None(customerId);
         journal.Reset(customerId);
         tokenWatch = tokenAlerts.Resume(subscription, load.LatestGrant, Instant.FromDateTimeOffset(time.GetUtcNow()));
+        suspendingInvoices = load.Suspensions;
     }
 
     public async Task<ConsumeResult> ConsumeAsync(ConsumeCommand command)
@@ -132,6 +133,12 @@ public sealed partial class SubscriptionGrain(
     /// </summary>
     private ConsumeResult Deduct(ConsumeCommand command, ref Subscription state, DateTimeOffset now, out UsageRecord? usage)
     {
+        if (suspendingInvoices > 0)
+        {
+            usage = null;
+            return new ConsumeResult(ConsumeOutcome.AccountSuspended, state.Ledger.Remaining.Value, 0, null);
+        }
+
         var instant = Instant.FromDateTimeOffset(now);
         var decision = state.Decide(command.Tokens, instant);
         if (decision != ConsumeDecision.Accepted)
@@ -250,7 +257,7 @@ public sealed partial class SubscriptionGrain(
 
     private SubscriptionView View(Subscription s) => new(
         s.CustomerId, s.PlanId, s.Ledger.Granted.Value, s.Ledger.Remaining.Value, s.Ledger.Consumed.Value,
-        s.StartedAt?.ToDateTimeOffset(), s.EndsAt?.ToDateTimeOffset(), s.IsActiveAt(Instant.FromDateTimeOffset(time.GetUtcNow())));
+        s.StartedAt?.ToDateTimeOffset(), s.EndsAt?.ToDateTimeOffset(), s.IsActiveAt(Instant.FromDateTimeOffset(time.GetUtcNow())), suspendingInvoices > 0);
 
     [LoggerMessage(EventId = 2102, Level = LogLevel.Warning, Message = "A usage notice to a shop grain failed ({Reason}); its totals catch up on its next activation")]
     private static partial void LogShopNoticeFailed(ILogger logger, string reason);

@@ -14,12 +14,13 @@ namespace Billing.Silo.Invoicing;
 /// everything. The unique (shop, period) key makes a second invoice impossible, and since the
 /// counter moves inside the same transaction, a rolled-back close leaves no gap in the numbers.
 /// </summary>
-public sealed partial class InvoiceBook(SqlDatabase database, IOptions<BillingOptions> options)
+public sealed partial class InvoiceBook(SqlDatabase database, IOptions<BillingOptions> options, IEnumerable<IInvoiceIssueParticipant> participants)
 {
     internal static readonly JsonSerializerOptions DocumentJson = new(JsonSerializerDefaults.Web);
 
     private readonly BillingOptions settings = options.Value;
     private readonly InvoiceNumberFormat numberFormat = options.Value.ParsedNumberFormat;
+    private readonly IInvoiceIssueParticipant[] issueParticipants = [.. participants];
 
     public Task<InvoiceDocument> IssueAsync(string shopId, PeriodClose close, long nowMs, CancellationToken cancellationToken) =>
         database.WriteAsync(
@@ -32,11 +33,32 @@ public sealed partial class InvoiceBook(SqlDatabase database, IOptions<BillingOp
                 // The shop's terms become those the next period opens with (a scheduled downgrade).
                 await ApplyScheduledChangeAsync(connection, transaction, shopId, nowMs, ct);
                 await OpenPeriodAsync(connection, transaction, shopId, close.Next, close.NextTerms, ct);
+                var followUps = await JoinParticipantsAsync(connection, transaction, close.Document, nowMs, ct);
                 // Last, so the counter row (which every close of the year shares) is locked for the shortest time.
                 var document = await NumberInsertAndCommitAsync(connection, transaction, close, nowMs, ct);
+                foreach (var followUp in followUps)
+                {
+                    followUp(document);
+                }
+
                 return document;
             },
             cancellationToken);
+
+    private async Task<List<Action<InvoiceDocument>>> JoinParticipantsAsync(
+        DbConnection connection, DbTransaction transaction, InvoiceDocument draft, long nowMs, CancellationToken ct)
+    {
+        var followUps = new List<Action<InvoiceDocument>>(issueParticipants.Length);
+        foreach (var participant in issueParticipants)
+        {
+            if (await participant.JoinAsync(connection, transaction, draft, nowMs, ct) is { } followUp)
+            {
+                followUps.Add(followUp);
+            }
+        }
+
+        return followUps;
+    }
 
     /// <summary>Opens a shop's first period and returns it; when it already has an open one (opened meanwhile), returns that one.</summary>
     public Task<OpenPeriodRow> OpenFirstPeriodAsync(string shopId, BillingPeriod period, OpeningTerms terms, CancellationToken cancellationToken) =>

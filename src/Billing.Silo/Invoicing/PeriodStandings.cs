@@ -16,7 +16,8 @@ public sealed record StandingChange(PeriodStandingView Period, bool Replayed);
 /// waiving go through the domain's transitions and store the result only if the row still has
 /// the status it was read with; the loser of a race reads again and decides again.
 /// </summary>
-public sealed partial class PeriodStandings(PeriodStandingStore store, TimeProvider time, ILogger<PeriodStandings> logger)
+public sealed partial class PeriodStandings(
+    PeriodStandingStore store, IEnumerable<IPeriodSettlementObserver> observers, TimeProvider time, ILogger<PeriodStandings> logger)
 {
     /// <summary>Statuses only move forward to final ones, so a second read always settles a race.</summary>
     public const int MaxChangeAttempts = 3;
@@ -83,7 +84,13 @@ public sealed partial class PeriodStandings(PeriodStandingStore store, TimeProvi
                     Status = next.Status.ToText(), PaidAtMs = next.PaidAt?.ToUnixTimeMilliseconds(), WaivedReason = next.WaivedReason, PaymentReference = reference,
                 };
                 LogStandingChanged(logger, invoiceId, row.ShopId, current.Standing.Status.ToText(), stored.Status);
-                return new StandingChange(new PeriodStandingView(stored, next), Replayed: false);
+                var changed = new PeriodStandingView(stored, next);
+                foreach (var observer in observers)
+                {
+                    await observer.OnSettledAsync(changed, cancellationToken);
+                }
+
+                return new StandingChange(changed, Replayed: false);
             }
         }
 

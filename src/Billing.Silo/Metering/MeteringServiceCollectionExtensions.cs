@@ -27,6 +27,7 @@ public static class MeteringServiceCollectionExtensions
     {
         services.AddSingleton<IMigrationSource>(new EmbeddedMigrationSource(typeof(UsageJournal).Assembly, "metering", "Migrations.Metering"));
         services.AddSingleton<MeteringStore>();
+        services.AddSingleton<AccountSuspensions>();
         services.AddSingleton<ShopUsageReader>();
         return services;
     }

@@ -24,8 +24,8 @@ public sealed class MeteringStore(SqlDatabase database)
         (await LoadActivationAsync(customerId, cancellationToken)).Subscription;
 
     /// <summary>
-    /// <see cref="LoadSubscriptionAsync"/> and the latest grant (for token alerts), in one command
-    /// of four statements: an activation's only round trip when traffic meets cold grains.
+    /// <see cref="LoadSubscriptionAsync"/> the latest grant (for token alerts) and whether the account is suspended, in one command
+    /// of five statements: an activation's only round trip when traffic meets cold grains.
     /// </summary>
     public Task<SubscriptionLoad> LoadActivationAsync(string customerId, CancellationToken cancellationToken) =>
         database.ReadSnapshotAsync(
@@ -52,7 +52,10 @@ public sealed class MeteringStore(SqlDatabase database)
                 var latest = await reader.ReadAsync(ct)
                     ? new CurrentGrant(reader.GetInt64(0), reader.IsDBNull(1) ? null : Convert.ToInt64(reader.GetValue(1), CultureInfo.InvariantCulture))
                     : null;
-                return new SubscriptionLoad(SubscriptionReplay.Apply(customerId, snapshot, grants, usedAfter, lastUsageSeq), latest);
+                await NextResultAsync(reader, ct);
+                await reader.ReadAsync(ct);
+                var suspensions = Convert.ToInt32(reader.GetValue(0), CultureInfo.InvariantCulture);
+                return new SubscriptionLoad(SubscriptionReplay.Apply(customerId, snapshot, grants, usedAfter, lastUsageSeq), latest, suspensions);
             },
             cancellationToken);
 
@@ -68,7 +71,8 @@ public sealed class MeteringStore(SqlDatabase database)
         FROM token_grants g LEFT JOIN usage_events u ON u.customer_id = g.customer_id AND u.seq = g.seq + 1
         WHERE g.customer_id = @customer_id
         ORDER BY g.seq DESC
-        LIMIT 1
+        LIMIT 1;
+        SELECT COUNT(*) FROM account_suspensions WHERE customer_id = @customer_id
         """;
 
     private static async Task NextResultAsync(DbDataReader reader, CancellationToken cancellationToken)

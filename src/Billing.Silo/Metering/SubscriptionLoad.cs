@@ -10,5 +10,8 @@ namespace Billing.Silo.Metering;
 /// </summary>
 public sealed record CurrentGrant(long Sequence, long? AllowanceTokens);
 
-/// <summary>What a subscription grain reads on activation, in one round trip: its subscription (null if it has none yet) and its latest grant.</summary>
-public sealed record SubscriptionLoad(Subscription? Subscription, CurrentGrant? LatestGrant);
+/// <summary>
+/// What a subscription grain reads on activation, in one round trip: its subscription (null if it
+/// has none yet), its latest grant, and how many unpaid invoices suspend the account (0: not suspended).
+/// </summary>
+public sealed record SubscriptionLoad(Subscription? Subscription, CurrentGrant? LatestGrant, int Suspensions);

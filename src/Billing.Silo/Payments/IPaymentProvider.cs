@@ -23,6 +23,9 @@ public enum ChargeStatus
     Succeeded,
     RequiresAction,
     Failed,
+
+    /// <summary>Accepted but not yet settled (a SEPA debit): the payment stays pending until the provider reports the result.</summary>
+    Processing,
 }
 
 /// <summary>

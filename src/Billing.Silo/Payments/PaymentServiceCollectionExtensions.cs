@@ -1,3 +1,6 @@
+using Billing.Silo.Invoicing;
+using Billing.Silo.Payments.Collection;
+using Billing.Silo.Payments.Methods;
 using Billing.Silo.Storage.Sql;
 
 namespace Billing.Silo.Payments;
@@ -13,7 +16,17 @@ public static class PaymentServiceCollectionExtensions
         services.AddSingleton<IPaymentProvider>(sp => sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<PaymentOptions>>().Value.Provider == PaymentOptions.StripeProvider
             ? new StripePaymentProvider(sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<PaymentOptions>>())
             : new SandboxPaymentProvider());
+        services.AddSingleton<IPaymentMethodVault>(sp => (IPaymentMethodVault)sp.GetRequiredService<IPaymentProvider>());
+        services.AddSingleton<PaymentMethodStore>();
+        services.AddSingleton<PaymentMethods>();
         services.AddSingleton<PlanPurchases>();
+        services.AddValidatedOptions<DunningOptions>(configuration.GetSection(DunningOptions.SectionName), o => o.Validate());
+        services.AddSingleton<InvoiceCollectionStore>();
+        services.AddSingleton<CollectionNotices>();
+        services.AddSingleton<CollectionAttempts>();
+        services.AddSingleton<CollectionSettlement>();
+        services.AddSingleton<IPeriodSettlementObserver>(sp => sp.GetRequiredService<CollectionSettlement>());
+        services.AddSingleton<IInvoiceIssueParticipant, CollectionIssueParticipant>();
         services.AddSingleton<StripeWebhooks>();
         return services;
     }
@@ -23,6 +36,8 @@ public static class PaymentServiceCollectionExtensions
     {
         services.AddSingleton<PaymentGrantSweeper>();
         services.AddHostedService(sp => sp.GetRequiredService<PaymentGrantSweeper>());
+        services.AddSingleton<CollectionSweeper>();
+        services.AddHostedService(sp => sp.GetRequiredService<CollectionSweeper>());
         return services;
     }
 }

@@ -12,7 +12,7 @@ public sealed class PaymentStore(SqlDatabase database)
 
     private const string Columns =
         "payment_id, customer_id, purpose, plan_id, amount_minor, currency, status, provider, provider_ref, failure_code, decline_code, " +
-        "card_brand, card_last4, idempotency_key, request_hash, created_at_ms, updated_at_ms, granted_at_ms";
+        "card_brand, card_last4, idempotency_key, request_hash, created_at_ms, updated_at_ms, granted_at_ms, invoice_id, method_id";
 
     /// <summary>False when the customer already has a payment under the same idempotency key (a concurrent retry).</summary>
     public Task<bool> InsertAsync(StoredPayment p, CancellationToken cancellationToken) =>
@@ -22,7 +22,7 @@ public sealed class PaymentStore(SqlDatabase database)
                 await using var command = connection.CreateCommand($"""
                     INSERT INTO payments ({Columns})
                     VALUES (@payment_id, @customer_id, @purpose, @plan_id, @amount_minor, @currency, @status, @provider, @provider_ref, @failure_code,
-                            @decline_code, @card_brand, @card_last4, @idempotency_key, @request_hash, @created_at_ms, @updated_at_ms, @granted_at_ms)
+                            @decline_code, @card_brand, @card_last4, @idempotency_key, @request_hash, @created_at_ms, @updated_at_ms, @granted_at_ms, @invoice_id, @method_id)
                     ON CONFLICT DO NOTHING
                     """)
                     .With("payment_id", Id(p.PaymentId)).With("customer_id", p.CustomerId).With("purpose", p.Purpose).With("plan_id", p.PlanId)
@@ -30,7 +30,8 @@ public sealed class PaymentStore(SqlDatabase database)
                     .With("provider", p.Provider).With("provider_ref", p.ProviderRef).With("failure_code", p.FailureCode).With("decline_code", p.DeclineCode)
                     .With("card_brand", p.CardBrand).With("card_last4", p.CardLast4).With("idempotency_key", p.IdempotencyKey).With("request_hash", p.RequestHash)
                     .With("created_at_ms", p.CreatedAt.ToUnixTimeMilliseconds()).With("updated_at_ms", p.UpdatedAt.ToUnixTimeMilliseconds())
-                    .With("granted_at_ms", p.GrantedAt?.ToUnixTimeMilliseconds());
+                    .With("granted_at_ms", p.GrantedAt?.ToUnixTimeMilliseconds()).With("invoice_id", p.InvoiceId)
+                    .With("method_id", p.MethodId is { } methodId ? Id(methodId) : null);
                 return await command.ExecuteNonQueryAsync(ct) == 1;
             },
             cancellationToken);
@@ -135,10 +136,22 @@ public sealed class PaymentStore(SqlDatabase database)
             cancellationToken);
     }
 
+    /// <summary>An invoice's collection attempt by its idempotency key, whoever's it is: for the provider's webhooks.</summary>
+    public Task<StoredPayment?> FindInvoiceAttemptAsync(string invoiceId, string idempotencyKey, CancellationToken cancellationToken) =>
+        database.QueryFirstAsync(
+            $"SELECT {Columns} FROM payments WHERE invoice_id = @invoice_id AND idempotency_key = @key",
+            c => c.With("invoice_id", invoiceId).With("key", idempotencyKey), Read, cancellationToken);
+
+    /// <summary>The attempts to collect an invoice, first first.</summary>
+    public Task<IReadOnlyList<StoredPayment>> ForInvoiceAsync(string invoiceId, CancellationToken cancellationToken) =>
+        database.QueryListAsync(
+            $"SELECT {Columns} FROM payments WHERE invoice_id = @invoice_id ORDER BY created_at_ms, payment_id LIMIT {MaxPageSize}",
+            c => c.With("invoice_id", invoiceId), Read, cancellationToken);
+
     /// <summary>Purchases that succeeded but whose grant was not yet seen through (a crash between the two), oldest first.</summary>
     public Task<IReadOnlyList<StoredPayment>> UngrantedAsync(int limit, CancellationToken cancellationToken) =>
         database.QueryListAsync(
-            $"SELECT {Columns} FROM payments WHERE status = 'succeeded' AND granted_at_ms IS NULL ORDER BY updated_at_ms LIMIT @limit",
+            $"SELECT {Columns} FROM payments WHERE status = 'succeeded' AND granted_at_ms IS NULL AND purpose = 'plan_purchase' ORDER BY updated_at_ms LIMIT @limit",
             c => c.With("limit", limit), Read, cancellationToken);
 
     private static StoredPaymentStatus StatusOf(ChargeStatus status) => status switch
@@ -146,6 +159,7 @@ public sealed class PaymentStore(SqlDatabase database)
         ChargeStatus.Succeeded => StoredPaymentStatus.Succeeded,
         ChargeStatus.RequiresAction => StoredPaymentStatus.RequiresAction,
         ChargeStatus.Failed => StoredPaymentStatus.Failed,
+        ChargeStatus.Processing => StoredPaymentStatus.Pending,
         _ => throw new InvariantViolationException($"Unknown charge status {status}."),
     };
 
@@ -156,7 +170,7 @@ public sealed class PaymentStore(SqlDatabase database)
         Money.FromMinorUnits(r.GetInt64(4), Currency.Parse(r.GetString(5))), StoredPayment.ParseStatus(r.GetString(6)), r.GetString(7),
         Text(r, 8), Text(r, 9), Text(r, 10), Text(r, 11), Text(r, 12), Text(r, 13), Text(r, 14),
         DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(15)), DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(16)),
-        r.IsDBNull(17) ? null : DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(17)));
+        r.IsDBNull(17) ? null : DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(17)), Text(r, 18), r.IsDBNull(19) ? null : MeteringStore.ReadGuid(r, 19));
 
     private static string? Text(DbDataReader r, int ordinal) => r.IsDBNull(ordinal) ? null : r.GetString(ordinal);
 }

@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using System.Text;
 using Billing.Domain;
 using Billing.Domain.Payments;
+using Billing.Silo.Payments.Methods;
 
 namespace Billing.Silo.Payments;
 
@@ -13,7 +14,7 @@ namespace Billing.Silo.Payments;
 /// the idempotency key, so a retried charge gets the same reference and outcome, as Stripe's
 /// idempotency keys give. A confirmation (the customer finished 3-D Secure) succeeds.
 /// </summary>
-public sealed class SandboxPaymentProvider : IPaymentProvider
+public sealed partial class SandboxPaymentProvider : IPaymentProvider
 {
     /// <summary>Stripe's test payment methods and the test cards behind them.</summary>
     private static readonly FrozenDictionary<string, string> TestPaymentMethods = new Dictionary<string, string>(StringComparer.Ordinal)
@@ -32,6 +33,7 @@ public sealed class SandboxPaymentProvider : IPaymentProvider
         CardInput => null,
         ProviderPaymentMethod { Id: var id } when TestPaymentMethods.ContainsKey(id) => null,
         ProviderPaymentMethod => $"the sandbox knows the test payment methods {string.Join(", ", TestPaymentMethods.Keys.Order(StringComparer.Ordinal))}",
+        SavedPaymentMethod saved => SavedRefusal(saved),
         _ => throw new InvariantViolationException($"Unknown payment source {source.GetType().Name}."),
     };
 
@@ -43,16 +45,29 @@ public sealed class SandboxPaymentProvider : IPaymentProvider
             throw new InvariantViolationException($"The sandbox cannot charge {amount} to {source}: {refusal}.");
         }
 
-        var number = source is CardInput card ? card.Number : TestPaymentMethods[((ProviderPaymentMethod)source).Id];
-        var outcome = SandboxPaymentBehaviour.OnCharge(number);
         var reference = Reference(key);
-        var (brand, last4) = (PaymentCard.BrandOf(number).ProviderName(), number[^4..]);
-        return Task.FromResult(outcome.Status switch
+        if (source is SavedPaymentMethod { Kind: PaymentMethodKind.SepaDebit } mandate)
+        {
+            return Task.FromResult(Answer(SandboxPaymentBehaviour.OnSepaDebit(MandateIban(mandate)), reference, null, null));
+        }
+
+        var number = source switch
+        {
+            CardInput card => card.Number,
+            SavedPaymentMethod saved => TestPaymentMethods[saved.ProviderMethodRef],
+            _ => TestPaymentMethods[((ProviderPaymentMethod)source).Id],
+        };
+        return Task.FromResult(Answer(SandboxPaymentBehaviour.OnCharge(number), reference, PaymentCard.BrandOf(number).ProviderName(), number[^4..]));
+    }
+
+    private static ChargeOutcome Answer(SandboxCardOutcome outcome, string reference, string? brand, string? last4)
+    {
+        return outcome.Status switch
         {
             SandboxPaymentStatus.Succeeded => new ChargeOutcome(ChargeStatus.Succeeded, reference, null, null, brand, last4),
             SandboxPaymentStatus.RequiresAction => new ChargeOutcome(ChargeStatus.RequiresAction, reference, outcome.Code, null, brand, last4),
             _ => new ChargeOutcome(ChargeStatus.Failed, reference, outcome.Code, outcome.DeclineCode, brand, last4),
-        });
+        };
     }
 
     public Task<ChargeOutcome> ConfirmAsync(string providerRef, PaymentIdempotencyKey key, CancellationToken cancellationToken)
@@ -67,5 +82,5 @@ public sealed class SandboxPaymentProvider : IPaymentProvider
 
     // "pi_sandbox_" and 24 hex characters of the key's hash: Stripe's PaymentIntent id shape.
     private static string Reference(PaymentIdempotencyKey key) =>
-        "pi_sandbox_" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(key.Value)))[..24];
+        "pi_sandbox_" + Hash(key.Value);
 }

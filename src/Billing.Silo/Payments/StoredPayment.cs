@@ -28,9 +28,12 @@ public sealed record StoredPayment(
     string? RequestHash,
     DateTimeOffset CreatedAt,
     DateTimeOffset UpdatedAt,
-    DateTimeOffset? GrantedAt)
+    DateTimeOffset? GrantedAt,
+    string? InvoiceId = null,
+    Guid? MethodId = null)
 {
     public const string PlanPurchase = "plan_purchase";
+    public const string InvoiceCollection = "invoice_collection";
 
     public static string StatusName(StoredPaymentStatus status) => status switch
     {

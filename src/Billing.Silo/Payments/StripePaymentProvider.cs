@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Net;
 using Billing.Domain;
 using Billing.Domain.Payments;
+using Billing.Silo.Payments.Methods;
 using Microsoft.Extensions.Options;
 using Stripe;
 
@@ -14,30 +15,37 @@ namespace Billing.Silo.Payments;
 /// card error; anything else that is not an answer (network, 5xx, a status we cannot read) leaves
 /// the payment pending for a retry with the same key.
 /// </summary>
-public sealed class StripePaymentProvider(IOptions<PaymentOptions> options) : IPaymentProvider
+public sealed partial class StripePaymentProvider(IOptions<PaymentOptions> options) : IPaymentProvider
 {
     /// <summary>The PaymentIntent's metadata key that names our payment (through its idempotency key), for webhooks.</summary>
     public const string IdempotencyMetadataKey = "billing_idempotency_key";
 
-    private readonly PaymentIntentService intents = new(new StripeClient(new StripeClientOptions
+    private readonly StripeClient client = new(new StripeClientOptions
     {
         ApiKey = options.Value.Stripe.SecretKey,
         ApiBase = options.Value.Stripe.ApiBase,
         HttpClient = new SystemNetHttpClient(
             new HttpClient { Timeout = TimeSpan.FromSeconds(options.Value.Stripe.TimeoutSeconds) }, options.Value.Stripe.MaxNetworkRetries, appInfo: null, enableTelemetry: false),
-    }));
+    });
+
+    private PaymentIntentService Intents => new(client);
 
     public string Name => PaymentOptions.StripeProvider;
 
     public string? Refusal(PaymentSource source) => source switch
     {
-        ProviderPaymentMethod => null,
+        ProviderPaymentMethod or SavedPaymentMethod or SepaDebitInput => null,
         CardInput => "with Stripe, send payment_method_id (a pm_… id from Stripe.js); card numbers are not accepted here",
         _ => throw new InvariantViolationException($"Unknown payment source {source.GetType().Name}."),
     };
 
     public async Task<ChargeOutcome> ChargeAsync(Money amount, PaymentSource source, PaymentIdempotencyKey key, CancellationToken cancellationToken)
     {
+        if (source is SavedPaymentMethod saved && amount.Amount > 0m)
+        {
+            return await ChargeSavedAsync(amount, saved, key, cancellationToken);
+        }
+
         if (source is not ProviderPaymentMethod method || amount.Amount <= 0m)
         {
             throw new InvariantViolationException($"Stripe cannot charge {amount} to {source}.");
@@ -52,21 +60,24 @@ public sealed class StripePaymentProvider(IOptions<PaymentOptions> options) : IP
             AutomaticPaymentMethods = new PaymentIntentAutomaticPaymentMethodsOptions { Enabled = true, AllowRedirects = "never" },
             Metadata = new Dictionary<string, string> { [IdempotencyMetadataKey] = key.Value },
         };
-        return await AskAsync(() => intents.CreateAsync(create, new RequestOptions { IdempotencyKey = key.Value }, cancellationToken));
+        return await AskAsync(() => Intents.CreateAsync(create, new RequestOptions { IdempotencyKey = key.Value }, cancellationToken));
     }
 
     public Task<ChargeOutcome> ConfirmAsync(string providerRef, PaymentIdempotencyKey key, CancellationToken cancellationToken) =>
-        AskAsync(() => intents.GetAsync(providerRef, null, null, cancellationToken));
+        AskAsync(() => Intents.GetAsync(providerRef, null, null, cancellationToken));
 
-    private static async Task<ChargeOutcome> AskAsync(Func<Task<PaymentIntent>> call)
+    private static Task<ChargeOutcome> AskAsync(Func<Task<PaymentIntent>> call) => AskStripeAsync(call, OutcomeOf, error => new ChargeOutcome(ChargeStatus.Failed, error.PaymentIntent?.Id, error.Code ?? "card_declined", error.DeclineCode));
+
+    /// <summary>Stripe's answer read by <paramref name="read"/>; a card error (402) is a refusal, anything else that is not an answer a <see cref="PaymentProviderException"/>.</summary>
+    private static async Task<TOutcome> AskStripeAsync<TAnswer, TOutcome>(Func<Task<TAnswer>> call, Func<TAnswer, TOutcome> read, Func<StripeError, TOutcome> refused)
     {
         try
         {
-            return OutcomeOf(await call());
+            return read(await call());
         }
         catch (StripeException error) when (error.HttpStatusCode == HttpStatusCode.PaymentRequired && error.StripeError is { Type: "card_error" } card)
         {
-            return new ChargeOutcome(ChargeStatus.Failed, card.PaymentIntent?.Id, card.Code ?? "card_declined", card.DeclineCode);
+            return refused(card);
         }
         catch (StripeException error)
         {
@@ -82,6 +93,8 @@ public sealed class StripePaymentProvider(IOptions<PaymentOptions> options) : IP
     public static ChargeOutcome OutcomeOf(PaymentIntent intent) => intent.Status switch
     {
         "succeeded" => new ChargeOutcome(ChargeStatus.Succeeded, intent.Id, null, null),
+        // A SEPA debit is confirmed days later; the payment stays pending until Stripe says.
+        "processing" => new ChargeOutcome(ChargeStatus.Processing, intent.Id, null, null),
         "requires_action" => new ChargeOutcome(ChargeStatus.RequiresAction, intent.Id, "authentication_required", null),
         // Confirmed, declined, and waiting for another method: Stripe's last error says why.
         "requires_payment_method" => new ChargeOutcome(ChargeStatus.Failed, intent.Id, intent.LastPaymentError?.Code ?? "card_declined", intent.LastPaymentError?.DeclineCode),

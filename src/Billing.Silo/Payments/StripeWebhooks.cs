@@ -1,4 +1,6 @@
 using Microsoft.Extensions.Options;
+using Billing.Domain.Payments;
+using Billing.Silo.Payments.Collection;
 using Stripe;
 
 namespace Billing.Silo.Payments;
@@ -18,7 +20,7 @@ public enum WebhookOutcome
 /// the PaymentIntent's id was never written), and the plan is granted once.
 /// </summary>
 public sealed partial class StripeWebhooks(
-    PaymentStore payments, PlanPurchases purchases, IOptions<PaymentOptions> options, TimeProvider time, ILogger<StripeWebhooks> logger)
+    PaymentStore payments, PlanPurchases purchases, CollectionAttempts collections, IOptions<PaymentOptions> options, TimeProvider time, ILogger<StripeWebhooks> logger)
 {
     private readonly StripeProviderOptions stripe = options.Value.Stripe;
 
@@ -64,15 +66,31 @@ public sealed partial class StripeWebhooks(
             return WebhookOutcome.Ignored;
         }
 
-        await purchases.ReconcileAsync(payment, StripePaymentProvider.OutcomeOf(intent), cancellationToken);
+        if (payment.Purpose == StoredPayment.InvoiceCollection)
+        {
+            await collections.ReconcileAsync(payment, StripePaymentProvider.OutcomeOf(intent), cancellationToken);
+        }
+        else
+        {
+            await purchases.ReconcileAsync(payment, StripePaymentProvider.OutcomeOf(intent), cancellationToken);
+        }
+
         return WebhookOutcome.Applied;
     }
 
     // Our metadata names the payment even when the silo died before it learnt the PaymentIntent's id.
-    private async Task<StoredPayment?> FindAsync(PaymentIntent intent, CancellationToken cancellationToken) =>
-        PlanPurchases.PaymentIdOf(intent.Metadata?.GetValueOrDefault(StripePaymentProvider.IdempotencyMetadataKey)) is { } paymentId
-            ? await payments.FindAsync(paymentId, cancellationToken)
+    private async Task<StoredPayment?> FindAsync(PaymentIntent intent, CancellationToken cancellationToken)
+    {
+        var key = intent.Metadata?.GetValueOrDefault(StripePaymentProvider.IdempotencyMetadataKey);
+        if (PlanPurchases.PaymentIdOf(key) is { } paymentId)
+        {
+            return await payments.FindAsync(paymentId, cancellationToken);
+        }
+
+        return PaymentIdempotencyKey.TryRead(key, out var subject, out var invoiceId, out _) && subject == PaymentIdempotencyKey.InvoiceSubject
+            ? await payments.FindInvoiceAttemptAsync(invoiceId, key!, cancellationToken)
             : await payments.FindByProviderRefAsync(intent.Id, cancellationToken);
+    }
 
     [LoggerMessage(EventId = 8101, Level = LogLevel.Warning, Message = "Stripe reported PaymentIntent {IntentId}, which no payment here made; acknowledged and ignored")]
     private static partial void LogUnknownIntent(ILogger logger, string intentId);

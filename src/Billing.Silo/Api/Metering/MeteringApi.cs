@@ -86,6 +86,7 @@ public static class MeteringApi
         ConsumeOutcome.InsufficientTokens => (StatusCodes.Status402PaymentRequired, "insufficient_tokens", "Insufficient tokens"),
         ConsumeOutcome.NoActiveSubscription => (StatusCodes.Status403Forbidden, "no_active_subscription", "No active subscription"),
         ConsumeOutcome.IdempotencyKeyReused => (StatusCodes.Status422UnprocessableEntity, "idempotency_key_reused", "Idempotency key reused"),
+        ConsumeOutcome.AccountSuspended => (StatusCodes.Status402PaymentRequired, "account_suspended", "Account suspended"),
         _ => throw new ArgumentOutOfRangeException(nameof(outcome), outcome, "unknown consume outcome"),
     };
 
@@ -101,6 +102,7 @@ public static class MeteringApi
         {
             ConsumeOutcome.InsufficientTokens => $"{requestedTokens} tokens requested, {result.TokensRemaining} remain; nothing was deducted.",
             ConsumeOutcome.NoActiveSubscription => "The customer has no active subscription (none granted, expired, or no tokens left).",
+            ConsumeOutcome.AccountSuspended => "The account is suspended: an invoice is unpaid after every collection retry. Nothing was deducted; paying the invoice reinstates the account at once.",
             _ => $"This {IdempotencyKeyHeader} was used before with a different request body.",
         };
         return ApiProblem.Create(status, code!, title, detail);

@@ -60,5 +60,5 @@ internal static class SubscriptionApi
     }
 
     internal static SubscriptionResponse Response(SubscriptionView view, string? planName) =>
-        new(view.CustomerId, view.PlanId, planName, view.TokensGranted, view.TokensRemaining, view.TokensConsumed, view.StartedAt, view.EndsAt, view.IsActive);
+        new(view.CustomerId, view.PlanId, planName, view.TokensGranted, view.TokensRemaining, view.TokensConsumed, view.StartedAt, view.EndsAt, view.IsActive, view.IsSuspended);
 }

@@ -20,9 +20,15 @@ internal static class PurchaseRules
             errors.Add(new FieldError("plan_id", "plan_id is required"));
         }
 
-        if (request.PaymentMethodId is { } methodId)
+        return (errors, SourceOf(request.Card, request.PaymentMethodId, errors, todayUtc));
+    }
+
+    /// <summary>A card read to its digits, or a payment method id, when valid and present; problems go to <paramref name="errors"/>.</summary>
+    public static PaymentSource? SourceOf(PaymentCardRequest? requestCard, string? paymentMethodId, List<FieldError> errors, LocalDate todayUtc)
+    {
+        if (paymentMethodId is { } methodId)
         {
-            if (request.Card is not null)
+            if (requestCard is not null)
             {
                 errors.Add(new FieldError("payment_method_id", "send either card or payment_method_id, not both"));
             }
@@ -31,12 +37,12 @@ internal static class PurchaseRules
                 errors.Add(new FieldError("payment_method_id", $"payment_method_id must be pm_ followed by up to {ProviderPaymentMethod.MaxIdLength - 3} letters, digits or underscores"));
             }
 
-            return (errors, errors.Count == 0 ? new ProviderPaymentMethod(methodId) : null);
+            return errors.Count == 0 ? new ProviderPaymentMethod(methodId) : null;
         }
 
-        if (request.Card is not { } card)
+        if (requestCard is not { } card)
         {
-            return (errors, null);
+            return null;
         }
 
         if (!PaymentCard.TryReadNumber(card.Number, out var digits, out var numberError))
@@ -58,9 +64,7 @@ internal static class PurchaseRules
             errors.Add(new FieldError("card.cvc", "card.cvc must be 3 or 4 digits"));
         }
 
-        return errors.Count == 0 && digits is not null
-            ? (errors, new CardInput(digits, card.ExpMonth!.Value, card.ExpYear!.Value))
-            : (errors, null);
+        return errors.Count == 0 && digits is not null ? new CardInput(digits, card.ExpMonth!.Value, card.ExpYear!.Value) : null;
     }
 
     /// <summary>
@@ -85,5 +89,5 @@ internal static class PurchaseRules
         p.PaymentId, StoredPayment.StatusName(p.Status), p.Purpose, p.PlanId, p.Amount.Amount, p.Amount.Currency.Code, p.Provider, p.ProviderRef,
         p.CardBrand, p.CardLast4, p.FailureCode, p.DeclineCode,
         p.Status == StoredPaymentStatus.RequiresAction ? new PaymentNextActionResponse("confirm", $"/api/v1/billing/payments/{p.PaymentId}/confirm") : null,
-        p.CreatedAt, p.UpdatedAt, p.GrantedAt);
+        p.CreatedAt, p.UpdatedAt, p.GrantedAt, p.InvoiceId);
 }
