@@ -16,6 +16,7 @@ app.MapLoadTestApi(app.Configuration);
 app.MapMeteringApi();
 app.MapPaymentsApi();
 app.MapStripeWebhookApi();
+app.MapPayPalReturnApi();
 app.MapRuntimeMetricsApi();
 app.MapAdminApi();
 app.MapCustomerCatalogApi();
