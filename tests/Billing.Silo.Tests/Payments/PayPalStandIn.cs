@@ -139,16 +139,9 @@ internal sealed class PayPalStandIn : IAsyncDisposable
 
     private async Task<IResult> CreateAsync(HttpContext http)
     {
-        if (Authorized(http) is { } denied)
+        if (Refused(http, "create", out var requestId) is { } refused)
         {
-            return denied;
-        }
-
-        var requestId = http.Request.Headers["PayPal-Request-Id"].ToString();
-        RequestIds.Enqueue($"create {requestId}");
-        if (replies.TryGetValue($"create {requestId}", out var earlier))
-        {
-            return Results.Content(earlier.Body, "application/json", statusCode: earlier.Status);
+            return refused;
         }
 
         var body = JsonNode.Parse(await new StreamReader(http.Request.Body).ReadToEndAsync())!.AsObject();
@@ -165,22 +158,15 @@ internal sealed class PayPalStandIn : IAsyncDisposable
         };
         orders[id] = order;
         var reply = (201, order.ToJsonString());
-        replies[$"create {requestId}"] = reply;
+        replies[requestId] = reply;
         return Reply(http, reply);
     }
 
     private IResult Capture(HttpContext http, string id)
     {
-        if (Authorized(http) is { } denied)
+        if (Refused(http, "capture", out var requestId) is { } refused)
         {
-            return denied;
-        }
-
-        var requestId = http.Request.Headers["PayPal-Request-Id"].ToString();
-        RequestIds.Enqueue($"capture {requestId}");
-        if (replies.TryGetValue($"capture {requestId}", out var earlier))
-        {
-            return Results.Content(earlier.Body, "application/json", statusCode: earlier.Status);
+            return refused;
         }
 
         if (!orders.TryGetValue(id, out var order))
@@ -195,8 +181,21 @@ internal sealed class PayPalStandIn : IAsyncDisposable
             _ when DeclineCaptures => Unprocessable("INSTRUMENT_DECLINED", "The instrument presented was either declined by the processor or bank, or it can't be used for this payment."),
             _ => Captured(order),
         };
-        replies[$"capture {requestId}"] = (status, body);
+        replies[requestId] = (status, body);
         return Reply(http, (status, body));
+    }
+
+    // Unauthorized, or a PayPal-Request-Id seen before: that answer, as PayPal replays it. Otherwise null and the request's "kind id".
+    private IResult? Refused(HttpContext http, string kind, out string requestId)
+    {
+        requestId = $"{kind} {http.Request.Headers["PayPal-Request-Id"]}";
+        if (Authorized(http) is { } denied)
+        {
+            return denied;
+        }
+
+        RequestIds.Enqueue(requestId);
+        return replies.TryGetValue(requestId, out var earlier) ? Results.Content(earlier.Body, "application/json", statusCode: earlier.Status) : null;
     }
 
     private (int, string) Captured(JsonObject order)
