@@ -18,6 +18,7 @@ app.MapPaymentsApi();
 app.MapPaymentMethodsApi();
 app.MapCollectionApi();
 app.MapStripeWebhookApi();
+app.MapPayPalReturnApi();
 app.MapRuntimeMetricsApi();
 app.MapAdminApi();
 app.MapCustomerCatalogApi();

@@ -6,14 +6,20 @@ namespace Billing.Contracts.Payments;
 /// Body of <c>POST /api/v1/billing/purchase</c>: the plan, and what pays for it (not needed for a
 /// free plan): a payment method the provider created (<c>payment_method_id</c>, Stripe's <c>pm_…</c>),
 /// or, with the sandbox provider only, card details. Card details are sent to the provider and
-/// forgotten: only the brand and last four digits are kept.
+/// forgotten: only the brand and last four digits are kept. <c>payment_method</c> says how the
+/// customer pays: <c>card</c> (the default: <c>card</c> or <c>payment_method_id</c>) or <c>paypal</c>
+/// (neither: the buyer approves the payment on PayPal's pages).
 /// </summary>
-public sealed record PurchaseRequest(string? PlanId, PaymentCardRequest? Card, string? PaymentMethodId = null);
+public sealed record PurchaseRequest(string? PlanId, PaymentCardRequest? Card, string? PaymentMethodId = null, string? PaymentMethod = null);
 
 public sealed record PaymentCardRequest(string? Number, int? ExpMonth, int? ExpYear, string? Cvc);
 
-/// <summary>What the client must do before a payment can go on: today only <c>confirm</c> (3-D Secure finished, then POST the URL).</summary>
-public sealed record PaymentNextActionResponse(string Type, string ConfirmUrl);
+/// <summary>
+/// What the client must do before a payment can go on: <c>confirm</c> (3-D Secure finished, then
+/// POST <c>confirm_url</c>), or <c>redirect_to_url</c> (send the buyer to <c>url</c>, PayPal's
+/// approve page; PayPal sends the buyer back to the return URL, or the client POSTs <c>confirm_url</c>).
+/// </summary>
+public sealed record PaymentNextActionResponse(string Type, string ConfirmUrl, string? Url = null);
 
 /// <summary>A payment as the API shows it; <c>amount</c> in the currency's major unit ("15.00").</summary>
 public sealed record PaymentResponse(

@@ -18,6 +18,16 @@ public sealed record ProviderPaymentMethod(string Id) : PaymentSource
     public const int MaxIdLength = 255;
 }
 
+/// <summary>The buyer pays on PayPal's pages: an order is created, the buyer approves it there, and it is captured on return.</summary>
+public sealed record PayPalCheckout : PaymentSource
+{
+    public static readonly PayPalCheckout Instance = new();
+
+    private PayPalCheckout()
+    {
+    }
+}
+
 public enum ChargeStatus
 {
     Succeeded,
@@ -30,9 +40,11 @@ public enum ChargeStatus
 
 /// <summary>
 /// What a provider answered to a charge: its reference (absent when it refused before creating
-/// one), the codes it gave when the charge did not succeed, and the card it charged when it says.
+/// one), the codes it gave when the charge did not succeed, the card it charged when it says, and
+/// where the buyer goes to act when the provider has a page for it (PayPal's approve link).
 /// </summary>
-public sealed record ChargeOutcome(ChargeStatus Status, string? ProviderRef, string? FailureCode, string? DeclineCode, string? CardBrand = null, string? CardLast4 = null);
+public sealed record ChargeOutcome(
+    ChargeStatus Status, string? ProviderRef, string? FailureCode, string? DeclineCode, string? CardBrand = null, string? CardLast4 = null, string? NextActionUrl = null);
 
 /// <summary>The provider could not be asked or gave no usable answer; the payment stays pending and a retry asks again with the same key.</summary>
 public sealed class PaymentProviderException(string message, Exception? inner = null) : Exception(message, inner);

@@ -6,6 +6,7 @@ public sealed class PaymentOptions
     public const string SectionName = "Billing:Payments";
     public const string SandboxProvider = "sandbox";
     public const string StripeProvider = "stripe";
+    public const string PayPalProvider = "paypal";
     public const int MaxSweepBatchSize = 1_000;
     public const int MaxSweepIntervalSeconds = 3_600;
 
@@ -17,6 +18,9 @@ public sealed class PaymentOptions
 
     /// <summary><c>stripe</c>: Stripe's API through Stripe.net (section <c>Billing:Payments:Stripe</c>).</summary>
     public StripeProviderOptions Stripe { get; set; } = new();
+
+    /// <summary>PayPal beside the card provider, when configured (section <c>Billing:Payments:PayPal</c>).</summary>
+    public PayPalProviderOptions PayPal { get; set; } = new();
 
     /// <summary>How often a silo grants the purchases that a crash left paid but not yet granted.</summary>
     public int SweepIntervalSeconds { get; set; } = 60;
@@ -37,6 +41,11 @@ public sealed class PaymentOptions
             {
                 yield return problem;
             }
+        }
+
+        foreach (var problem in PayPal.Validate())
+        {
+            yield return problem;
         }
 
         if (SweepIntervalSeconds is < 1 or > MaxSweepIntervalSeconds)

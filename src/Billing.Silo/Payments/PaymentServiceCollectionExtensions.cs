@@ -16,6 +16,7 @@ public static class PaymentServiceCollectionExtensions
         services.AddSingleton<IPaymentProvider>(sp => sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<PaymentOptions>>().Value.Provider == PaymentOptions.StripeProvider
             ? new StripePaymentProvider(sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<PaymentOptions>>())
             : new SandboxPaymentProvider());
+        services.AddPayPal();
         services.AddSingleton<IPaymentMethodVault>(sp => (IPaymentMethodVault)sp.GetRequiredService<IPaymentProvider>());
         services.AddSingleton<PaymentMethodStore>();
         services.AddSingleton<PaymentMethods>();
@@ -29,6 +30,24 @@ public static class PaymentServiceCollectionExtensions
         services.AddSingleton<IInvoiceIssueParticipant, CollectionIssueParticipant>();
         services.AddSingleton<StripeWebhooks>();
         return services;
+    }
+
+    /// <summary>PayPal beside the card provider (when configured), and the registry that routes a payment to its provider.</summary>
+    private static void AddPayPal(this IServiceCollection services)
+    {
+        services.AddHttpClient(PayPalClient.HttpClientName, client =>
+        {
+            // Each call has its own deadline (TimeoutSeconds); the buffer bounds what PayPal's answer may hold.
+            client.Timeout = Timeout.InfiniteTimeSpan;
+            client.MaxResponseContentBufferSize = PayPalClient.MaxResponseBytes;
+        });
+        services.AddSingleton<PayPalClient>();
+        services.AddSingleton(sp => new PaymentProviders(
+            sp.GetRequiredService<IPaymentProvider>(),
+            sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<PaymentOptions>>().Value.PayPal.IsConfigured
+                ? new PayPalPaymentProvider(sp.GetRequiredService<PayPalClient>())
+                : null));
+        services.AddSingleton<PayPalCheckouts>();
     }
 
     /// <summary>On silos only: the sweep that grants purchases a crash left paid but ungranted.</summary>

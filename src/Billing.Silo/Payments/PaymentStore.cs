@@ -12,7 +12,7 @@ public sealed class PaymentStore(SqlDatabase database)
 
     private const string Columns =
         "payment_id, customer_id, purpose, plan_id, amount_minor, currency, status, provider, provider_ref, failure_code, decline_code, " +
-        "card_brand, card_last4, idempotency_key, request_hash, created_at_ms, updated_at_ms, granted_at_ms, invoice_id, method_id";
+        "card_brand, card_last4, idempotency_key, request_hash, created_at_ms, updated_at_ms, granted_at_ms, invoice_id, method_id, next_action_url";
 
     /// <summary>False when the customer already has a payment under the same idempotency key (a concurrent retry).</summary>
     public Task<bool> InsertAsync(StoredPayment p, CancellationToken cancellationToken) =>
@@ -22,7 +22,7 @@ public sealed class PaymentStore(SqlDatabase database)
                 await using var command = connection.CreateCommand($"""
                     INSERT INTO payments ({Columns})
                     VALUES (@payment_id, @customer_id, @purpose, @plan_id, @amount_minor, @currency, @status, @provider, @provider_ref, @failure_code,
-                            @decline_code, @card_brand, @card_last4, @idempotency_key, @request_hash, @created_at_ms, @updated_at_ms, @granted_at_ms, @invoice_id, @method_id)
+                            @decline_code, @card_brand, @card_last4, @idempotency_key, @request_hash, @created_at_ms, @updated_at_ms, @granted_at_ms, @invoice_id, @method_id, @next_action_url)
                     ON CONFLICT DO NOTHING
                     """)
                     .With("payment_id", Id(p.PaymentId)).With("customer_id", p.CustomerId).With("purpose", p.Purpose).With("plan_id", p.PlanId)
@@ -31,7 +31,7 @@ public sealed class PaymentStore(SqlDatabase database)
                     .With("card_brand", p.CardBrand).With("card_last4", p.CardLast4).With("idempotency_key", p.IdempotencyKey).With("request_hash", p.RequestHash)
                     .With("created_at_ms", p.CreatedAt.ToUnixTimeMilliseconds()).With("updated_at_ms", p.UpdatedAt.ToUnixTimeMilliseconds())
                     .With("granted_at_ms", p.GrantedAt?.ToUnixTimeMilliseconds()).With("invoice_id", p.InvoiceId)
-                    .With("method_id", p.MethodId is { } methodId ? Id(methodId) : null);
+                    .With("method_id", p.MethodId is { } methodId ? Id(methodId) : null).With("next_action_url", p.NextActionUrl);
                 return await command.ExecuteNonQueryAsync(ct) == 1;
             },
             cancellationToken);
@@ -47,7 +47,7 @@ public sealed class PaymentStore(SqlDatabase database)
             $"SELECT {Columns} FROM payments WHERE payment_id = @payment_id AND customer_id = @customer_id",
             c => c.With("payment_id", Id(paymentId)).With("customer_id", customerId), Read, cancellationToken);
 
-    /// <summary>A payment by the provider's reference (its PaymentIntent id), whoever's it is: for the provider's webhooks.</summary>
+    /// <summary>A payment by the provider's reference (a PaymentIntent's or a PayPal order's id), whoever's it is: for webhooks and PayPal's return.</summary>
     public Task<StoredPayment?> FindByProviderRefAsync(string providerRef, CancellationToken cancellationToken) =>
         database.QueryFirstAsync(
             $"SELECT {Columns} FROM payments WHERE provider_ref = @provider_ref",
@@ -90,10 +90,10 @@ public sealed class PaymentStore(SqlDatabase database)
             {
                 await using var command = connection.CreateCommand("""
                     UPDATE payments SET status = @status, provider_ref = COALESCE(@provider_ref, provider_ref), failure_code = @failure_code, decline_code = @decline_code,
-                        card_brand = COALESCE(card_brand, @card_brand), card_last4 = COALESCE(card_last4, @card_last4), updated_at_ms = @now
+                        card_brand = COALESCE(card_brand, @card_brand), card_last4 = COALESCE(card_last4, @card_last4), next_action_url = COALESCE(@next_action_url, next_action_url), updated_at_ms = @now
                     WHERE payment_id = @payment_id AND status = @from
                     """)
-                    .With("card_brand", outcome.CardBrand).With("card_last4", outcome.CardLast4)
+                    .With("card_brand", outcome.CardBrand).With("card_last4", outcome.CardLast4).With("next_action_url", outcome.NextActionUrl)
                     .With("status", StoredPayment.StatusName(StatusOf(outcome.Status))).With("provider_ref", outcome.ProviderRef)
                     .With("failure_code", outcome.FailureCode).With("decline_code", outcome.DeclineCode).With("now", now.ToUnixTimeMilliseconds())
                     .With("payment_id", Id(paymentId)).With("from", StoredPayment.StatusName(from));
@@ -170,7 +170,7 @@ public sealed class PaymentStore(SqlDatabase database)
         Money.FromMinorUnits(r.GetInt64(4), Currency.Parse(r.GetString(5))), StoredPayment.ParseStatus(r.GetString(6)), r.GetString(7),
         Text(r, 8), Text(r, 9), Text(r, 10), Text(r, 11), Text(r, 12), Text(r, 13), Text(r, 14),
         DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(15)), DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(16)),
-        r.IsDBNull(17) ? null : DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(17)), Text(r, 18), r.IsDBNull(19) ? null : MeteringStore.ReadGuid(r, 19));
+        r.IsDBNull(17) ? null : DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(17)), Text(r, 18), r.IsDBNull(19) ? null : MeteringStore.ReadGuid(r, 19), Text(r, 20));
 
     private static string? Text(DbDataReader r, int ordinal) => r.IsDBNull(ordinal) ? null : r.GetString(ordinal);
 }

@@ -23,7 +23,7 @@ public sealed record PurchaseResult(PurchaseOutcome Outcome, StoredPayment Payme
 /// payment grants its plan through the customer's subscription grain with the payment's id as the
 /// grant's id: the grant happens once, and its row is the durable fact that the payment was granted.
 /// </summary>
-public sealed class PlanPurchases(PaymentStore payments, IPaymentProvider provider, CatalogStore catalog, IGrainFactory grains, TimeProvider time)
+public sealed class PlanPurchases(PaymentStore payments, PaymentProviders providers, CatalogStore catalog, IGrainFactory grains, TimeProvider time)
 {
     public const string FreeProvider = "none";
 
@@ -55,7 +55,7 @@ public sealed class PlanPurchases(PaymentStore payments, IPaymentProvider provid
             return await ResumeAsync(payment, plan, source: null, cancellationToken);
         }
 
-        var outcome = await provider.ConfirmAsync(payment.ProviderRef!, KeyOf(payment), cancellationToken);
+        var outcome = await providers.Of(payment).ConfirmAsync(payment.ProviderRef!, KeyOf(payment), cancellationToken);
         return await RecordAsync(payment, StoredPaymentStatus.RequiresAction, outcome, plan, cancellationToken);
     }
 
@@ -118,7 +118,7 @@ public sealed class PlanPurchases(PaymentStore payments, IPaymentProvider provid
             throw new InvariantViolationException($"Pending payment {payment.PaymentId} has nothing to charge.");
         }
 
-        var outcome = await provider.ChargeAsync(payment.Amount, source, KeyOf(payment), cancellationToken);
+        var outcome = await providers.For(source).ChargeAsync(payment.Amount, source, KeyOf(payment), cancellationToken);
         return await RecordAsync(payment, StoredPaymentStatus.Pending, outcome, plan, cancellationToken);
     }
 
@@ -158,7 +158,7 @@ public sealed class PlanPurchases(PaymentStore payments, IPaymentProvider provid
         var summary = source is CardInput card ? CardSummary.FromNumber(card.Number, card.ExpiryMonth, card.ExpiryYear) : (CardSummary?)null;
         return new StoredPayment(
             Guid.CreateVersion7(now), customerId, StoredPayment.PlanPurchase, plan.Id, plan.Price,
-            free ? StoredPaymentStatus.Succeeded : StoredPaymentStatus.Pending, free ? FreeProvider : provider.Name,
+            free ? StoredPaymentStatus.Succeeded : StoredPaymentStatus.Pending, free ? FreeProvider : providers.For(source!).Name,
             null, null, null, summary?.Brand.ProviderName(), summary?.Last4, idempotencyKey, requestHash, now, now, null);
     }
 

@@ -10,7 +10,10 @@ public enum StoredPaymentStatus
     Failed,
 }
 
-/// <summary>A row of <c>payments</c>: what we know of one payment. Card data is the brand and last 4 only.</summary>
+/// <summary>
+/// A row of <c>payments</c>: what we know of one payment. Card data is the brand and last 4 only.
+/// <see cref="NextActionUrl"/> is the provider's page where the buyer acts (PayPal's approve link).
+/// </summary>
 public sealed record StoredPayment(
     Guid PaymentId,
     string CustomerId,
@@ -30,7 +33,8 @@ public sealed record StoredPayment(
     DateTimeOffset UpdatedAt,
     DateTimeOffset? GrantedAt,
     string? InvoiceId = null,
-    Guid? MethodId = null)
+    Guid? MethodId = null,
+    string? NextActionUrl = null)
 {
     public const string PlanPurchase = "plan_purchase";
     public const string InvoiceCollection = "invoice_collection";

@@ -26,7 +26,7 @@ public static class PaymentsApi
     }
 
     private static async Task<IResult> PurchaseAsync(
-        HttpContext http, CatalogStore catalog, PlanPurchases purchases, IPaymentProvider provider, TimeProvider time, CancellationToken cancellationToken)
+        HttpContext http, CatalogStore catalog, PlanPurchases purchases, PaymentProviders providers, TimeProvider time, CancellationToken cancellationToken)
     {
         var (body, problem) = await JsonBody.ReadAsync<PurchaseRequest>(http.Request, cancellationToken);
         if (problem is not null)
@@ -66,7 +66,13 @@ public static class PaymentsApi
             return ApiProblem.Invalid("invalid_request", "Invalid purchase request", [new FieldError("card", $"plan {plan.Id} costs {plan.Price}: a card or payment_method_id is required")]);
         }
 
-        if (source is not null && provider.Refusal(source) is { } refusal)
+        if (source is PayPalCheckout && providers.PayPal is null)
+        {
+            return ApiProblem.Create(StatusCodes.Status400BadRequest, "paypal_not_configured", "PayPal not configured",
+                "This server does not offer PayPal (Billing:Payments:PayPal:ClientId and ClientSecret are not set); pay by card.");
+        }
+
+        if (source is not null && providers.For(source) is var provider && provider.Refusal(source) is { } refusal)
         {
             return ApiProblem.Create(StatusCodes.Status400BadRequest, "payment_method_not_supported", "Payment method not supported", $"The {provider.Name} provider cannot charge it: {refusal}.");
         }
@@ -118,7 +124,7 @@ public static class PaymentsApi
     private static async Task<StoredPayment?> FindAsync(HttpContext http, string paymentId, PaymentStore payments, CancellationToken cancellationToken) =>
         Guid.TryParseExact(paymentId, "D", out var id) ? await payments.GetAsync(http.GetApiKeyPrincipal().CustomerId, id, cancellationToken) : null;
 
-    private static IResult Answer(HttpContext http, PurchaseResult result)
+    internal static IResult Answer(HttpContext http, PurchaseResult result)
     {
         var payment = PurchaseRules.Response(result.Payment);
         return result.Outcome switch
@@ -128,7 +134,7 @@ public static class PaymentsApi
             PurchaseOutcome.IdempotencyKeyReused => ApiProblem.Create(StatusCodes.Status422UnprocessableEntity, "idempotency_key_reused", "Idempotency key reused",
                 $"Idempotency-Key {http.Request.Headers[MeteringApi.IdempotencyKeyHeader]} was used for a different purchase."),
             PurchaseOutcome.Failed => ApiProblem.Create(StatusCodes.Status402PaymentRequired, "payment_failed", "Payment failed",
-                $"The card was declined ({result.Payment.DeclineCode ?? result.Payment.FailureCode}); nothing was charged.",
+                $"{(result.Payment.Provider == PaymentOptions.PayPalProvider ? "PayPal did not pay" : "The card was declined")} ({result.Payment.DeclineCode ?? result.Payment.FailureCode}); nothing was charged.",
                 new Dictionary<string, object?> { ["payment_id"] = result.Payment.PaymentId, ["failure_code"] = result.Payment.FailureCode, ["decline_code"] = result.Payment.DeclineCode }),
             _ => throw new InvariantViolationException($"Unknown purchase outcome {result.Outcome}."),
         };

@@ -11,6 +11,9 @@ namespace Billing.Silo.Api.Payments;
 /// <summary>What a purchase request must satisfy, and how payments are written back to the client.</summary>
 internal static class PurchaseRules
 {
+    public const string CardMethod = "card";
+    public const string PayPalMethod = "paypal";
+
     /// <summary>Every field's problem; what pays (a card read to its digits, or a payment method id) when it is valid and present.</summary>
     public static (List<FieldError> Errors, PaymentSource? Source) Check(PurchaseRequest request, LocalDate todayUtc)
     {
@@ -18,6 +21,20 @@ internal static class PurchaseRules
         if (string.IsNullOrWhiteSpace(request.PlanId))
         {
             errors.Add(new FieldError("plan_id", "plan_id is required"));
+        }
+
+        if (request.PaymentMethod is not (null or CardMethod or PayPalMethod))
+        {
+            errors.Add(new FieldError("payment_method", $"payment_method must be \"{CardMethod}\" (the default) or \"{PayPalMethod}\""));
+        }
+        else if (request.PaymentMethod == PayPalMethod)
+        {
+            if (request.Card is not null || request.PaymentMethodId is not null)
+            {
+                errors.Add(new FieldError("payment_method", $"with payment_method \"{PayPalMethod}\" send neither card nor payment_method_id: the buyer pays on PayPal's pages"));
+            }
+
+            return (errors, errors.Count == 0 ? PayPalCheckout.Instance : null);
         }
 
         return (errors, SourceOf(request.Card, request.PaymentMethodId, errors, todayUtc));
@@ -77,6 +94,7 @@ internal static class PurchaseRules
         {
             CardInput card => $"{planId}\ncard\n{card.Number[^4..]}\n{card.ExpiryMonth}/{card.ExpiryYear}",
             ProviderPaymentMethod method => $"{planId}\nmethod\n{method.Id}",
+            PayPalCheckout => $"{planId}\npaypal",
             _ => planId,
         };
         return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
@@ -88,6 +106,13 @@ internal static class PurchaseRules
     public static PaymentResponse Response(StoredPayment p) => new(
         p.PaymentId, StoredPayment.StatusName(p.Status), p.Purpose, p.PlanId, p.Amount.Amount, p.Amount.Currency.Code, p.Provider, p.ProviderRef,
         p.CardBrand, p.CardLast4, p.FailureCode, p.DeclineCode,
-        p.Status == StoredPaymentStatus.RequiresAction ? new PaymentNextActionResponse("confirm", $"/api/v1/billing/payments/{p.PaymentId}/confirm") : null,
+        p.Status == StoredPaymentStatus.RequiresAction ? NextAction(p) : null,
         p.CreatedAt, p.UpdatedAt, p.GrantedAt, p.InvoiceId);
+
+    // A provider with a page of its own (PayPal) sends the buyer there; a card's 3-D Secure is finished by the client, then confirmed.
+    private static PaymentNextActionResponse NextAction(StoredPayment p)
+    {
+        var confirmUrl = $"/api/v1/billing/payments/{p.PaymentId}/confirm";
+        return p.NextActionUrl is { } url ? new PaymentNextActionResponse("redirect_to_url", confirmUrl, url) : new PaymentNextActionResponse("confirm", confirmUrl);
+    }
 }
