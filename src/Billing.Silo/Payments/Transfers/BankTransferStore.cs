@@ -35,10 +35,10 @@ public sealed class BankTransferStore(SqlDatabase database)
     public Task<StoredTransfer?> FindAsync(string bankReference, CancellationToken cancellationToken) =>
         database.QueryFirstAsync($"SELECT {Columns} FROM bank_transfers WHERE bank_reference = @reference", c => c.With("reference", bankReference), Read, cancellationToken);
 
-    /// <summary>The invoice's transfers, latest value date first: the first one is the payment that settles it.</summary>
+    /// <summary>The invoice's transfers, the last recorded first (then the latest value date): the first one is the payment that settled it.</summary>
     public Task<IReadOnlyList<StoredTransfer>> InvoiceTransfersAsync(string invoiceId, int limit, CancellationToken cancellationToken) =>
         database.QueryListAsync(
-            $"SELECT {Columns} FROM bank_transfers WHERE invoice_id = @invoice ORDER BY value_date DESC, recorded_at_ms DESC, bank_reference DESC LIMIT @limit",
+            $"SELECT {Columns} FROM bank_transfers WHERE invoice_id = @invoice ORDER BY recorded_at_ms DESC, value_date DESC, bank_reference DESC LIMIT @limit",
             c => c.With("invoice", invoiceId).With("limit", limit), Read, cancellationToken);
 
     public Task<long> ReceivedMinorAsync(string invoiceId, CancellationToken cancellationToken) =>

@@ -81,7 +81,7 @@ public sealed partial class BankTransfers(BankTransferStore store, PeriodStandin
             {
                 LogTransferRecorded(logger, invoiceId, transfer.Source, transfer.AmountMinor, transfer.Currency, received, balance.TotalMinor);
                 return received == balance.TotalMinor
-                    ? new TransferResult(TransferOutcome.Paid, transfer, await SettleAsync(invoiceId, cancellationToken), null)
+                    ? new TransferResult(TransferOutcome.Paid, transfer, await SettleAsync(invoiceId, transfer, cancellationToken), null)
                     : new TransferResult(TransferOutcome.Partial, transfer, balance with { ReceivedMinor = received }, null);
             }
 
@@ -136,11 +136,14 @@ public sealed partial class BankTransfers(BankTransferStore store, PeriodStandin
                 $"Bank reference '{existing.BankReference}' was recorded for invoice {existing.InvoiceId}: {amount} on {existing.ValueDate:yyyy-MM-dd}.");
         }
 
-        return new TransferResult(TransferOutcome.Replayed, existing, await SettleAsync(invoiceId, cancellationToken), null);
+        return new TransferResult(TransferOutcome.Replayed, existing, await SettleAsync(invoiceId, null, cancellationToken), null);
     }
 
-    /// <summary>Pays the invoice's period when its transfers cover the total and it is not paid yet; the balance after.</summary>
-    private async Task<InvoiceBalance?> SettleAsync(string invoiceId, CancellationToken cancellationToken)
+    /// <summary>
+    /// Pays the invoice's period when its transfers cover the total and it is not paid yet; the balance after.
+    /// <paramref name="settling"/> is the transfer that made them cover it; null after a crash, when the last recorded one is taken.
+    /// </summary>
+    private async Task<InvoiceBalance?> SettleAsync(string invoiceId, StoredTransfer? settling, CancellationToken cancellationToken)
     {
         var balance = await BalanceAsync(invoiceId, cancellationToken);
         if (balance is not { Status: PeriodStatus.Pending or PeriodStatus.Overdue } || balance.ReceivedMinor < balance.TotalMinor
@@ -149,7 +152,7 @@ public sealed partial class BankTransfers(BankTransferStore store, PeriodStandin
             return balance;
         }
 
-        var settling = (await store.InvoiceTransfersAsync(invoiceId, 1, cancellationToken))[0];
+        settling ??= (await store.InvoiceTransfersAsync(invoiceId, 1, cancellationToken))[0];
         var zone = DateTimeZoneProviders.Tzdb[period.Row.Period.ZoneId];
         var valueDayStart = LocalDate.FromDateOnly(settling.ValueDate).AtStartOfDayInZone(zone).ToInstant();
         try
