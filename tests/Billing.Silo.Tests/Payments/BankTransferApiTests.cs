@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Http.Json;
 using Billing.Testing;
 using static Billing.Silo.Tests.Payments.BankTransferScenario;
 
@@ -89,6 +90,50 @@ public sealed class BankTransferApiTests
         Assert.Equal(("invoice_not_found", "invoice_not_found"), (unknown.GetProperty("code").GetString(), unlisted.GetProperty("code").GetString()));
         Assert.Equal(0, await CountAsync(silo, "bank_transfers"));
         Assert.Equal(("pending", (DateTimeOffset?)null, (string?)null), await PeriodAsync(silo, shop));
+    }
+
+    [Theory]
+    [MemberData(nameof(AllDialects))]
+    public async Task RacingTransfersToOneInvoiceNeverPassItsTotal(string dialect)
+    {
+        await using var database = await TestDatabase.CreateAsync(dialect);
+        await using var silo = Start(database);
+        var shop = (await InvoicedShopsAsync(silo, 1))[0];
+
+        var racing = Enumerable.Range(1, 8).Select(i => silo.Admin.PostAsJsonAsync(
+            new Uri($"/api/v1/admin/invoices/{shop.InvoiceId}/transfers", UriKind.Relative),
+            new { amount = 10.00m, currency = "EUR", value_date = "2026-12-04", bank_reference = $"R-{i}" })).ToList();
+        var responses = await Task.WhenAll(racing);
+        var statuses = responses.Select(r => r.StatusCode).ToList();
+        foreach (var response in responses)
+        {
+            response.Dispose();
+        }
+
+        // 4 × 10.00 fit into 45.38; a fifth would pass it.
+        Assert.Equal((4, 4), (statuses.Count(s => s == HttpStatusCode.Created), statuses.Count(s => s == HttpStatusCode.UnprocessableEntity)));
+        Assert.Equal(4000, await Closing.BillingScenario.CountAsync(silo, $"SELECT SUM(amount_minor) FROM bank_transfers WHERE invoice_id = '{shop.InvoiceId}'"));
+        Assert.Equal(4000, await Closing.BillingScenario.CountAsync(silo, $"SELECT received_minor FROM bank_transfer_totals WHERE invoice_id = '{shop.InvoiceId}'"));
+        Assert.Equal("pending", (await PeriodAsync(silo, shop)).Status);
+    }
+
+    [Theory]
+    [MemberData(nameof(AllDialects))]
+    public async Task ATransferStoredByACrashedRequestPaysThePeriodWhenItIsRecordedAgain(string dialect)
+    {
+        await using var database = await TestDatabase.CreateAsync(dialect);
+        await using var silo = Start(database);
+        var shop = (await InvoicedShopsAsync(silo, 1))[0];
+        // What a crash between the transfer's commit and the payment leaves: the money recorded, the period pending.
+        await Closing.BillingScenario.ExecuteAsync(silo,
+            $"INSERT INTO bank_transfers (bank_reference, invoice_id, amount_minor, currency, value_date, source, recorded_at_ms) VALUES ('T-9', '{shop.InvoiceId}', 4538, 'EUR', '2026-12-04', 'manual', 0)");
+        await Closing.BillingScenario.ExecuteAsync(silo, $"INSERT INTO bank_transfer_totals (invoice_id, received_minor) VALUES ('{shop.InvoiceId}', 4538)");
+
+        var (retried, replayed) = await TransferAsync(silo, shop.InvoiceId, new { amount = 45.38m, currency = "EUR", value_date = "2026-12-04", bank_reference = "T-9" }, HttpStatusCode.OK);
+
+        Assert.True(replayed);
+        Assert.Equal((45.38m, 45.38m, 0m, "paid"), Balance(retried));
+        Assert.Equal(("paid", new DateTimeOffset(2026, 12, 3, 23, 0, 0, TimeSpan.Zero), "T-9"), await PeriodAsync(silo, shop));
     }
 
     private static (decimal, decimal, decimal, string?) Balance(System.Text.Json.JsonElement body) =>
