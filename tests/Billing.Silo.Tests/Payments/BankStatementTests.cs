@@ -102,6 +102,21 @@ public sealed class BankStatementTests
 
     [Theory]
     [MemberData(nameof(AllDialects))]
+    public async Task AnInvoiceNumberWithLowerCaseLettersSlashesAndDotsIsFoundByItsReference(string dialect)
+    {
+        await using var database = await TestDatabase.CreateAsync(dialect);
+        await using var silo = Start(database, "bill/{year}.{number:04}");
+        var shop = (await InvoicedShopsAsync(silo, 1))[0];
+
+        var report = await UploadAsync(silo, Csv($"2026-12-03,45.38,EUR,{shop.Reference.Formatted.ToLowerInvariant()},A,,L-01"), "text/csv");
+
+        Assert.Equal(("bill/2026.0001", "BILL20260001"), (shop.Number, shop.Reference.Base));
+        Assert.Equal([("L-01", "matched_paid", "bill/2026.0001", 0m)], Lines(report));
+        Assert.Equal("paid", (await PeriodAsync(silo, shop)).Status);
+    }
+
+    [Theory]
+    [MemberData(nameof(AllDialects))]
     public async Task MalformedOversizedAndUnknownStatementsAreRefusedAndNothingIsRecorded(string dialect)
     {
         await using var database = await TestDatabase.CreateAsync(dialect);

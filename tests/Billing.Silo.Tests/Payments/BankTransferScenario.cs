@@ -31,6 +31,10 @@ internal static class BankTransferScenario
 
     public static CatalogSilo Start(TestDatabase database) => CatalogSilo.Start(database, configure: null, BeforeMonthEnd, Settings);
 
+    /// <summary>With invoices numbered as <paramref name="numberFormat"/> says.</summary>
+    public static CatalogSilo Start(TestDatabase database, string numberFormat) =>
+        CatalogSilo.Start(database, configure: null, BeforeMonthEnd, new Dictionary<string, string>(Settings) { ["Billing:Invoicing:NumberFormat"] = numberFormat });
+
     /// <summary><paramref name="count"/> invoiced shops, in the order their names say (A, B, …).</summary>
     public static async Task<IReadOnlyList<InvoicedShop>> InvoicedShopsAsync(CatalogSilo silo, int count)
     {

@@ -1,5 +1,7 @@
+using Billing.Domain;
 using Billing.Domain.Payments;
 using Billing.Silo.Auth;
+using Billing.Silo.Invoicing;
 using Billing.Silo.Payments.Transfers;
 using Microsoft.Net.Http.Headers;
 
@@ -25,7 +27,7 @@ public static class BankTransferApi
         return routes;
     }
 
-    private static async Task<IResult> RecordAsync(string id, HttpRequest request, BankTransfers transfers, Billing.Silo.Invoicing.PeriodStandings standings, CancellationToken cancellationToken)
+    private static async Task<IResult> RecordAsync(string id, HttpRequest request, BankTransfers transfers, PeriodStandings standings, CancellationToken cancellationToken)
     {
         var (body, problem) = await JsonBody.ReadAsync<TransferRequest>(request, cancellationToken);
         if (problem is not null)
@@ -55,7 +57,7 @@ public static class BankTransferApi
             TransferOutcome.AlreadyPaid => ApiProblem.Create(StatusCodes.Status409Conflict, "invoice_already_paid", "Invoice already paid", result.Detail, open),
             TransferOutcome.CurrencyMismatch => ApiProblem.Create(StatusCodes.Status422UnprocessableEntity, "currency_mismatch", "Currency mismatch", result.Detail, open),
             TransferOutcome.ExceedsOpen => ApiProblem.Create(StatusCodes.Status422UnprocessableEntity, "amount_exceeds_open", "Amount exceeds what is open", result.Detail, open),
-            _ => throw new Domain.InvariantViolationException($"Transfer outcome {result.Outcome} has no answer."),
+            _ => throw new InvariantViolationException($"Transfer outcome {result.Outcome} has no answer."),
         };
     }
 
@@ -69,7 +71,7 @@ public static class BankTransferApi
         var listed = await store.InvoiceTransfersAsync(id, BankTransferStore.MaxTransfersListed, cancellationToken);
         return Results.Ok(new TransferListResponse(
             id, balance.InvoiceNumber, balance.Currency.Code, balance.Amount(balance.TotalMinor), balance.Amount(balance.ReceivedMinor), balance.Amount(balance.OpenMinor),
-            Domain.PeriodStatuses.ToText(balance.Status), [.. listed.Select(t => TransferResponse.From(t, balance))]));
+            balance.Status.ToText(), [.. listed.Select(t => TransferResponse.From(t, balance))]));
     }
 
     private static async Task<IResult> UploadAsync(HttpRequest request, StatementImport import, CancellationToken cancellationToken)
