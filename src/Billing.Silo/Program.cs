@@ -24,6 +24,7 @@ app.MapAdminApi();
 app.MapCustomerCatalogApi();
 app.MapInvoiceApi();
 app.MapPeriodStandingApi();
+app.MapBankTransferApi();
 app.MapRevenueApi();
 app.MapBillingSchedulerApi();
 app.MapGitHubWebhookApi();

@@ -1,5 +1,6 @@
 using Billing.Silo.Storage.Sql;
 using Billing.Silo.Invoicing.Runs;
+using Billing.Silo.Payments.Transfers;
 
 namespace Billing.Silo.Invoicing;
 
@@ -19,6 +20,9 @@ public static class BillingServiceCollectionExtensions
         services.AddSingleton<PeriodPricer>();
         services.AddSingleton<PeriodStandingStore>();
         services.AddSingleton<PeriodStandings>();
+        services.AddSingleton<BankTransferStore>();
+        services.AddSingleton<BankTransfers>();
+        services.AddSingleton<StatementImport>();
         services.AddSingleton<ShopPeriods>();
         services.AddSingleton<ShopTermsWriter>();
         services.AddSingleton<ShopTermsChanges>();
