@@ -21,6 +21,7 @@ app.MapAdminApi();
 app.MapCustomerCatalogApi();
 app.MapInvoiceApi();
 app.MapPeriodStandingApi();
+app.MapCreditNoteApi();
 app.MapRevenueApi();
 app.MapBillingSchedulerApi();
 app.MapGitHubWebhookApi();

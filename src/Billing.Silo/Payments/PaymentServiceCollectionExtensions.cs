@@ -14,6 +14,7 @@ public static class PaymentServiceCollectionExtensions
             ? new StripePaymentProvider(sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<PaymentOptions>>())
             : new SandboxPaymentProvider());
         services.AddSingleton<PlanPurchases>();
+        services.AddSingleton<InvoiceRefunds>();
         services.AddSingleton<StripeWebhooks>();
         return services;
     }

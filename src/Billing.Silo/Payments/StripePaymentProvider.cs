@@ -19,13 +19,15 @@ public sealed class StripePaymentProvider(IOptions<PaymentOptions> options) : IP
     /// <summary>The PaymentIntent's metadata key that names our payment (through its idempotency key), for webhooks.</summary>
     public const string IdempotencyMetadataKey = "billing_idempotency_key";
 
-    private readonly PaymentIntentService intents = new(new StripeClient(new StripeClientOptions
+    private readonly StripeClient client = new(new StripeClientOptions
     {
         ApiKey = options.Value.Stripe.SecretKey,
         ApiBase = options.Value.Stripe.ApiBase,
         HttpClient = new SystemNetHttpClient(
             new HttpClient { Timeout = TimeSpan.FromSeconds(options.Value.Stripe.TimeoutSeconds) }, options.Value.Stripe.MaxNetworkRetries, appInfo: null, enableTelemetry: false),
-    }));
+    });
+
+    private PaymentIntentService Intents => new(client);
 
     public string Name => PaymentOptions.StripeProvider;
 
@@ -52,11 +54,46 @@ public sealed class StripePaymentProvider(IOptions<PaymentOptions> options) : IP
             AutomaticPaymentMethods = new PaymentIntentAutomaticPaymentMethodsOptions { Enabled = true, AllowRedirects = "never" },
             Metadata = new Dictionary<string, string> { [IdempotencyMetadataKey] = key.Value },
         };
-        return await AskAsync(() => intents.CreateAsync(create, new RequestOptions { IdempotencyKey = key.Value }, cancellationToken));
+        return await AskAsync(() => Intents.CreateAsync(create, new RequestOptions { IdempotencyKey = key.Value }, cancellationToken));
     }
 
     public Task<ChargeOutcome> ConfirmAsync(string providerRef, PaymentIdempotencyKey key, CancellationToken cancellationToken) =>
-        AskAsync(() => intents.GetAsync(providerRef, null, null, cancellationToken));
+        AskAsync(() => Intents.GetAsync(providerRef, null, null, cancellationToken));
+
+    /// <summary>A Refund of the PaymentIntent under our key: a retry gets the first refund back, as a charge does.</summary>
+    public async Task<RefundOutcome> RefundAsync(string providerRef, Money amount, PaymentIdempotencyKey key, CancellationToken cancellationToken)
+    {
+        if (amount.Amount <= 0m)
+        {
+            throw new InvariantViolationException($"Stripe cannot refund {amount} of {providerRef}.");
+        }
+
+        var create = new RefundCreateOptions
+        {
+            PaymentIntent = providerRef,
+            Amount = amount.ToMinorUnits(),
+            Metadata = new Dictionary<string, string> { [IdempotencyMetadataKey] = key.Value },
+        };
+        try
+        {
+            var refund = await new RefundService(client).CreateAsync(create, new RequestOptions { IdempotencyKey = key.Value }, cancellationToken);
+            return refund.Status switch
+            {
+                "succeeded" => new RefundOutcome(RefundStatus.Succeeded, refund.Id, null),
+                "pending" or "requires_action" => new RefundOutcome(RefundStatus.Pending, refund.Id, null),
+                _ => new RefundOutcome(RefundStatus.Failed, refund.Id, refund.FailureReason ?? refund.Status),
+            };
+        }
+        catch (StripeException error) when (error.HttpStatusCode == HttpStatusCode.BadRequest && error.StripeError is { Type: "invalid_request_error" } refused)
+        {
+            // Stripe refused this refund for good (already refunded, amount too large, charge disputed): retrying changes nothing.
+            return new RefundOutcome(RefundStatus.Failed, null, refused.Code ?? "refund_refused");
+        }
+        catch (Exception error) when (error is StripeException or HttpRequestException)
+        {
+            throw new PaymentProviderException($"Stripe did not take the refund of {providerRef}: {error.Message}", error);
+        }
+    }
 
     private static async Task<ChargeOutcome> AskAsync(Func<Task<PaymentIntent>> call)
     {
