@@ -86,7 +86,7 @@ public sealed partial class RevenueStore(SqlDatabase database)
         var flags = stored.Flags | revenueEvent.Flags;
         if (stored.Amount != revenueEvent.Amount || flags == stored.Flags)
         {
-            return new(flags == stored.Flags ? RevenueRecordOutcome.Duplicate : RevenueRecordOutcome.AmountConflict, stored.Amount, stored.InvoiceId);
+            return new(stored.Amount != revenueEvent.Amount ? RevenueRecordOutcome.AmountConflict : RevenueRecordOutcome.Duplicate, stored.Amount, stored.InvoiceId);
         }
 
         if (stored.InvoiceId is null && await AddFlagsAsync(connection, transaction, shopId, revenueEvent.OrderId, flags, ct))
