@@ -76,7 +76,8 @@ public sealed class RefundTests
         var (replay, replayed) = await RefundWithHeadersAsync(silo, invoiceId, new { amount = 21.00m, reason = "Goodwill" }, HttpStatusCode.OK, "refund-1");
         var reused = await RefundAsync(silo, invoiceId, new { amount = 22.00m, reason = "Goodwill" }, (HttpStatusCode)422, "refund-1");
         var missing = await RefundAsync(silo, "inv_0123456789abcdefghij", new { reason = "Nothing" }, HttpStatusCode.NotFound);
-        var invalid = await RefundAsync(silo, invoiceId, new { amount = 1.001m, reason = "" }, HttpStatusCode.BadRequest);
+        var invalid = await RefundAsync(silo, invoiceId, new { amount = -1m, reason = "" }, HttpStatusCode.BadRequest);
+        var belowACent = await RefundAsync(silo, invoiceId, new { amount = 1.001m, reason = "Rounding" }, HttpStatusCode.BadRequest);
 
         Assert.Equal((Id(first), true), (Id(replay), replayed));
         Assert.Equal(("CN-2026-000001", 17.36m, 3.64m, 21.00m), Figures(replay));
@@ -86,6 +87,7 @@ public sealed class RefundTests
         Assert.StartsWith("re_sandbox_", refund.GetProperty("provider_reference").GetString(), StringComparison.Ordinal);
         Assert.Equal(("idempotency_key_reused", "invoice_not_found"), (reused.GetProperty("code").GetString(), missing.GetProperty("code").GetString()));
         Assert.Equal(["amount", "reason"], invalid.GetProperty("errors").EnumerateObject().Select(e => e.Name).Order(StringComparer.Ordinal));
+        Assert.Equal("amount must be in whole minor units of the invoice's currency", belowACent.GetProperty("errors").GetProperty("amount")[0].GetString());
         Assert.Equal(1, await BillingScenario.CountAsync(silo, "SELECT COUNT(*) FROM credit_notes"));
         Assert.Equal(1, await BillingScenario.CountAsync(silo, "SELECT last_number FROM credit_note_counters"));
     }
