@@ -1,4 +1,3 @@
-using System.Net;
 using System.Text;
 
 namespace Billing.Domain.Payments;
@@ -10,41 +9,12 @@ namespace Billing.Domain.Payments;
 /// </summary>
 public static class CreditNoteHtmlRenderer
 {
-    private const string ContentSecurityPolicy = "default-src 'none'; style-src 'unsafe-inline'";
-
     public static string Render(CreditNote note)
     {
         ArgumentNullException.ThrowIfNull(note);
         var html = new StringBuilder();
-        html.Append($$"""
-            <!DOCTYPE html>
-            <html lang="en">
-            <head>
-            <meta charset="utf-8">
-            <meta http-equiv="Content-Security-Policy" content="{{ContentSecurityPolicy}}">
-            <meta name="viewport" content="width=device-width, initial-scale=1">
-            <title>Credit note {{E(note.Number)}} – {{E(note.Issuer.Name)}}</title>
-            <style>
-            {{InvoiceHtmlStyle.Css}}
-            </style>
-            </head>
-            <body>
-            <main class="invoice">
-            <header>
-            <section class="issuer">
-            <h1>{{E(note.Issuer.Name)}}</h1>
-
-            """);
-        foreach (var line in note.Issuer.AddressLines)
-        {
-            html.Append($"<p>{E(line)}</p>\n");
-        }
-
-        if (note.Issuer.VatId is not null)
-        {
-            html.Append($"<p>VAT ID: {E(note.Issuer.VatId)}</p>\n");
-        }
-
+        DocumentHtml.AppendHead(html, $"Credit note {note.Number} – {note.Issuer.Name}");
+        DocumentHtml.AppendIssuer(html, note.Issuer);
         html.Append($$"""
             </section>
             <section class="meta">
@@ -75,12 +45,7 @@ public static class CreditNoteHtmlRenderer
             <tbody>
 
             """);
-        foreach (var line in note.Lines)
-        {
-            var unitPrice = InvoiceFigures.UnitPrice(line.UnitPrice, line.Currency.MinorUnitDigits, groupThousands: true);
-            html.Append($"<tr><td>{E(line.Service)}</td><td class=\"num\">{InvoiceFigures.Quantity(line.Quantity, groupThousands: true)}</td>")
-                .Append($"<td class=\"num\">{E(line.Currency.Code)} {unitPrice}</td><td class=\"num\">{Amount(line.Amount)}</td></tr>\n");
-        }
+        DocumentHtml.AppendLineRows(html, note.Lines);
 
         html.Append($$"""
             </tbody>
@@ -102,7 +67,7 @@ public static class CreditNoteHtmlRenderer
         return html.ToString();
     }
 
-    private static string Amount(Money amount) => $"{E(amount.Currency.Code)} {InvoiceFigures.Amount(amount, groupThousands: true)}";
+    private static string Amount(Money amount) => DocumentHtml.Amount(amount);
 
-    private static string E(string text) => WebUtility.HtmlEncode(text);
+    private static string E(string text) => DocumentHtml.E(text);
 }
