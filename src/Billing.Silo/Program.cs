@@ -25,6 +25,7 @@ app.MapCustomerCatalogApi();
 app.MapInvoiceApi();
 app.MapPeriodStandingApi();
 app.MapBankTransferApi();
+app.MapCreditNoteApi();
 app.MapRevenueApi();
 app.MapBillingSchedulerApi();
 app.MapGitHubWebhookApi();

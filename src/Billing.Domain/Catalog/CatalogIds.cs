@@ -21,10 +21,13 @@ public static class CatalogIds
     /// <summary>A credit or charge waiting for a shop's next invoice (a plan change's proration).</summary>
     public const string PendingLine = "line";
 
+    /// <summary>A numbered credit note on a paid invoice (a refund).</summary>
+    public const string CreditNote = "cn";
+
     /// <summary>Random characters after the kind and its underscore.</summary>
     public const int RandomLength = 20;
 
-    private static readonly string[] Kinds = [Customer, Shop, ApiKey, Plan, PricePlan, Invoice, BillingRun, Alert, PendingLine];
+    private static readonly string[] Kinds = [Customer, Shop, ApiKey, Plan, PricePlan, Invoice, BillingRun, Alert, PendingLine, CreditNote];
 
     /// <summary>A fresh id of the given kind (one of the constants of this class).</summary>
     public static string New(string kind) => RequireKnownKind(kind) + "_" + Base62.Random(RandomLength);

@@ -1,4 +1,3 @@
-using System.Net;
 using System.Text;
 
 namespace Billing.Domain;
@@ -11,28 +10,11 @@ namespace Billing.Domain;
 /// </summary>
 public static class InvoiceHtmlRenderer
 {
-    private const string ContentSecurityPolicy = "default-src 'none'; style-src 'unsafe-inline'";
-
     public static string Render(Invoice invoice)
     {
         ArgumentNullException.ThrowIfNull(invoice);
         var html = new StringBuilder();
-        html.Append($$"""
-            <!DOCTYPE html>
-            <html lang="en">
-            <head>
-            <meta charset="utf-8">
-            <meta http-equiv="Content-Security-Policy" content="{{ContentSecurityPolicy}}">
-            <meta name="viewport" content="width=device-width, initial-scale=1">
-            <title>Invoice {{E(invoice.Number)}} – {{E(invoice.Issuer.Name)}}</title>
-            <style>
-            {{InvoiceHtmlStyle.Css}}
-            </style>
-            </head>
-            <body>
-            <main class="invoice">
-
-            """);
+        DocumentHtml.AppendHead(html, $"Invoice {invoice.Number} – {invoice.Issuer.Name}");
         AppendHeader(html, invoice);
         AppendParties(html, invoice);
         AppendLines(html, invoice);
@@ -50,18 +32,7 @@ public static class InvoiceHtmlRenderer
 
     private static void AppendHeader(StringBuilder html, Invoice invoice)
     {
-        var issuer = invoice.Issuer;
-        html.Append("<header>\n<section class=\"issuer\">\n").Append($"<h1>{E(issuer.Name)}</h1>\n");
-        foreach (var line in issuer.AddressLines)
-        {
-            html.Append($"<p>{E(line)}</p>\n");
-        }
-
-        if (issuer.VatId is not null)
-        {
-            html.Append($"<p>VAT ID: {E(issuer.VatId)}</p>\n");
-        }
-
+        DocumentHtml.AppendIssuer(html, invoice.Issuer);
         html.Append($$"""
             </section>
             <section class="meta">
@@ -100,12 +71,7 @@ public static class InvoiceHtmlRenderer
         var priced = invoice.Priced;
         html.Append("<table>\n<thead>\n<tr><th scope=\"col\">Service</th><th scope=\"col\" class=\"num\">Quantity</th>")
             .Append("<th scope=\"col\" class=\"num\">Unit price</th><th scope=\"col\" class=\"num\">Amount</th></tr>\n</thead>\n<tbody>\n");
-        foreach (var line in priced.Lines)
-        {
-            var unitPrice = InvoiceFigures.UnitPrice(line.UnitPrice, line.Currency.MinorUnitDigits, groupThousands: true);
-            html.Append($"<tr><td>{E(line.Service)}</td><td class=\"num\">{InvoiceFigures.Quantity(line.Quantity, groupThousands: true)}</td>")
-                .Append($"<td class=\"num\">{E(line.Currency.Code)} {unitPrice}</td><td class=\"num\">{Amount(line.Amount)}</td></tr>\n");
-        }
+        DocumentHtml.AppendLineRows(html, priced.Lines);
 
         if (priced.Lines.Count == 0)
         {
@@ -124,9 +90,9 @@ public static class InvoiceHtmlRenderer
             """);
     }
 
-    private static string Amount(Money amount) => $"{E(amount.Currency.Code)} {InvoiceFigures.Amount(amount, groupThousands: true)}";
+    private static string Amount(Money amount) => DocumentHtml.Amount(amount);
 
-    private static string E(string text) => WebUtility.HtmlEncode(text);
+    private static string E(string text) => DocumentHtml.E(text);
 
     private static string PaymentInstruction(Invoice invoice) => invoice.Issuer.Iban is not { } iban
         ? $"Please quote invoice number {E(invoice.Number)} with your payment."

@@ -22,6 +22,9 @@ public readonly record struct PaymentIdempotencyKey
 
     public const string InvoiceSubject = "invoice";
 
+    /// <summary>A refund: the money a credit note gives back (<c>billing:credit_note:{id}:attempt:1</c>).</summary>
+    public const string CreditNoteSubject = "credit_note";
+
     private const string Prefix = "billing";
 
     private readonly string? value;
@@ -40,6 +43,9 @@ public readonly record struct PaymentIdempotencyKey
 
     /// <summary>The key for attempt <paramref name="attempt"/> (from 1) of paying invoice <paramref name="invoiceId"/>.</summary>
     public static PaymentIdempotencyKey ForInvoice(string invoiceId, int attempt) => Create(InvoiceSubject, invoiceId, attempt);
+
+    /// <summary>The key of the refund that credit note <paramref name="creditNoteId"/> gives back: one refund per note.</summary>
+    public static PaymentIdempotencyKey ForCreditNote(string creditNoteId) => Create(CreditNoteSubject, creditNoteId, attempt: 1);
 
     /// <summary>Throws <see cref="ArgumentException"/> with the reason <see cref="TryCreate"/> gives.</summary>
     public static PaymentIdempotencyKey Create(string subject, string id, int attempt) =>

@@ -36,6 +36,9 @@ public sealed class BillingOptions
     /// <summary>Placeholders {year} and {number}, padded as {number:06} or {number:04d}.</summary>
     public string NumberFormat { get; set; } = "INV-{year}-{number:06}";
 
+    /// <summary>Credit notes are numbered {prefix}{year}-{number:06} from their own gapless sequence, e.g. CN-2026-000001.</summary>
+    public string CreditNotePrefix { get; set; } = "CN-";
+
     /// <summary>Who issues the invoices; gapless numbering runs per issuer and year.</summary>
     public string IssuerName { get; set; } = "Billing.Orleans";
 
@@ -66,6 +69,9 @@ public sealed class BillingOptions
     /// <summary>The parsed <see cref="NumberFormat"/>; valid once the options have been validated.</summary>
     public InvoiceNumberFormat ParsedNumberFormat => InvoiceNumberFormat.Parse(NumberFormat);
 
+    /// <summary>The parsed <see cref="CreditNotePrefix"/>; valid once the options have been validated.</summary>
+    public Domain.Payments.CreditNoteNumberFormat ParsedCreditNotePrefix => Domain.Payments.CreditNoteNumberFormat.Create(CreditNotePrefix);
+
     /// <summary>The issuer; throws when a field (the IBAN's check digits, the BIC's shape…) is wrong, which <see cref="Validate"/> reports at start.</summary>
     public InvoiceIssuer Issuer => new(
         IssuerName, IssuerAddressLines, IssuerVatId,
@@ -80,6 +86,7 @@ public sealed class BillingOptions
         if (NetTermsDays is < 0 or > MaxNetTermsDays) yield return $"Billing:Invoicing:NetTermsDays must be 0..{MaxNetTermsDays}.";
         if (string.IsNullOrWhiteSpace(IssuerName) || IssuerName.Length > 200) yield return "Billing:Invoicing:IssuerName must be 1..200 characters.";
         if (!InvoiceNumberFormat.TryParse(NumberFormat, out _, out var formatError)) yield return $"Billing:Invoicing:NumberFormat: {formatError.Message}.";
+        if (!Domain.Payments.CreditNoteNumberFormat.TryCreate(CreditNotePrefix, out _, out var prefixError)) yield return $"Billing:Invoicing:CreditNotePrefix: {prefixError}.";
         if (!TryIssuer(out var issuerError)) yield return $"Billing:Invoicing: the issuer is invalid: {issuerError}";
         if (DateTimeZoneProviders.Tzdb.GetZoneOrNull(IssuerTimeZone) is null) yield return $"Billing:Invoicing:IssuerTimeZone '{IssuerTimeZone}' is not an IANA zone.";
         if (!Enum.IsDefined(Rounding)) yield return "Billing:Invoicing:Rounding must be HalfEven or HalfUp.";

@@ -14,6 +14,7 @@ public static class BillingServiceCollectionExtensions
         services.AddValidatedOptions<GitHubOptions>(configuration.GetSection(GitHubOptions.SectionName), o => o.Validate());
         services.AddSingleton<IMigrationSource>(new EmbeddedMigrationSource(typeof(InvoiceBook).Assembly, "billing", "Migrations.Billing"));
         services.AddSingleton<InvoiceBook>();
+        services.AddSingleton<CreditNoteBook>();
         services.AddSingleton<ShopTermsReader>();
         services.AddSingleton<PricePlanStore>();
         services.AddSingleton<RevenueStore>();

@@ -141,7 +141,8 @@ public sealed class PeriodPricer(ShopUsageReader usageReader, RevenueStore reven
     private static IEnumerable<InvoiceLine> Prefixed(string prefix, IEnumerable<InvoiceLine> lines) =>
         lines.Select(l => new InvoiceLine(Shorten($"{prefix}: {l.Service}"), l.Quantity, l.UnitPrice, l.Amount));
 
-    private static string Shorten(string service) =>
+    /// <summary>A line's service cut to what a line holds, marked with an ellipsis.</summary>
+    internal static string Shorten(string service) =>
         service.Length <= InvoiceLine.MaxServiceLength ? service : service[..(InvoiceLine.MaxServiceLength - 1)] + "…";
 
     private int InvoiceYear(Instant now) => now.InZone(DateTimeZoneProviders.Tzdb[settings.IssuerTimeZone]).Year;

@@ -19,12 +19,18 @@ public enum RevenueRecordOutcome
     /// <summary>The order was recorded with another amount; the stored one stands.</summary>
     AmountConflict = 4,
 
-    /// <summary>The order gained flags after an invoice billed it; the invoice stands.</summary>
+    /// <summary>The order gained a flag other than refunded after an invoice billed it; the invoice stands.</summary>
     AlreadyInvoiced = 5,
+
+    /// <summary>The order was refunded after an invoice billed it: the share it earned is credited on the shop's next invoice.</summary>
+    Credited = 6,
 }
 
-/// <summary>What recording one sale did; <see cref="Stored"/> is the order's stored amount, <see cref="InvoiceId"/> the invoice that billed it.</summary>
-public sealed record RevenueRecordResult(RevenueRecordOutcome Outcome, Money Stored, string? InvoiceId);
+/// <summary>
+/// What recording one sale did; <see cref="Stored"/> is the order's stored amount, <see cref="InvoiceId"/> the invoice that billed it,
+/// <see cref="Credit"/> what a refund after that invoice credits on the next one (zero when the sale earned no share).
+/// </summary>
+public sealed record RevenueRecordResult(RevenueRecordOutcome Outcome, Money Stored, string? InvoiceId, Money? Credit = null);
 
 /// <summary>
 /// Attributed revenue (seed 002), one row per shop and order id. Recording is idempotent by that
@@ -38,7 +44,9 @@ public sealed partial class RevenueStore(SqlDatabase database)
     public const int MaxEventsPerClose = 100_000;
 
     /// <summary>Records the shop's events in order, in one transaction, each with its own outcome.</summary>
-    public Task<IReadOnlyList<RevenueRecordResult>> RecordAsync(string shopId, IReadOnlyList<RevenueEvent> events, Instant now, CancellationToken cancellationToken) =>
+    /// <paramref name="credits"/> prices a refund of an invoiced sale; null when no event of the batch is a refund.
+    public Task<IReadOnlyList<RevenueRecordResult>> RecordAsync(
+        string shopId, IReadOnlyList<RevenueEvent> events, Instant now, RefundCredits? credits, CancellationToken cancellationToken) =>
         database.WriteAsync(
             async (connection, ct) =>
             {
@@ -46,7 +54,7 @@ public sealed partial class RevenueStore(SqlDatabase database)
                 var results = new List<RevenueRecordResult>(events.Count);
                 foreach (var revenueEvent in events)
                 {
-                    results.Add(await RecordOneAsync(connection, transaction, shopId, revenueEvent, now, ct));
+                    results.Add(await RecordOneAsync(connection, transaction, shopId, revenueEvent, now, credits, ct));
                 }
 
                 await transaction.CommitAsync(ct);
@@ -55,7 +63,7 @@ public sealed partial class RevenueStore(SqlDatabase database)
             cancellationToken);
 
     private static async Task<RevenueRecordResult> RecordOneAsync(
-        DbConnection connection, DbTransaction transaction, string shopId, RevenueEvent revenueEvent, Instant now, CancellationToken ct)
+        DbConnection connection, DbTransaction transaction, string shopId, RevenueEvent revenueEvent, Instant now, RefundCredits? credits, CancellationToken ct)
     {
         await using (var insert = connection.CreateCommand(
             """
@@ -76,19 +84,26 @@ public sealed partial class RevenueStore(SqlDatabase database)
 
         var stored = await StoredOrderAsync(connection, transaction, shopId, revenueEvent.OrderId, ct);
         var flags = stored.Flags | revenueEvent.Flags;
-        return stored.Amount != revenueEvent.Amount ? new(RevenueRecordOutcome.AmountConflict, stored.Amount, stored.InvoiceId)
-            : flags == stored.Flags ? new(RevenueRecordOutcome.Duplicate, stored.Amount, stored.InvoiceId)
-            : stored.InvoiceId is not null ? new(RevenueRecordOutcome.AlreadyInvoiced, stored.Amount, stored.InvoiceId)
-            : await AddFlagsAsync(connection, transaction, shopId, revenueEvent.OrderId, flags, ct)
-                ? new(RevenueRecordOutcome.FlagsAdded, stored.Amount, null)
-                : new(RevenueRecordOutcome.AlreadyInvoiced, stored.Amount, null);
+        if (stored.Amount != revenueEvent.Amount || flags == stored.Flags)
+        {
+            return new(stored.Amount != revenueEvent.Amount ? RevenueRecordOutcome.AmountConflict : RevenueRecordOutcome.Duplicate, stored.Amount, stored.InvoiceId);
+        }
+
+        if (stored.InvoiceId is null && await AddFlagsAsync(connection, transaction, shopId, revenueEvent.OrderId, flags, ct))
+        {
+            return new(RevenueRecordOutcome.FlagsAdded, stored.Amount, null);
+        }
+
+        // Billed before, or by a close that claimed it just now: read again what that invoice billed.
+        var billed = stored.InvoiceId is null ? await StoredOrderAsync(connection, transaction, shopId, revenueEvent.OrderId, ct) : stored;
+        return await CreditRefundAsync(connection, transaction, shopId, revenueEvent, billed, now, credits, ct);
     }
 
-    private static async Task<(Money Amount, RevenueEventFlags Flags, string? InvoiceId)> StoredOrderAsync(
+    private static async Task<StoredOrder> StoredOrderAsync(
         DbConnection connection, DbTransaction transaction, string shopId, string orderId, CancellationToken ct)
     {
         await using var select = connection.CreateCommand(
-            "SELECT amount_minor, currency, flags, billed_invoice_id FROM revenue_events WHERE shop_id = @shop AND order_id = @order", transaction)
+            "SELECT amount_minor, currency, flags, billed_invoice_id, occurred_at_ms, fingerprint FROM revenue_events WHERE shop_id = @shop AND order_id = @order", transaction)
             .With("shop", shopId).With("order", orderId);
         await using var reader = await select.ExecuteReaderAsync(ct);
         if (!await reader.ReadAsync(ct))
@@ -96,7 +111,9 @@ public sealed partial class RevenueStore(SqlDatabase database)
             throw new InvariantViolationException($"Revenue of order '{orderId}' conflicted on insert but is not stored.");
         }
 
-        return (Money.FromMinorUnits(reader.GetInt64(0), Currency.Parse(reader.GetString(1))), (RevenueEventFlags)reader.GetInt32(2), reader.IsDBNull(3) ? null : reader.GetString(3));
+        return new StoredOrder(
+            Money.FromMinorUnits(reader.GetInt64(0), Currency.Parse(reader.GetString(1))), (RevenueEventFlags)reader.GetInt32(2), reader.IsDBNull(3) ? null : reader.GetString(3),
+            Instant.FromUnixTimeMilliseconds(reader.GetInt64(4)), reader.IsDBNull(5) ? null : reader.GetString(5));
     }
 
     /// <summary>Only while no invoice has billed the order; false when a close claimed it first.</summary>

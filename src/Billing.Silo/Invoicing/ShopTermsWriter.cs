@@ -63,7 +63,8 @@ public sealed class ShopTermsWriter(SqlDatabase database)
         await command.ExecuteNonQueryAsync(ct);
     }
 
-    private static async Task InsertLineAsync(DbConnection connection, DbTransaction transaction, string shopId, InvoiceLine line, long createdAtMs, CancellationToken ct)
+    /// <summary>A line for the shop's next invoice (a proration, a refund's credit).</summary>
+    internal static async Task InsertLineAsync(DbConnection connection, DbTransaction transaction, string shopId, InvoiceLine line, long createdAtMs, CancellationToken ct)
     {
         await using var command = connection.CreateCommand(
             """

@@ -46,6 +46,18 @@ public enum ChargeStatus
 public sealed record ChargeOutcome(
     ChargeStatus Status, string? ProviderRef, string? FailureCode, string? DeclineCode, string? CardBrand = null, string? CardLast4 = null, string? NextActionUrl = null);
 
+public enum RefundStatus
+{
+    Succeeded,
+
+    /// <summary>The provider took the refund and finishes it later (Stripe: pending, requires_action).</summary>
+    Pending,
+    Failed,
+}
+
+/// <summary>What a provider answered to a refund: its reference (Stripe: <c>re_…</c>) and, when it failed, why.</summary>
+public sealed record RefundOutcome(RefundStatus Status, string? RefundRef, string? FailureCode);
+
 /// <summary>The provider could not be asked or gave no usable answer; the payment stays pending and a retry asks again with the same key.</summary>
 public sealed class PaymentProviderException(string message, Exception? inner = null) : Exception(message, inner);
 
@@ -64,4 +76,11 @@ public interface IPaymentProvider
 
     /// <summary>After the customer's authentication (3-D Secure): where the charge stands now.</summary>
     Task<ChargeOutcome> ConfirmAsync(string providerRef, PaymentIdempotencyKey key, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Gives back <paramref name="amount"/> of the payment <paramref name="providerRef"/> (Stripe: a
+    /// PaymentIntent). The key is derived from the credit note, so asking again after a timeout or a
+    /// crash is answered with the first refund instead of refunding twice.
+    /// </summary>
+    Task<RefundOutcome> RefundAsync(string providerRef, Money amount, PaymentIdempotencyKey key, CancellationToken cancellationToken);
 }

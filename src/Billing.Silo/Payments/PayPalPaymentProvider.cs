@@ -40,6 +40,13 @@ public sealed class PayPalPaymentProvider(PayPalClient paypal) : IPaymentProvide
     }
 
     /// <summary>The buyer came back (or the client confirms): an approved order is captured; one not yet approved keeps waiting.</summary>
+    /// <summary>
+    /// Invoices are refunded through the provider that collected them, the card provider; PayPal
+    /// only sells plans at checkout, so no invoice payment ever reaches here.
+    /// </summary>
+    public Task<RefundOutcome> RefundAsync(string providerRef, Money amount, PaymentIdempotencyKey key, CancellationToken cancellationToken) =>
+        throw new InvariantViolationException($"PayPal order {providerRef} paid a plan, not an invoice: invoice refunds go through the card provider.");
+
     public async Task<ChargeOutcome> ConfirmAsync(string providerRef, PaymentIdempotencyKey key, CancellationToken cancellationToken)
     {
         PayPalOrder order;

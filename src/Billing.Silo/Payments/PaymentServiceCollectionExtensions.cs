@@ -28,6 +28,7 @@ public static class PaymentServiceCollectionExtensions
         services.AddSingleton<CollectionSettlement>();
         services.AddSingleton<IPeriodSettlementObserver>(sp => sp.GetRequiredService<CollectionSettlement>());
         services.AddSingleton<IInvoiceIssueParticipant, CollectionIssueParticipant>();
+        services.AddSingleton<InvoiceRefunds>();
         services.AddSingleton<StripeWebhooks>();
         return services;
     }

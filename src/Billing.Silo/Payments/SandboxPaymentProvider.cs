@@ -80,7 +80,20 @@ public sealed partial class SandboxPaymentProvider : IPaymentProvider
         return Task.FromResult(new ChargeOutcome(ChargeStatus.Succeeded, providerRef, null, null));
     }
 
+    /// <summary>Succeeds, with a reference derived from the key (so a retry gets the same one), for a payment the sandbox made.</summary>
+    public Task<RefundOutcome> RefundAsync(string providerRef, Money amount, PaymentIdempotencyKey key, CancellationToken cancellationToken)
+    {
+        if (amount.Amount <= 0m || !providerRef.StartsWith("pi_sandbox_", StringComparison.Ordinal))
+        {
+            throw new InvariantViolationException($"The sandbox cannot refund {amount} of {providerRef}.");
+        }
+
+        return Task.FromResult(new RefundOutcome(RefundStatus.Succeeded, "re_sandbox_" + Hash(key), null));
+    }
+
     // "pi_sandbox_" and 24 hex characters of the key's hash: Stripe's PaymentIntent id shape.
     private static string Reference(PaymentIdempotencyKey key) =>
         "pi_sandbox_" + Hash(key.Value);
+
+    private static string Hash(PaymentIdempotencyKey key) => Hash(key.Value);
 }

@@ -66,6 +66,41 @@ public sealed partial class StripePaymentProvider(IOptions<PaymentOptions> optio
     public Task<ChargeOutcome> ConfirmAsync(string providerRef, PaymentIdempotencyKey key, CancellationToken cancellationToken) =>
         AskAsync(() => Intents.GetAsync(providerRef, null, null, cancellationToken));
 
+    /// <summary>A Refund of the PaymentIntent under our key: a retry gets the first refund back, as a charge does.</summary>
+    public async Task<RefundOutcome> RefundAsync(string providerRef, Money amount, PaymentIdempotencyKey key, CancellationToken cancellationToken)
+    {
+        if (amount.Amount <= 0m)
+        {
+            throw new InvariantViolationException($"Stripe cannot refund {amount} of {providerRef}.");
+        }
+
+        var create = new RefundCreateOptions
+        {
+            PaymentIntent = providerRef,
+            Amount = amount.ToMinorUnits(),
+            Metadata = new Dictionary<string, string> { [IdempotencyMetadataKey] = key.Value },
+        };
+        try
+        {
+            var refund = await new RefundService(client).CreateAsync(create, new RequestOptions { IdempotencyKey = key.Value }, cancellationToken);
+            return refund.Status switch
+            {
+                "succeeded" => new RefundOutcome(RefundStatus.Succeeded, refund.Id, null),
+                "pending" or "requires_action" => new RefundOutcome(RefundStatus.Pending, refund.Id, null),
+                _ => new RefundOutcome(RefundStatus.Failed, refund.Id, refund.FailureReason ?? refund.Status),
+            };
+        }
+        catch (StripeException error) when (error.HttpStatusCode == HttpStatusCode.BadRequest && error.StripeError is { Type: "invalid_request_error" } refused)
+        {
+            // Stripe refused this refund for good (already refunded, amount too large, charge disputed): retrying changes nothing.
+            return new RefundOutcome(RefundStatus.Failed, null, refused.Code ?? "refund_refused");
+        }
+        catch (Exception error) when (error is StripeException or HttpRequestException)
+        {
+            throw new PaymentProviderException($"Stripe did not take the refund of {providerRef}: {error.Message}", error);
+        }
+    }
+
     private static Task<ChargeOutcome> AskAsync(Func<Task<PaymentIntent>> call) => AskStripeAsync(call, OutcomeOf, error => new ChargeOutcome(ChargeStatus.Failed, error.PaymentIntent?.Id, error.Code ?? "card_declined", error.DeclineCode));
 
     /// <summary>Stripe's answer read by <paramref name="read"/>; a card error (402) is a refusal, anything else that is not an answer a <see cref="PaymentProviderException"/>.</summary>

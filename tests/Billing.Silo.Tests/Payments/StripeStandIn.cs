@@ -11,7 +11,9 @@ namespace Billing.Silo.Tests.Payments;
 /// objects and errors: the test payment methods behave as in test mode (pm_card_visa succeeds,
 /// pm_card_chargeDeclined… is a 402 card_error, pm_card_authenticationRequired needs action), and
 /// an Idempotency-Key replays its first response, as Stripe does. It counts the PaymentIntents it
-/// really created, so a test can show that a retry charged nothing more.
+/// really created, so a test can show that a retry charged nothing more. Refunds (<c>/v1/refunds</c>)
+/// of its PaymentIntents likewise: at most what the intent still holds, an Idempotency-Key
+/// replaying the first refund, each one really made counted.
 /// </summary>
 internal sealed class StripeStandIn : IAsyncDisposable
 {
@@ -20,7 +22,9 @@ internal sealed class StripeStandIn : IAsyncDisposable
     private readonly WebApplication app;
     private readonly ConcurrentDictionary<string, (int Status, string Body)> replies = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, JsonObject> intents = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, long> refunded = new(StringComparer.Ordinal);
     private int created;
+    private int refundsCreated;
     private int failuresLeft;
 
     private StripeStandIn(WebApplication app) => this.app = app;
@@ -29,6 +33,12 @@ internal sealed class StripeStandIn : IAsyncDisposable
 
     /// <summary>PaymentIntents created (idempotent replays and failed requests excluded).</summary>
     public int Created => Volatile.Read(ref created);
+
+    /// <summary>Refunds made (idempotent replays and failed requests excluded).</summary>
+    public int RefundsCreated => Volatile.Read(ref refundsCreated);
+
+    /// <summary>The Idempotency-Key and form of every refund request, replays included, in order.</summary>
+    public ConcurrentQueue<(string Key, IFormCollection Form)> Refunds { get; } = new();
 
     /// <summary>The Idempotency-Key of every create request, replays included, in order.</summary>
     public ConcurrentQueue<string> IdempotencyKeys { get; } = new();
@@ -51,11 +61,20 @@ internal sealed class StripeStandIn : IAsyncDisposable
         standIn.app.MapGet("/v1/payment_intents/{id}", (string id) => standIn.intents.TryGetValue(id, out var intent)
             ? Results.Content(intent.ToJsonString(), "application/json")
             : Error(404, "invalid_request_error", "resource_missing", null, $"No such payment_intent: '{id}'"));
+        standIn.app.MapPost("/v1/refunds", (Delegate)standIn.RefundAsync);
         await standIn.app.StartAsync();
         return standIn;
     }
 
-    /// <summary>The next <paramref name="count"/> create requests answer 500 without creating anything.</summary>
+    /// <summary>A PaymentIntent that succeeded (as if charged off-session for an invoice), for refund tests.</summary>
+    public string AddSucceededIntent(long amountMinor, string currency)
+    {
+        var id = $"pi_standin_{Interlocked.Increment(ref created):D6}";
+        intents[id] = new JsonObject { ["id"] = id, ["object"] = "payment_intent", ["amount"] = amountMinor, ["currency"] = currency, ["status"] = "succeeded", ["livemode"] = false };
+        return id;
+    }
+
+    /// <summary>The next <paramref name="count"/> create or refund requests answer 500 without creating anything.</summary>
     public void FailNext(int count) => Volatile.Write(ref failuresLeft, count);
 
     /// <summary>The customer finished 3-D Secure in Stripe.js: the PaymentIntent succeeds.</summary>
@@ -93,6 +112,54 @@ internal sealed class StripeStandIn : IAsyncDisposable
         var (status, body) = Charge(form);
         replies[key] = (status, body);
         return Results.Content(body, "application/json", statusCode: status);
+    }
+
+    private async Task<IResult> RefundAsync(HttpContext http)
+    {
+        if (http.Request.Headers.Authorization.ToString() != $"Bearer {SecretKey}")
+        {
+            return Error(401, "invalid_request_error", null, null, "Invalid API Key provided.");
+        }
+
+        var key = http.Request.Headers["Idempotency-Key"].ToString();
+        var form = await http.Request.ReadFormAsync();
+        Refunds.Enqueue((key, form));
+        if (replies.TryGetValue(key, out var earlier))
+        {
+            http.Response.Headers["Idempotent-Replayed"] = "true";
+            return Results.Content(earlier.Body, "application/json", statusCode: earlier.Status);
+        }
+
+        if (Interlocked.Decrement(ref failuresLeft) >= 0)
+        {
+            return Error(500, "api_error", null, null, "An unknown error occurred.");
+        }
+
+        var (status, body) = Refund(form["payment_intent"].ToString(), long.Parse(form["amount"]!, System.Globalization.CultureInfo.InvariantCulture));
+        replies[key] = (status, body);
+        return Results.Content(body, "application/json", statusCode: status);
+    }
+
+    private (int Status, string Body) Refund(string intentId, long amount)
+    {
+        if (!intents.TryGetValue(intentId, out var intent) || intent["status"]!.GetValue<string>() != "succeeded")
+        {
+            return (400, ErrorBody("invalid_request_error", "resource_missing", null, $"No such payment_intent: '{intentId}'", null));
+        }
+
+        var left = intent["amount"]!.GetValue<long>() - refunded.GetValueOrDefault(intentId);
+        if (amount > left)
+        {
+            return (400, ErrorBody("invalid_request_error", left == 0 ? "charge_already_refunded" : "amount_too_large", null, $"Refund amount ({amount}) is greater than unrefunded amount ({left}).", null));
+        }
+
+        refunded.AddOrUpdate(intentId, amount, (_, before) => before + amount);
+        var id = $"re_standin_{Interlocked.Increment(ref refundsCreated):D6}";
+        return (200, new JsonObject
+        {
+            ["id"] = id, ["object"] = "refund", ["amount"] = amount, ["currency"] = intent["currency"]!.GetValue<string>(), ["payment_intent"] = intentId,
+            ["status"] = "succeeded",
+        }.ToJsonString());
     }
 
     private (int Status, string Body) Charge(IFormCollection form)

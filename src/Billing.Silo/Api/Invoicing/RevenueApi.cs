@@ -11,7 +11,9 @@ namespace Billing.Silo.Api.Invoicing;
 /// <c>POST /api/v1/usage/revenue</c> (API key): the shop reports sales attributed to the service, for
 /// revenue-share plans (seed 002). Each sale gets its own result; an order id counts once per shop,
 /// so a resend is a duplicate, a resend with another amount is rejected (422), and a resend that adds
-/// a flag (a refund reported later) updates the sale until an invoice has billed it (then 409).
+/// a flag (a refund reported later) updates the sale until an invoice has billed it. A refund of a
+/// sale already invoiced is credited on the shop's next invoice (200, <c>credited</c>), once; any
+/// other flag an invoiced sale gains is refused (409).
 /// </summary>
 public static class RevenueApi
 {
@@ -22,7 +24,8 @@ public static class RevenueApi
     }
 
     private static async Task<IResult> IngestAsync(
-        HttpContext http, CatalogStore catalog, RevenueStore store, TimeProvider time, IOptions<BillingOptions> options, CancellationToken cancellationToken)
+        HttpContext http, CatalogStore catalog, RevenueStore store, ShopTermsReader terms, TimeProvider time, IOptions<BillingOptions> options,
+        CancellationToken cancellationToken)
     {
         var principal = http.GetApiKeyPrincipal();
         var (batch, problem) = await JsonBody.ReadAsync<RevenueBatchRequest>(http.Request, cancellationToken, RevenueBatchRequest.MaxBodyBytes);
@@ -57,7 +60,11 @@ public static class RevenueApi
             }
         }
 
-        var outcomes = valid.Count == 0 ? [] : await store.RecordAsync(principal.ShopId, [.. valid.Select(v => v.Event)], now, cancellationToken);
+        // A refund may be of a sale already invoiced: its credit is priced by the plan in effect now.
+        var credits = valid.Any(v => v.Event.Flags.HasFlag(RevenueEventFlags.Refunded))
+            ? await RefundCredits.ForShopAsync(terms, options.Value, principal.ShopId, cancellationToken)
+            : null;
+        var outcomes = valid.Count == 0 ? [] : await store.RecordAsync(principal.ShopId, [.. valid.Select(v => v.Event)], now, credits, cancellationToken);
         for (var j = 0; j < outcomes.Count; j++)
         {
             results[valid[j].Index] = Result(valid[j].Index, valid[j].Event.OrderId, outcomes[j]);
@@ -65,7 +72,8 @@ public static class RevenueApi
 
         var all = results.Select(r => r!).ToList();
         return Results.Ok(new RevenueBatchResponse(
-            all.Count(r => r.Outcome == "recorded"), all.Count(r => r.Outcome == "updated"), all.Count(r => r.Outcome == "duplicate"), all.Count(r => r.Outcome == "rejected"), all));
+            all.Count(r => r.Outcome == "recorded"), all.Count(r => r.Outcome == "updated"), all.Count(r => r.Outcome == "duplicate"), all.Count(r => r.Outcome == "rejected"),
+            all.Count(r => r.Outcome == "credited"), all));
     }
 
     private static RevenueEventResult Invalid(int index, string? orderId, IReadOnlyList<FieldError> errors) =>
@@ -82,6 +90,9 @@ public static class RevenueApi
         RevenueRecordOutcome.AmountConflict => new(
             index, orderId, StatusCodes.Status422UnprocessableEntity, "rejected", "order_amount_conflict",
             $"The order was recorded with {outcome.Stored}; an order has one amount (report a refund with the flag refunded).", null),
+        RevenueRecordOutcome.Credited => new(
+            index, orderId, StatusCodes.Status200OK, "credited", null,
+            $"The order was billed on invoice {outcome.InvoiceId}; its refund credits {outcome.Credit} on the shop's next invoice.", null),
         RevenueRecordOutcome.AlreadyInvoiced => new(
             index, orderId, StatusCodes.Status409Conflict, "rejected", "order_already_invoiced",
             $"The order was billed on invoice {outcome.InvoiceId ?? "(just issued)"}; its flags can no longer change.", null),

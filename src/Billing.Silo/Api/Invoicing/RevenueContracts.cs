@@ -12,7 +12,8 @@ public sealed record RevenueBatchRequest(IReadOnlyList<RevenueEventDraft?>? Even
 }
 
 /// <summary>
-/// What became of one sale: <c>outcome</c> recorded (201), duplicate or updated (200), or rejected
+/// What became of one sale: <c>outcome</c> recorded (201), duplicate, updated or credited (200: a refund
+/// of a sale already invoiced, credited on the next invoice), or rejected
 /// with <c>status</c> 400 (<c>invalid_revenue_event</c>, with per-field <c>errors</c>), 409
 /// (<c>order_already_invoiced</c>) or 422 (<c>order_amount_conflict</c>).
 /// </summary>
@@ -25,4 +26,4 @@ public sealed record RevenueEventResult(
     string? Detail,
     IReadOnlyDictionary<string, string[]>? Errors);
 
-public sealed record RevenueBatchResponse(int Recorded, int Updated, int Duplicates, int Rejected, IReadOnlyList<RevenueEventResult> Results);
+public sealed record RevenueBatchResponse(int Recorded, int Updated, int Duplicates, int Rejected, int Credited, IReadOnlyList<RevenueEventResult> Results);
