@@ -2,6 +2,7 @@ using System.Data.Common;
 using System.Globalization;
 using System.Text.Json;
 using Billing.Domain;
+using Billing.Silo.Email;
 using Billing.Silo.Storage.Sql;
 using Microsoft.Extensions.Options;
 
@@ -14,7 +15,7 @@ namespace Billing.Silo.Invoicing;
 /// everything. The unique (shop, period) key makes a second invoice impossible, and since the
 /// counter moves inside the same transaction, a rolled-back close leaves no gap in the numbers.
 /// </summary>
-public sealed partial class InvoiceBook(SqlDatabase database, IOptions<BillingOptions> options)
+public sealed partial class InvoiceBook(SqlDatabase database, IOptions<BillingOptions> options, EmailOutbox emails)
 {
     internal static readonly JsonSerializerOptions DocumentJson = new(JsonSerializerDefaults.Web);
 
@@ -32,6 +33,8 @@ public sealed partial class InvoiceBook(SqlDatabase database, IOptions<BillingOp
                 // The shop's terms become those the next period opens with (a scheduled downgrade).
                 await ApplyScheduledChangeAsync(connection, transaction, shopId, nowMs, ct);
                 await OpenPeriodAsync(connection, transaction, shopId, close.Next, close.NextTerms, ct);
+                // The invoice's mail, with the invoice or not at all (nothing while e-mail is off); before the counter is locked.
+                await emails.EnqueueInvoiceIssuedAsync(connection, transaction, close.Document, ct);
                 // Last, so the counter row (which every close of the year shares) is locked for the shortest time.
                 var document = await NumberInsertAndCommitAsync(connection, transaction, close, nowMs, ct);
                 return document;
