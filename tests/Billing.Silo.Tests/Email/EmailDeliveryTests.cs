@@ -30,9 +30,8 @@ public sealed class EmailDeliveryTests
     [MemberData(nameof(Dialects))]
     public async Task AnIssuedInvoicesMailArrivesOnceWithItsHtmlAndCsvAttached(string dialect)
     {
-        await using var database = await TestDatabase.CreateAsync(dialect);
-        using var smtp = new LocalSmtpServer(FreePorts.Next());
-        await using var silo = Start(database, smtp.Settings());
+        await using var scenario = await EmailScenario.StartAsync(dialect);
+        var (smtp, silo) = (scenario.Smtp, scenario.Silo);
         var key = await IssueNovemberInvoiceAsync(silo);
         await BillingScenario.RunAsync(silo, new { period = "2026-11" }); // the same close again: no second mail
 
@@ -59,9 +58,8 @@ public sealed class EmailDeliveryTests
     [MemberData(nameof(Dialects))]
     public async Task AClosingTransactionThatRollsBackQueuesNoMail(string dialect)
     {
-        await using var database = await TestDatabase.CreateAsync(dialect);
-        using var smtp = new LocalSmtpServer(FreePorts.Next());
-        await using var silo = Start(database, smtp.Settings());
+        await using var scenario = await EmailScenario.StartAsync(dialect);
+        var (smtp, silo) = (scenario.Smtp, scenario.Silo);
         var shop = await BillingScenario.CustomerAsync(silo, "UTC");
         await BillingScenario.ConsumeAsync(silo, shop.Key, 1);
         await BillingScenario.InjectCrashBeforeInvoiceInsertAsync(silo, dialect, shop.ShopId);
@@ -80,9 +78,8 @@ public sealed class EmailDeliveryTests
     [MemberData(nameof(Dialects))]
     public async Task AMailEnqueuedInATransactionThatRollsBackIsNeverSent(string dialect)
     {
-        await using var database = await TestDatabase.CreateAsync(dialect);
-        using var smtp = new LocalSmtpServer(FreePorts.Next());
-        await using var silo = Start(database, smtp.Settings());
+        await using var scenario = await EmailScenario.StartAsync(dialect);
+        var (smtp, silo) = (scenario.Smtp, scenario.Silo);
 
         Assert.True(await EnqueueAsync(silo, PaymentFailed("inv_rolledback", 1), commit: false));
 
@@ -95,9 +92,8 @@ public sealed class EmailDeliveryTests
     [MemberData(nameof(Dialects))]
     public async Task AnSmtpOutageIsRetriedAfterTheBackOffAndTheMailDeliveredOnce(string dialect)
     {
-        await using var database = await TestDatabase.CreateAsync(dialect);
-        using var smtp = new LocalSmtpServer(FreePorts.Next(), start: false);
-        await using var silo = Start(database, smtp.Settings(maxAttempts: 3));
+        await using var scenario = await EmailScenario.StartAsync(dialect, smtpUp: false);
+        var (smtp, silo) = (scenario.Smtp, scenario.Silo);
         var sender = silo.Services.GetRequiredService<EmailSender>();
         Assert.True(await EnqueueAsync(silo, PaymentFailed("inv_outage", 1)));
 
@@ -121,10 +117,10 @@ public sealed class EmailDeliveryTests
     [MemberData(nameof(Dialects))]
     public async Task AfterMaxAttemptsTheMailIsFailedLoggedAndListedByTheAdminApi(string dialect)
     {
-        await using var database = await TestDatabase.CreateAsync(dialect);
-        using var smtp = new LocalSmtpServer(FreePorts.Next(), start: false);
         var logs = new CapturedLogs();
-        await using var silo = Start(database, smtp.Settings(maxAttempts: 2), services => services.AddSingleton<ILoggerProvider>(logs));
+        await using var scenario = await EmailScenario.StartAsync(
+            dialect, smtpUp: false, settings => settings["Billing:Email:MaxAttempts"] = "2", services => services.AddSingleton<ILoggerProvider>(logs));
+        var silo = scenario.Silo;
         var sender = silo.Services.GetRequiredService<EmailSender>();
         Assert.True(await EnqueueAsync(silo, PaymentFailed("inv_dead_server", 1)));
 
@@ -150,11 +146,8 @@ public sealed class EmailDeliveryTests
     [MemberData(nameof(Dialects))]
     public async Task TwoSendersOnOneDatabaseSendEachMailOnce(string dialect)
     {
-        await using var database = await TestDatabase.CreateAsync(dialect);
-        using var smtp = new LocalSmtpServer(FreePorts.Next());
-        var settings = smtp.Settings();
-        settings["Billing:Email:BatchSize"] = "3";
-        await using var silo = Start(database, settings);
+        await using var scenario = await EmailScenario.StartAsync(dialect, settings: settings => settings["Billing:Email:BatchSize"] = "3");
+        var (smtp, silo) = (scenario.Smtp, scenario.Silo);
         for (var i = 0; i < 10; i++)
         {
             Assert.True(await EnqueueAsync(silo, PaymentFailed($"inv_two_senders_{i}", 1)));
@@ -176,9 +169,8 @@ public sealed class EmailDeliveryTests
     [MemberData(nameof(Dialects))]
     public async Task ACostAlertQueuesOneMailToTheOperatorsInItsTransaction(string dialect)
     {
-        await using var database = await TestDatabase.CreateAsync(dialect);
-        using var smtp = new LocalSmtpServer(FreePorts.Next());
-        await using var silo = Start(database, smtp.Settings());
+        await using var scenario = await EmailScenario.StartAsync(dialect);
+        var (smtp, silo) = (scenario.Smtp, scenario.Silo);
         var alerts = silo.Services.GetRequiredService<AlertStore>();
         var alert = new Alert(AlertKinds.CostDaily, AlertKinds.PlatformSubject, "2026-11-21", "EUR 100.00", "EUR 100.01", "Platform cost EUR 100.01 reached the daily threshold of EUR 100.00", Instant.FromDateTimeOffset(MidNovember));
         var token = new Alert("token_80", "cus_0123456789abcdefghij", "grant-1", "80% of 10 tokens", "8 tokens", "80% used", Instant.FromDateTimeOffset(MidNovember));
@@ -195,8 +187,8 @@ public sealed class EmailDeliveryTests
     [MemberData(nameof(Dialects))]
     public async Task WithEmailOffNothingIsQueued(string dialect)
     {
-        await using var database = await TestDatabase.CreateAsync(dialect);
-        await using var silo = Start(database, new Dictionary<string, string>());
+        await using var scenario = await EmailScenario.StartAsync(dialect, settings: settings => settings.Clear());
+        var silo = scenario.Silo;
         await IssueNovemberInvoiceAsync(silo);
         var alert = new Alert(AlertKinds.CostWeekly, AlertKinds.PlatformSubject, "2026-W47", "EUR 500.00", "EUR 501.00", "Weekly cost", Instant.FromDateTimeOffset(MidNovember));
         await silo.Services.GetRequiredService<AlertStore>().RecordAsync(alert, CancellationToken.None);
@@ -205,20 +197,6 @@ public sealed class EmailDeliveryTests
         Assert.Equal(1, await BillingScenario.CountAsync(silo, "SELECT COUNT(*) FROM invoices"));
         Assert.Equal(0, await BillingScenario.CountAsync(silo, "SELECT COUNT(*) FROM email_outbox"));
         Assert.Equal(0, await silo.Services.GetRequiredService<EmailSender>().SendDueAsync(CancellationToken.None));
-    }
-
-    private static CatalogSilo Start(TestDatabase database, IReadOnlyDictionary<string, string> email, Action<IServiceCollection>? configure = null)
-    {
-        var settings = BillingScenario.RunsOnly.Concat(email).ToDictionary();
-        return CatalogSilo.Start(
-            database,
-            services =>
-            {
-                services.Configure<BillingRunOptions>(o => o.RetryDelayMs = 0);
-                configure?.Invoke(services);
-            },
-            MidNovember,
-            settings);
     }
 
     /// <summary>A customer (billing@acme.com) with a shop and two calls in November, closed by a billing run; answers the shop's API key.</summary>
@@ -255,5 +233,43 @@ public sealed class EmailDeliveryTests
         using var stream = new MemoryStream();
         part.Content!.DecodeTo(stream);
         return Encoding.UTF8.GetString(stream.ToArray());
+    }
+
+    /// <summary>A throwaway database, an SMTP server on 127.0.0.1 (up or not yet) and a silo mailing to it, whose periods close through billing runs.</summary>
+    private sealed class EmailScenario : IAsyncDisposable
+    {
+        private EmailScenario(TestDatabase database, LocalSmtpServer smtp, CatalogSilo silo) => (Database, Smtp, Silo) = (database, smtp, silo);
+
+        public TestDatabase Database { get; }
+
+        public LocalSmtpServer Smtp { get; }
+
+        public CatalogSilo Silo { get; }
+
+        public static async Task<EmailScenario> StartAsync(
+            string dialect, bool smtpUp = true, Action<Dictionary<string, string>>? settings = null, Action<IServiceCollection>? configure = null)
+        {
+            var database = await TestDatabase.CreateAsync(dialect);
+            var smtp = new LocalSmtpServer(FreePorts.Next(), smtpUp);
+            var email = smtp.Settings();
+            settings?.Invoke(email);
+            var silo = CatalogSilo.Start(
+                database,
+                services =>
+                {
+                    services.Configure<BillingRunOptions>(o => o.RetryDelayMs = 0);
+                    configure?.Invoke(services);
+                },
+                MidNovember,
+                BillingScenario.RunsOnly.Concat(email).ToDictionary());
+            return new EmailScenario(database, smtp, silo);
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            await Silo.DisposeAsync();
+            Smtp.Dispose();
+            await Database.DisposeAsync();
+        }
     }
 }

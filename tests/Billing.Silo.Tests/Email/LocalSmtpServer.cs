@@ -36,7 +36,7 @@ internal sealed class LocalSmtpServer : IDisposable
         server is null ? [] : [.. server.ReceivedEmail.Select(m => MimeMessage.Load(new MemoryStream(System.Text.Encoding.UTF8.GetBytes(m.Data))))];
 
     /// <summary>The settings that point the silo's e-mail at this server, plain SMTP.</summary>
-    public Dictionary<string, string> Settings(int maxAttempts = 3) => new()
+    public Dictionary<string, string> Settings() => new()
     {
         ["Billing:Email:SmtpHost"] = "127.0.0.1",
         ["Billing:Email:SmtpPort"] = Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
@@ -44,7 +44,7 @@ internal sealed class LocalSmtpServer : IDisposable
         ["Billing:Email:FromAddress"] = "billing@billing.test",
         ["Billing:Email:FromName"] = "Billing.Orleans",
         ["Billing:Email:AlertRecipient"] = "ops@billing.test",
-        ["Billing:Email:MaxAttempts"] = maxAttempts.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        ["Billing:Email:MaxAttempts"] = "3",
         ["Billing:Email:RetryBaseDelaySeconds"] = "10",
         ["Billing:Email:TimeoutSeconds"] = "5",
         // The background sender waits on the test's manual clock; the tests send explicitly.
