@@ -11,4 +11,7 @@ internal static partial class EmailLog
 
     [LoggerMessage(EventId = 11003, Level = LogLevel.Error, Message = "Sending e-mail failed ({Reason}); tried again in {IntervalMs} ms")]
     public static partial void SendFailed(ILogger logger, int intervalMs, string reason);
+
+    [LoggerMessage(EventId = 11004, Level = LogLevel.Warning, Message = "Mail {Kind} {EmailId} was sent after its claim ran out; another sender may send it again, under the same Message-Id")]
+    public static partial void ClaimLost(ILogger logger, string kind, string emailId);
 }

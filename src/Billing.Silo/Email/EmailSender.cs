@@ -1,4 +1,3 @@
-using Billing.Domain;
 using Billing.Silo.Invoicing;
 using MailKit.Net.Smtp;
 using MailKit.Security;
@@ -37,9 +36,9 @@ public sealed partial class EmailSender(
             return 0;
         }
 
-        // Never past the lease: after it another sender may take these rows.
-        using var withinLease = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        withinLease.CancelAfter(TimeSpan.FromMilliseconds(settings.ClaimLeaseMs / 2));
+        // Never past the lease (on the clock that wrote it): after it another sender may take these rows.
+        using var leaseLimit = new CancellationTokenSource(TimeSpan.FromMilliseconds(settings.ClaimLeaseMs / 2), time);
+        using var withinLease = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, leaseLimit.Token);
         using var smtp = new SmtpClient { Timeout = settings.TimeoutSeconds * 1_000 };
         string? connectFailure = null;
         foreach (var email in batch)
@@ -100,61 +99,6 @@ public sealed partial class EmailSender(
         }
     }
 
-    /// <summary>The message, or why it can not be composed (a missing invoice, a malformed address): a failed attempt like any other.</summary>
-    private async Task<(MimeMessage? Message, string? Failure)> ComposeAsync(ClaimedEmail email, long nowMs, CancellationToken cancellationToken)
-    {
-        try
-        {
-            return await ComposeOrThrowAsync(email, nowMs, cancellationToken);
-        }
-        catch (Exception error) when (!cancellationToken.IsCancellationRequested)
-        {
-            return (null, $"{error.GetType().Name}: {error.Message}");
-        }
-    }
-
-    private async Task<(MimeMessage? Message, string? Failure)> ComposeOrThrowAsync(ClaimedEmail email, long nowMs, CancellationToken cancellationToken)
-    {
-        var content = email;
-        if (email.InvoiceId is { } invoiceId)
-        {
-            var document = await invoices.InvoiceAsync(invoiceId, cancellationToken);
-            if (document is null)
-            {
-                return (null, $"invoice {invoiceId} not found");
-            }
-
-            var composed = EmailTemplates.InvoiceIssued(InvoiceDocuments.ToDomain(document), email.Recipient);
-            content = email with { Subject = composed.Subject, HtmlBody = composed.HtmlBody, TextBody = composed.TextBody, AttachmentsJson = null };
-            return (Message(content, composed.Attachments, nowMs), null);
-        }
-
-        return (Message(content, content.Attachments, nowMs), null);
-    }
-
-    private MimeMessage Message(ClaimedEmail email, IReadOnlyList<EmailAttachment> attachments, long nowMs)
-    {
-        var body = new BodyBuilder { HtmlBody = email.HtmlBody, TextBody = email.TextBody };
-        foreach (var attachment in attachments)
-        {
-            // Base64, so the file arrives byte for byte: text parts would have their line ends rewritten on the way.
-            var part = (MimePart)body.Attachments.Add(attachment.FileName, attachment.Content, ContentType.Parse(attachment.ContentType));
-            part.ContentTransferEncoding = ContentEncoding.Base64;
-        }
-
-        var message = new MimeMessage
-        {
-            // The table's CHECK: a row without an invoice carries its subject and bodies.
-            Subject = email.Subject ?? throw new InvariantViolationException($"Mail {email.Id} has no subject."),
-            MessageId = $"{email.Id}@{settings.MessageIdDomain}",
-            Date = DateTimeOffset.FromUnixTimeMilliseconds(nowMs),
-            Body = body.ToMessageBody(),
-        };
-        message.From.Add(new MailboxAddress(settings.FromName, settings.FromAddress!));
-        message.To.Add(MailboxAddress.Parse(email.Recipient));
-        return message;
-    }
-
     private async Task ConnectAsync(SmtpClient smtp, CancellationToken cancellationToken)
     {
         var security = settings.Security switch
@@ -190,7 +134,12 @@ public sealed partial class EmailSender(
         var nowMs = time.GetUtcNow().ToUnixTimeMilliseconds();
         if (failure is null)
         {
-            await outbox.MarkSentAsync(email, claimToken, subject!, nowMs, cancellationToken);
+            if (!await outbox.MarkSentAsync(email, claimToken, subject!, nowMs, cancellationToken))
+            {
+                // The lease ran out before the mail went: another sender has the row and may send it again, under the same Message-Id.
+                EmailLog.ClaimLost(logger, email.Kind, email.Id);
+            }
+
             return;
         }
 
