@@ -167,6 +167,30 @@ public sealed class EmailDeliveryTests
 
     [Theory]
     [MemberData(nameof(Dialects))]
+    public async Task AMailHeldByADeadSenderIsSentAfterItsLeaseUnderTheSameMessageId(string dialect)
+    {
+        await using var scenario = await EmailScenario.StartAsync(dialect);
+        var (smtp, silo) = (scenario.Smtp, scenario.Silo);
+        var sender = silo.Services.GetRequiredService<EmailSender>();
+        var leaseMs = silo.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<EmailOptions>>().Value.ClaimLeaseMs;
+        Assert.True(await EnqueueAsync(silo, PaymentFailed("inv_crash", 1)));
+        Assert.Equal(1, await sender.SendDueAsync(CancellationToken.None));
+
+        // What a crash after the SMTP server accepted the mail, before it was marked sent, leaves: the row pending under a dead sender's claim.
+        var nowMs = silo.Time.GetUtcNow().ToUnixTimeMilliseconds();
+        await BillingScenario.ExecuteAsync(silo, $"UPDATE email_outbox SET status = 'pending', sent_at_ms = NULL, claim_token = 'dead-sender', claimed_until_ms = {nowMs + leaseMs}");
+        var whileHeld = await sender.SendDueAsync(CancellationToken.None);
+        silo.Time.Advance(TimeSpan.FromMilliseconds(leaseMs));
+        var afterLease = await sender.SendDueAsync(CancellationToken.None);
+
+        Assert.Equal((0, 1), (whileHeld, afterLease));
+        Assert.Equal(2, smtp.Received.Count);
+        Assert.Single(smtp.Received.Select(m => m.MessageId).Distinct(StringComparer.Ordinal));
+        Assert.Equal("sent", Assert.Single(await ListAsync(silo, "")).GetProperty("status").GetString());
+    }
+
+    [Theory]
+    [MemberData(nameof(Dialects))]
     public async Task ACostAlertQueuesOneMailToTheOperatorsInItsTransaction(string dialect)
     {
         await using var scenario = await EmailScenario.StartAsync(dialect);
