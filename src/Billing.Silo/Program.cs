@@ -32,6 +32,7 @@ app.MapGitHubWebhookApi();
 app.MapPricePlanApi();
 app.MapShopTermsApi();
 app.MapAlertsApi();
+app.MapEmailApi();
 if (app.HostsSilo())
 {
     // The Orleans dashboard reads each silo's counters through a grain service on it: silos only.

@@ -1,5 +1,6 @@
 using System.Data.Common;
 using Billing.Domain;
+using Billing.Silo.Email;
 using Billing.Silo.Storage.Sql;
 using NodaTime;
 
@@ -13,7 +14,7 @@ public sealed record StoredAlert(string Id, Alert Alert);
 /// raises an alert a second time (a restarted silo, another silo, a re-check) changes nothing,
 /// and only the first raise is logged.
 /// </summary>
-public sealed class AlertStore(SqlDatabase database, ILogger<AlertStore> logger)
+public sealed class AlertStore(SqlDatabase database, EmailOutbox emails, ILogger<AlertStore> logger)
 {
     private const string Insert =
         """
@@ -28,11 +29,20 @@ public sealed class AlertStore(SqlDatabase database, ILogger<AlertStore> logger)
         var inserted = await database.WriteAsync(
             async (connection, ct) =>
             {
-                await using var command = connection.CreateCommand(Insert)
+                // A new cost alert's mail is queued in the alert's transaction; without mail, the insert stays a lone statement.
+                await using var transaction = emails.SendsCostAlerts ? await connection.BeginTransactionAsync(ct) : null;
+                await using var command = connection.CreateCommand(Insert, transaction)
                     .With("id", CatalogIds.New(CatalogIds.Alert)).With("kind", alert.Kind).With("subject", alert.Subject).With("period_key", alert.PeriodKey)
                     .With("threshold", alert.Threshold).With("observed", alert.Observed).With("message", alert.Message)
                     .With("raised_at_ms", alert.RaisedAt.ToUnixTimeMilliseconds());
-                return await command.ExecuteNonQueryAsync(ct);
+                var count = await command.ExecuteNonQueryAsync(ct);
+                if (transaction is not null)
+                {
+                    _ = count == 1 && await emails.EnqueueCostAlertAsync(connection, transaction, alert, ct);
+                    await transaction.CommitAsync(ct);
+                }
+
+                return count;
             },
             cancellationToken);
         if (inserted == 1)

@@ -6,6 +6,7 @@ using Billing.Silo.Api.Metering;
 using Billing.Silo.Invoicing;
 using Billing.Silo.Catalog;
 using Billing.Silo.Dashboard;
+using Billing.Silo.Email;
 using Billing.Silo.Grains;
 using Billing.Silo.Metering;
 using Billing.Silo.Notifications;
@@ -57,6 +58,7 @@ public static class SiloHostingExtensions
         builder.Services.AddBilling(builder.Configuration);
         builder.Services.AddNotifications(builder.Configuration);
         builder.Services.AddPayments(builder.Configuration);
+        builder.Services.AddEmail(builder.Configuration);
         builder.Services.AddBillingGrains();
         builder.Services.AddSingleton<BackdateWindow>();
         return builder;
@@ -75,6 +77,7 @@ public static class SiloHostingExtensions
         builder.AddBillingCluster(cluster);
         builder.Services.AddReminderCloseQueue();
         builder.Services.AddPaymentSweeper();
+        builder.Services.AddEmailSender();
         builder.Services.AddDashboardLogin(builder.Configuration);
     }
 

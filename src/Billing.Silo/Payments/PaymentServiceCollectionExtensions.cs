@@ -24,6 +24,7 @@ public static class PaymentServiceCollectionExtensions
         services.AddValidatedOptions<DunningOptions>(configuration.GetSection(DunningOptions.SectionName), o => o.Validate());
         services.AddSingleton<InvoiceCollectionStore>();
         services.AddSingleton<CollectionNotices>();
+        services.AddSingleton<CollectionMails>();
         services.AddSingleton<CollectionAttempts>();
         services.AddSingleton<CollectionSettlement>();
         services.AddSingleton<IPeriodSettlementObserver>(sp => sp.GetRequiredService<CollectionSettlement>());

@@ -10,7 +10,7 @@ namespace Billing.Silo.Tests.Closing;
 /// <summary>An issued invoice keeps the bank account it was issued with; invoices stored before bank details existed show none.</summary>
 public sealed class InvoiceDocumentBankTests
 {
-    private static readonly Invoice Issued = new(
+    internal static readonly Invoice Issued = new(
         "inv_0123456789abcdefghij", "INV-2026-000042",
         new InvoiceIssuer("Billing.Orleans BV", ["Keizersgracht 1", "Amsterdam"], "NL123456789B01", Iban.Parse("NL91ABNA0417164300"), Bic.Parse("ABNANL2A")),
         new InvoiceCustomer("Acme", "billing@acme.com"), new InvoiceShop("shop_0123456789abcdefghij", "Web shop"),

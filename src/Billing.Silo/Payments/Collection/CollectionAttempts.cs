@@ -26,6 +26,7 @@ public sealed partial class CollectionAttempts(
     PeriodStandings standings,
     IGrainFactory grains,
     CollectionNotices notices,
+    CollectionMails mails,
     IOptions<DunningOptions> options,
     TimeProvider time,
     ILogger<CollectionAttempts> logger)
@@ -163,9 +164,10 @@ public sealed partial class CollectionAttempts(
         }
 
         // Paying a suspended invoice settles its collection on the way (the reinstatement): it was this payment all the same.
-        if (!await collections.FinishAsync(collection.InvoiceId, collection.Status, CollectionStatus.Paid, number, now, cancellationToken))
+        var mail = await mails.ReceivedAsync(collection, payment, cancellationToken);
+        if (!await collections.FinishAsync(collection.InvoiceId, collection.Status, CollectionStatus.Paid, number, now, mail, cancellationToken))
         {
-            await collections.FinishAsync(collection.InvoiceId, CollectionStatus.Settled, CollectionStatus.Paid, number, now, cancellationToken);
+            await collections.FinishAsync(collection.InvoiceId, CollectionStatus.Settled, CollectionStatus.Paid, number, now, mail, cancellationToken);
         }
 
         LogPaid(logger, collection.InvoiceId, number, payment.ProviderRef);
@@ -185,7 +187,7 @@ public sealed partial class CollectionAttempts(
         if (collection.Status == CollectionStatus.Suspended)
         {
             // A customer's own attempt after suspension: counted, and the account stays suspended.
-            await collections.FinishAsync(collection.InvoiceId, CollectionStatus.Suspended, CollectionStatus.Suspended, number, now, cancellationToken);
+            await collections.FinishAsync(collection.InvoiceId, CollectionStatus.Suspended, CollectionStatus.Suspended, number, now, null, cancellationToken);
             return new AttemptResult(CollectionStatus.Suspended, null);
         }
 
@@ -193,14 +195,16 @@ public sealed partial class CollectionAttempts(
         if (decision.DueAt is { } dueAt)
         {
             var retryAt = dueAt.ToDateTimeOffset();
-            await collections.RecordFailureAsync(collection.InvoiceId, number, firstFailedAt, retryAt, now, cancellationToken);
+            var failedMail = await mails.FailedAsync(collection, payment, number, retryAt, cancellationToken);
+            await collections.RecordFailureAsync(collection.InvoiceId, number, firstFailedAt, retryAt, now, failedMail, cancellationToken);
             LogRetryScheduled(logger, collection.InvoiceId, number, payment.FailureCode, retryAt);
             return new AttemptResult(CollectionStatus.Collecting, retryAt);
         }
 
         // The account first: if the silo dies before the row follows, the next run fails the same attempt again and ends here.
         await grains.GetGrain<ISubscriptionGrain>(collection.CustomerId).SuspendAsync(collection.InvoiceId);
-        await collections.FinishAsync(collection.InvoiceId, CollectionStatus.Collecting, CollectionStatus.Suspended, number, now, cancellationToken);
+        await collections.FinishAsync(
+            collection.InvoiceId, CollectionStatus.Collecting, CollectionStatus.Suspended, number, now, await mails.SuspendedAsync(collection, cancellationToken), cancellationToken);
         LogSuspended(logger, collection.InvoiceId, collection.CustomerId, number);
         notices.Suspended(collection, payment, number, now);
         return new AttemptResult(CollectionStatus.Suspended, null);

@@ -1,5 +1,6 @@
 using System.Data.Common;
 using Billing.Domain;
+using Billing.Silo.Email;
 using Billing.Silo.Metering;
 using Billing.Silo.Storage.Sql;
 
@@ -10,7 +11,7 @@ namespace Billing.Silo.Payments.Collection;
 /// every change names the status it expects, so a late writer (a second silo's sweep, a retried
 /// attempt) finds the row moved and changes nothing.
 /// </summary>
-public sealed class InvoiceCollectionStore(SqlDatabase database)
+public sealed class InvoiceCollectionStore(SqlDatabase database, EmailOutbox emails)
 {
     public const int MaxBatchSize = 1_000;
 
@@ -73,33 +74,44 @@ public sealed class InvoiceCollectionStore(SqlDatabase database)
             c => c.With("limit", Math.Clamp(limit, 1, MaxBatchSize)), r => (r.GetString(0), r.GetString(1)), cancellationToken);
 
     /// <summary>A failed attempt: the count, the first failure, and when the next is due.</summary>
-    public Task<bool> RecordFailureAsync(string invoiceId, int attempts, DateTimeOffset firstFailedAt, DateTimeOffset nextAttemptAt, DateTimeOffset now, CancellationToken cancellationToken) =>
+    public Task<bool> RecordFailureAsync(
+        string invoiceId, int attempts, DateTimeOffset firstFailedAt, DateTimeOffset nextAttemptAt, DateTimeOffset now, OutgoingEmail? mail, CancellationToken cancellationToken) =>
         UpdateAsync(
-            invoiceId, CollectionStatus.Collecting, CollectionStatus.Collecting, now, cancellationToken,
+            invoiceId, CollectionStatus.Collecting, CollectionStatus.Collecting, now, mail, cancellationToken,
             ", attempts = @attempts, first_failed_at_ms = @first_failed_at_ms, next_attempt_at_ms = @next_at_ms",
             c => c.With("attempts", attempts).With("first_failed_at_ms", firstFailedAt.ToUnixTimeMilliseconds()).With("next_at_ms", nextAttemptAt.ToUnixTimeMilliseconds()));
 
     /// <summary>Moves the next attempt (an outage, or a debit still processing) without counting an attempt.</summary>
     public Task<bool> DeferAsync(string invoiceId, DateTimeOffset nextAttemptAt, DateTimeOffset now, CancellationToken cancellationToken) =>
-        UpdateAsync(invoiceId, CollectionStatus.Collecting, CollectionStatus.Collecting, now, cancellationToken, ", next_attempt_at_ms = @next_at_ms",
+        UpdateAsync(invoiceId, CollectionStatus.Collecting, CollectionStatus.Collecting, now, null, cancellationToken, ", next_attempt_at_ms = @next_at_ms",
             c => c.With("next_at_ms", nextAttemptAt.ToUnixTimeMilliseconds()));
 
-    public Task<bool> FinishAsync(string invoiceId, CollectionStatus from, CollectionStatus to, int attempts, DateTimeOffset now, CancellationToken cancellationToken) =>
-        UpdateAsync(invoiceId, from, to, now, cancellationToken, ", attempts = @attempts, next_attempt_at_ms = NULL", c => c.With("attempts", attempts));
+    /// <summary>Ends dunning (paid, suspended) after <paramref name="attempts"/> attempts; <paramref name="mail"/> is queued with the change or not at all.</summary>
+    public Task<bool> FinishAsync(string invoiceId, CollectionStatus from, CollectionStatus to, int attempts, DateTimeOffset now, OutgoingEmail? mail, CancellationToken cancellationToken) =>
+        UpdateAsync(invoiceId, from, to, now, mail, cancellationToken, ", attempts = @attempts, next_attempt_at_ms = NULL", c => c.With("attempts", attempts));
 
     public Task<bool> SettleAsync(string invoiceId, CollectionStatus from, DateTimeOffset now, CancellationToken cancellationToken) =>
-        UpdateAsync(invoiceId, from, CollectionStatus.Settled, now, cancellationToken, ", next_attempt_at_ms = NULL", c => c);
+        UpdateAsync(invoiceId, from, CollectionStatus.Settled, now, null, cancellationToken, ", next_attempt_at_ms = NULL", c => c);
 
     private Task<bool> UpdateAsync(
-        string invoiceId, CollectionStatus from, CollectionStatus to, DateTimeOffset now, CancellationToken cancellationToken, string set, Func<DbCommand, DbCommand> bind) =>
+        string invoiceId, CollectionStatus from, CollectionStatus to, DateTimeOffset now, OutgoingEmail? mail, CancellationToken cancellationToken, string set, Func<DbCommand, DbCommand> bind) =>
         database.WriteAsync(
             async (connection, ct) =>
             {
+                await using var transaction = await connection.BeginTransactionAsync(ct);
                 await using var command = bind(connection.CreateCommand(
-                    $"UPDATE invoice_collections SET status = @to, updated_at_ms = @now_ms{set} WHERE invoice_id = @invoice_id AND status = @from")
+                    $"UPDATE invoice_collections SET status = @to, updated_at_ms = @now_ms{set} WHERE invoice_id = @invoice_id AND status = @from", transaction)
                     .With("to", StoredCollection.StatusName(to)).With("now_ms", now.ToUnixTimeMilliseconds())
                     .With("invoice_id", invoiceId).With("from", StoredCollection.StatusName(from)));
-                return await command.ExecuteNonQueryAsync(ct) == 1;
+                var moved = await command.ExecuteNonQueryAsync(ct) == 1;
+                if (moved && mail is not null)
+                {
+                    // The mail reports this change: it is queued with it, or not at all.
+                    await emails.EnqueueAsync(connection, transaction, mail, ct);
+                }
+
+                await transaction.CommitAsync(ct);
+                return moved;
             },
             cancellationToken);
 
