@@ -26,6 +26,8 @@ internal sealed class StripeStandIn : IAsyncDisposable
     private int created;
     private int refundsCreated;
     private int failuresLeft;
+    private int answersToLose;
+    private int customersCreated;
 
     private StripeStandIn(WebApplication app) => this.app = app;
 
@@ -62,6 +64,8 @@ internal sealed class StripeStandIn : IAsyncDisposable
             ? Results.Content(intent.ToJsonString(), "application/json")
             : Error(404, "invalid_request_error", "resource_missing", null, $"No such payment_intent: '{id}'"));
         standIn.app.MapPost("/v1/refunds", (Delegate)standIn.RefundAsync);
+        standIn.app.MapPost("/v1/customers", (Delegate)standIn.CreateCustomerAsync);
+        standIn.app.MapPost("/v1/payment_methods/{id}/attach", (Delegate)standIn.AttachAsync);
         await standIn.app.StartAsync();
         return standIn;
     }
@@ -76,6 +80,15 @@ internal sealed class StripeStandIn : IAsyncDisposable
 
     /// <summary>The next <paramref name="count"/> create or refund requests answer 500 without creating anything.</summary>
     public void FailNext(int count) => Volatile.Write(ref failuresLeft, count);
+
+    /// <summary>
+    /// The next PaymentIntent is created (the money is taken) but its answer is lost: the connection
+    /// drops, as when the silo dies before it reads the answer. An idempotent retry gets the answer.
+    /// </summary>
+    public void LoseNextAnswer() => Volatile.Write(ref answersToLose, 1);
+
+    /// <summary>Customers created (idempotent replays excluded).</summary>
+    public int CustomersCreated => Volatile.Read(ref customersCreated);
 
     /// <summary>The customer finished 3-D Secure in Stripe.js: the PaymentIntent succeeds.</summary>
     public void CompleteAuthentication(string intentId)
@@ -111,7 +124,50 @@ internal sealed class StripeStandIn : IAsyncDisposable
         Creates.Enqueue(form);
         var (status, body) = Charge(form);
         replies[key] = (status, body);
+        if (Interlocked.Exchange(ref answersToLose, 0) == 1)
+        {
+            http.Abort();
+            return Results.Empty;
+        }
+
         return Results.Content(body, "application/json", statusCode: status);
+    }
+
+    private async Task<IResult> CreateCustomerAsync(HttpContext http)
+    {
+        var key = http.Request.Headers["Idempotency-Key"].ToString();
+        if (replies.TryGetValue(key, out var earlier))
+        {
+            return Results.Content(earlier.Body, "application/json", statusCode: earlier.Status);
+        }
+
+        var form = await http.Request.ReadFormAsync();
+        var body = new JsonObject { ["id"] = $"cus_standin_{Interlocked.Increment(ref customersCreated):D6}", ["object"] = "customer", ["email"] = form["email"].ToString() }.ToJsonString();
+        replies[key] = (200, body);
+        return Results.Content(body, "application/json");
+    }
+
+    // Stripe's test payment methods on attaching: the declining cards are declined here already; 0341 attaches and fails when charged.
+    private async Task<IResult> AttachAsync(string id, HttpContext http)
+    {
+        var form = await http.Request.ReadFormAsync();
+        var (brand, last4) = id switch
+        {
+            "pm_card_visa" => ("visa", "4242"),
+            "pm_card_chargeCustomerFail" => ("visa", "0341"),
+            "pm_card_chargeDeclined" => (null, null),
+            _ => ("unknown", "0000"),
+        };
+        if (brand is null)
+        {
+            return Results.Content(ErrorBody("card_error", "card_declined", "generic_decline", "Your card was declined.", null), "application/json", statusCode: 402);
+        }
+
+        return Results.Content(new JsonObject
+        {
+            ["id"] = id, ["object"] = "payment_method", ["type"] = "card", ["customer"] = form["customer"].ToString(),
+            ["card"] = new JsonObject { ["brand"] = brand, ["last4"] = last4, ["exp_month"] = 12, ["exp_year"] = 2034 },
+        }.ToJsonString(), "application/json");
     }
 
     private async Task<IResult> RefundAsync(HttpContext http)
@@ -180,7 +236,7 @@ internal sealed class StripeStandIn : IAsyncDisposable
                 intent["status"] = "requires_action";
                 intent["next_action"] = new JsonObject { ["type"] = "use_stripe_sdk" };
                 return (200, intent.ToJsonString());
-            case "pm_card_chargeDeclined":
+            case "pm_card_chargeDeclined" or "pm_card_chargeCustomerFail":
                 return Declined(intent, "generic_decline");
             case "pm_card_chargeDeclinedInsufficientFunds":
                 return Declined(intent, "insufficient_funds");

@@ -16,7 +16,7 @@ namespace Billing.Silo.Tests.Payments;
 /// <summary>Stripe's webhook: signatures (good, bad, stale, replayed), once-only events, and reconciling a purchase a crash left pending.</summary>
 public sealed class StripeWebhookTests
 {
-    private const string WebhookSecret = "whsec_test_0123456789abcdefghijklmnop";
+    internal const string WebhookSecret = "whsec_test_0123456789abcdefghijklmnop";
     private static readonly DateTimeOffset Now = new(2026, 11, 21, 12, 0, 0, TimeSpan.Zero);
 
     [Theory]
@@ -127,21 +127,21 @@ public sealed class StripeWebhookTests
         ["metadata"] = new JsonObject { [StripePaymentProvider.IdempotencyMetadataKey] = $"billing:plan_purchase:{paymentId:N}:attempt:1" },
     };
 
-    private static string Event(string id, string type, JsonObject data) => new JsonObject
+    internal static string Event(string id, string type, JsonObject data) => new JsonObject
     {
         ["id"] = id, ["object"] = "event", ["api_version"] = "2026-10-28.endive", ["created"] = Now.ToUnixTimeSeconds(), ["livemode"] = false,
         ["type"] = type, ["data"] = new JsonObject { ["object"] = data },
     }.ToJsonString();
 
     // Stripe's scheme: t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<raw body>" under the endpoint's secret>.
-    private static string Signature(string payload, string secret, DateTimeOffset at)
+    internal static string Signature(string payload, string secret, DateTimeOffset at)
     {
         var t = at.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
         var mac = HMACSHA256.HashData(Encoding.UTF8.GetBytes(secret), Encoding.UTF8.GetBytes($"{t}.{payload}"));
         return $"t={t},v1={Convert.ToHexStringLower(mac)}";
     }
 
-    private static async Task<JsonElement> DeliverAsync(CatalogSilo silo, string payload, string? signature, HttpStatusCode expected = HttpStatusCode.OK)
+    internal static async Task<JsonElement> DeliverAsync(CatalogSilo silo, string payload, string? signature, HttpStatusCode expected = HttpStatusCode.OK)
     {
         using var client = silo.CreateClient();
         using var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/webhooks/stripe") { Content = new StringContent(payload, Encoding.UTF8, "application/json") };
