@@ -93,7 +93,7 @@ public sealed class ContractJsonTests
         Assert.Equal(
             ["status", "role", "silo", "storage", "cluster", "active_silos", "activations", "checked_at"], Names(JsonSerializer.Serialize(health, SiloOptions)));
         Assert.Equal(
-            ["customer_id", "plan_id", "plan_name", "tokens_granted", "tokens_remaining", "tokens_consumed", "start_date", "end_date", "is_active"],
+            ["customer_id", "plan_id", "plan_name", "tokens_granted", "tokens_remaining", "tokens_consumed", "start_date", "end_date", "is_active", "is_suspended"],
             Names(JsonSerializer.Serialize(subscription, SiloOptions)));
     }
 
