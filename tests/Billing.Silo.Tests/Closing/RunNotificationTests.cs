@@ -47,17 +47,10 @@ public sealed class RunNotificationTests
         silo.Time.Advance(TimeSpan.FromMilliseconds(999));
         await Task.Delay(200);
         var beforeTheFirstDelay = receiver.Posts.Count;
-        silo.Time.Advance(TimeSpan.FromMilliseconds(1));
-        await receiver.WaitForAsync(2);
-        // The sender arms its next delay only after it has read the second answer: the clock moves on
-        // in steps until the third post, as a clock moved once could pass before the delay is armed.
-        for (var step = 0; step < 100 && receiver.Posts.Count < 3; step++)
-        {
-            silo.Time.Advance(TimeSpan.FromMilliseconds(100));
-            await Task.Delay(50);
-        }
-
-        await receiver.WaitForAsync(3);
+        // The sender arms each delay only after it has read the previous answer, which under load can
+        // come after a single move of the clock: the clock moves on in steps until the next post.
+        await AdvanceUntilAsync(silo, receiver, posts: 2, step: TimeSpan.FromMilliseconds(10));
+        await AdvanceUntilAsync(silo, receiver, posts: 3, step: TimeSpan.FromMilliseconds(100));
 
         Assert.Equal(1, beforeTheFirstDelay);
         Assert.Equal(new[] { 500, 500, 200 }, receiver.Posts.Select(p => p.Status));
@@ -87,5 +80,16 @@ public sealed class RunNotificationTests
         }
 
         return CatalogSilo.Start(database, null, Now, settings);
+    }
+
+    private static async Task AdvanceUntilAsync(CatalogSilo silo, NotificationReceiver receiver, int posts, TimeSpan step)
+    {
+        for (var i = 0; i < 200 && receiver.Posts.Count < posts; i++)
+        {
+            silo.Time.Advance(step);
+            await Task.Delay(50);
+        }
+
+        await receiver.WaitForAsync(posts);
     }
 }

@@ -57,7 +57,8 @@ public sealed class DunningTests
         var suspended = await silo.GetAsync(client, "/api/v1/billing/subscription");
         Assert.Equal((999_996, true), (suspended.GetProperty("tokens_remaining").GetInt64(), suspended.GetProperty("is_suspended").GetBoolean()));
 
-        // The customer replaces the card and pays: reinstated at once.
+        // An hour later the customer replaces the card and pays: reinstated at once.
+        silo.Time.Advance(TimeSpan.FromHours(1));
         await CatalogSilo.ReadAsync(await client.PostAsJsonAsync("/api/v1/billing/payment-methods", Card("4242424242424242")), HttpStatusCode.Created);
         var paid = await CatalogSilo.ReadAsync(await client.PostAsync(new Uri($"/api/v1/billing/invoices/{invoiceId}/pay", UriKind.Relative), null), HttpStatusCode.OK);
         Assert.Equal(("paid", 4), (paid.GetProperty("status").GetString(), paid.GetProperty("attempts").GetInt32()));
