@@ -26,31 +26,11 @@ public sealed partial class PaymentGrantSweeper(
         return due.Count;
     }
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        var interval = TimeSpan.FromSeconds(options.Value.SweepIntervalSeconds);
-        try
-        {
-            while (!stoppingToken.IsCancellationRequested)
-            {
-                // The first pass waits an interval too: start-up (migrations, the silo joining) comes first.
-                await Task.Delay(interval, time, stoppingToken);
-                try
-                {
-                    await SweepAsync(stoppingToken);
-                }
-                catch (Exception error) when (error is not OperationCanceledException)
-                {
-                    // The next pass tries again; nothing is lost while a payment waits.
-                    LogSweepFailed(logger, options.Value.SweepIntervalSeconds, error.Message);
-                }
-            }
-        }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-        {
-            // Stopping.
-        }
-    }
+    // The next pass tries again; nothing is lost while a payment waits.
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        SweepLoop.RunAsync(
+            TimeSpan.FromSeconds(options.Value.SweepIntervalSeconds), time, SweepAsync,
+            error => LogSweepFailed(logger, options.Value.SweepIntervalSeconds, error.Message), stoppingToken);
 
     [LoggerMessage(EventId = 8001, Level = LogLevel.Warning, Message = "Payment {PaymentId} of {CustomerId} had succeeded without its grant; plan {PlanId} granted now")]
     private static partial void LogGranted(ILogger logger, Guid paymentId, string customerId, string planId);

@@ -38,9 +38,9 @@ public sealed partial class SandboxPaymentProvider : IPaymentMethodVault
             return SavedMethodOutcome.Refused(PaymentMethodKind.Card, attach.Code ?? SandboxCardOutcome.CardDeclined, attach.DeclineCode);
         }
 
-        var digits = TestPaymentMethods.First(m => m.Value == PaymentCardDigits(number));
+        // Only test cards attach, and each has its test payment method.
         return new SavedMethodOutcome(
-            customerRef, digits.Key, PaymentMethodKind.Card, PaymentCard.BrandOf(number).ProviderName(), digits.Value[^4..], expiryMonth, expiryYear, null);
+            customerRef, TestPaymentMethodsByNumber[number], PaymentMethodKind.Card, PaymentCard.BrandOf(number).ProviderName(), number[^4..], expiryMonth, expiryYear, null);
     }
 
     private static SavedMethodOutcome SaveMandate(string customerRef, SepaDebitInput sepa, PaymentIdempotencyKey key)
@@ -61,9 +61,6 @@ public sealed partial class SandboxPaymentProvider : IPaymentMethodVault
     };
 
     private static Iban MandateIban(SavedPaymentMethod mandate) => Iban.Parse(mandate.ProviderMethodRef[SepaMethodPrefix.Length..]);
-
-    private static string PaymentCardDigits(string number) =>
-        PaymentCard.TryReadNumber(number, out var digits, out var reason) ? digits : throw new FormatException(reason);
 
     private static string Hash(string text) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)))[..24];
 }

@@ -26,6 +26,11 @@ public sealed partial class SandboxPaymentProvider : IPaymentProvider
         ["pm_card_chargeCustomerFail"] = "4000000000000341",
     }.ToFrozenDictionary(StringComparer.Ordinal);
 
+    // Declared after TestPaymentMethods in this file, so it is initialised after it. A saved card is
+    // read to its digits before it reaches a provider (CardInput), so its number is a key here as it is.
+    private static readonly FrozenDictionary<string, string> TestPaymentMethodsByNumber =
+        TestPaymentMethods.ToFrozenDictionary(m => m.Value, m => m.Key, StringComparer.Ordinal);
+
     public string Name => PaymentOptions.SandboxProvider;
 
     public string? Refusal(PaymentSource source) => source switch

@@ -33,30 +33,11 @@ public sealed partial class CollectionSweeper(
         return (due.Count, settled.Count);
     }
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        var interval = TimeSpan.FromSeconds(options.Value.SweepIntervalSeconds);
-        try
-        {
-            while (!stoppingToken.IsCancellationRequested)
-            {
-                // Real time, not the billing clock: the sweep is housekeeping, and a test's manual clock must not stall it.
-                await Task.Delay(interval, stoppingToken);
-                try
-                {
-                    await SweepAsync(stoppingToken);
-                }
-                catch (Exception error) when (error is not OperationCanceledException)
-                {
-                    LogSweepFailed(logger, options.Value.SweepIntervalSeconds, error.Message);
-                }
-            }
-        }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-        {
-            // Stopping.
-        }
-    }
+    // Real time, not the billing clock: the sweep is housekeeping, and a test's manual clock must not stall it.
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        SweepLoop.RunAsync(
+            TimeSpan.FromSeconds(options.Value.SweepIntervalSeconds), TimeProvider.System, ct => SweepAsync(ct),
+            error => LogSweepFailed(logger, options.Value.SweepIntervalSeconds, error.Message), stoppingToken);
 
     [LoggerMessage(EventId = 8221, Level = LogLevel.Warning, Message = "Customer {CustomerId} reinstated by the sweep: invoice {InvoiceId} had been settled during a crash")]
     private static partial void LogReinstated(ILogger logger, string customerId, string invoiceId);
