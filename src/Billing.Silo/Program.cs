@@ -17,6 +17,7 @@ app.MapMeteringApi();
 app.MapPaymentsApi();
 app.MapPaymentMethodsApi();
 app.MapCollectionApi();
+app.MapRenewalApi();
 app.MapStripeWebhookApi();
 app.MapPayPalReturnApi();
 app.MapRuntimeMetricsApi();

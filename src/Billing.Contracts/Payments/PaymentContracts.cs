@@ -85,3 +85,20 @@ public sealed record InvoiceCollectionResponse(
     DateTimeOffset? FirstFailedAt,
     DateTimeOffset? NextAttemptAt,
     IReadOnlyList<PaymentResponse> Payments);
+
+/// <summary>
+/// A recurring plan's renewal: scheduled (renewed at <c>renews_at</c>, the period's end, by charging
+/// the default saved method), lapsed (every retry failed) or cancelled (by the customer, or the
+/// subscription moved to another plan), with the attempts of a failing renewal.
+/// </summary>
+public sealed record PlanRenewalResponse(
+    string CustomerId,
+    string PlanId,
+    string Status,
+    string? EndedReason,
+    DateTimeOffset RenewsAt,
+    decimal? Amount,
+    string? Currency,
+    int Attempts,
+    DateTimeOffset? FirstFailedAt,
+    DateTimeOffset? NextAttemptAt);

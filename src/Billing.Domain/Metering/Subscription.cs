@@ -101,6 +101,27 @@ public sealed record Subscription
         return new(CustomerId, plan.PlanId, Ledger.Grant(plan.Tokens), startedAt, endsAt, true, plan.PricePerToken, Sequence + 1);
     }
 
+    /// <summary>
+    /// Renews the period that ends at <paramref name="periodEnd"/>: the next one runs from that end,
+    /// not from the renewal's payment, so a renewal paid late (on a dunning retry) keeps the anchor,
+    /// as a subscription's periods do. Unused tokens carry over, as with <see cref="Grant"/>. When the
+    /// subscription no longer ends there (another grant moved it), it is an ordinary grant.
+    /// </summary>
+    public Subscription Renew(PlanGrant plan, Instant periodEnd, Instant now)
+    {
+        if (plan.Validity is not { } validity)
+        {
+            throw new InvariantViolationException($"Plan {plan.PlanId} has no duration, so it has no period to renew.");
+        }
+
+        if (EndsAt != periodEnd || StartedAt is null || !IsActive)
+        {
+            return Grant(plan, now);
+        }
+
+        return new(CustomerId, plan.PlanId, Ledger.Grant(plan.Tokens), StartedAt, periodEnd + validity, true, plan.PricePerToken, Sequence + 1);
+    }
+
     /// <summary>What a consumption of <paramref name="tokens"/> is worth at this plan's price (unrounded).</summary>
     public Money CostOf(TokenAmount tokens, Currency fallback) =>
         PricePerToken is { } price ? price * tokens.Value : Money.Zero(fallback);

@@ -25,6 +25,9 @@ public readonly record struct PaymentIdempotencyKey
     /// <summary>A refund: the money a credit note gives back (<c>billing:credit_note:{id}:attempt:1</c>).</summary>
     public const string CreditNoteSubject = "credit_note";
 
+    /// <summary>A recurring plan's renewal: <c>billing:renewal:{customer}.{period end, Unix ms}:attempt:{n}</c>.</summary>
+    public const string RenewalSubject = "renewal";
+
     private const string Prefix = "billing";
 
     private readonly string? value;
@@ -46,6 +49,10 @@ public readonly record struct PaymentIdempotencyKey
 
     /// <summary>The key of the refund that credit note <paramref name="creditNoteId"/> gives back: one refund per note.</summary>
     public static PaymentIdempotencyKey ForCreditNote(string creditNoteId) => Create(CreditNoteSubject, creditNoteId, attempt: 1);
+
+    /// <summary>The key of attempt <paramref name="attempt"/> to renew <paramref name="customerId"/>'s period that ends at <paramref name="periodEndMs"/>.</summary>
+    public static PaymentIdempotencyKey ForRenewal(string customerId, long periodEndMs, int attempt) =>
+        Create(RenewalSubject, customerId + "." + periodEndMs.ToString(CultureInfo.InvariantCulture), attempt);
 
     /// <summary>Throws <see cref="ArgumentException"/> with the reason <see cref="TryCreate"/> gives.</summary>
     public static PaymentIdempotencyKey Create(string subject, string id, int attempt) =>

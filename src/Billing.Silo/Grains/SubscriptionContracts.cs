@@ -74,6 +74,13 @@ public interface ISubscriptionGrain : IGrainWithStringKey
     [Alias("grant-for-payment")]
     Task<SubscriptionView> GrantForPaymentAsync([Immutable] PlanGrant plan, Guid paymentId);
 
+    /// <summary>
+    /// Renews the period ending at <paramref name="periodEnd"/> once per payment (the grant's id is
+    /// the payment's): the next period runs from that end, even when the renewal was paid late.
+    /// </summary>
+    [Alias("renew-for-payment")]
+    Task<SubscriptionView> RenewForPaymentAsync([Immutable] PlanGrant plan, Guid paymentId, DateTimeOffset periodEnd);
+
     /// <summary>Suspends the account for an invoice left unpaid after dunning (again: no change); consumes are refused from now on.</summary>
     [Alias("suspend")]
     Task<SubscriptionView> SuspendAsync(string invoiceId);

@@ -1,4 +1,5 @@
 using Billing.Domain;
+using NodaTime;
 
 namespace Billing.Silo.Grains;
 
@@ -12,7 +13,12 @@ public sealed partial class SubscriptionGrain
     // while the first grant waits for the journal must wait for it too, not find the table empty.
     private Dictionary<Guid, Task<SubscriptionView>>? paymentGrants;
 
-    public Task<SubscriptionView> GrantForPaymentAsync(PlanGrant plan, Guid paymentId)
+    public Task<SubscriptionView> GrantForPaymentAsync(PlanGrant plan, Guid paymentId) => GrantForPaymentAsync(plan, paymentId, renews: null);
+
+    public Task<SubscriptionView> RenewForPaymentAsync(PlanGrant plan, Guid paymentId, DateTimeOffset periodEnd) =>
+        GrantForPaymentAsync(plan, paymentId, Instant.FromDateTimeOffset(periodEnd));
+
+    private Task<SubscriptionView> GrantForPaymentAsync(PlanGrant plan, Guid paymentId, Instant? renews)
     {
         paymentGrants ??= [];
         if (paymentGrants.TryGetValue(paymentId, out var running))
@@ -20,7 +26,7 @@ public sealed partial class SubscriptionGrain
             return running;
         }
 
-        var granting = GrantOnceAsync(plan, paymentId);
+        var granting = GrantOnceAsync(plan, paymentId, renews);
         if (!granting.IsCompleted)
         {
             paymentGrants[paymentId] = granting;
@@ -29,13 +35,13 @@ public sealed partial class SubscriptionGrain
         return granting;
     }
 
-    private async Task<SubscriptionView> GrantOnceAsync(PlanGrant plan, Guid paymentId)
+    private async Task<SubscriptionView> GrantOnceAsync(PlanGrant plan, Guid paymentId, Instant? renews)
     {
         try
         {
             return await store.GrantExistsAsync(paymentId, CancellationToken.None)
                 ? View(subscription)
-                : await GrantAsync(plan, paymentId);
+                : await GrantAsync(plan, paymentId, renews);
         }
         finally
         {

@@ -51,11 +51,13 @@ public sealed partial class SubscriptionGrain(
 
     public Task<SubscriptionView> GrantAsync(PlanGrant plan) => GrantAsync(plan, Guid.CreateVersion7(time.GetUtcNow()));
 
-    private async Task<SubscriptionView> GrantAsync(PlanGrant plan, Guid grantId)
+    /// <summary>Grants <paramref name="plan"/>, or renews the period ending at <paramref name="renews"/> (its next one runs from that end).</summary>
+    private async Task<SubscriptionView> GrantAsync(PlanGrant plan, Guid grantId, Instant? renews = null)
     {
         EnsureUsable();
         var now = time.GetUtcNow();
-        var next = subscription.Grant(plan, Instant.FromDateTimeOffset(now));
+        var instant = Instant.FromDateTimeOffset(now);
+        var next = renews is { } periodEnd ? subscription.Renew(plan, periodEnd, instant) : subscription.Grant(plan, instant);
         var grant = new GrantRecord(
             grantId, next.CustomerId, plan.PlanId, next.Sequence, plan.Tokens.Value, now.ToUnixTimeMilliseconds(),
             next.StartedAt!.Value.ToUnixTimeMilliseconds(), next.EndsAt?.ToUnixTimeMilliseconds(), MoneyNanos.FromMoney(plan.PricePerToken), plan.Price.Currency.Code);

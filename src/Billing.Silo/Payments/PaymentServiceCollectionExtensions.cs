@@ -1,6 +1,7 @@
 using Billing.Silo.Invoicing;
 using Billing.Silo.Payments.Collection;
 using Billing.Silo.Payments.Methods;
+using Billing.Silo.Payments.Renewals;
 using Billing.Silo.Storage.Sql;
 
 namespace Billing.Silo.Payments;
@@ -20,6 +21,9 @@ public static class PaymentServiceCollectionExtensions
         services.AddSingleton<IPaymentMethodVault>(sp => (IPaymentMethodVault)sp.GetRequiredService<IPaymentProvider>());
         services.AddSingleton<PaymentMethodStore>();
         services.AddSingleton<PaymentMethods>();
+        services.AddSingleton<OffSessionCharges>();
+        services.AddSingleton<PlanRenewalStore>();
+        services.AddSingleton<RenewalAttempts>();
         services.AddSingleton<PlanPurchases>();
         services.AddValidatedOptions<DunningOptions>(configuration.GetSection(DunningOptions.SectionName), o => o.Validate());
         services.AddSingleton<InvoiceCollectionStore>();
@@ -59,6 +63,8 @@ public static class PaymentServiceCollectionExtensions
         services.AddHostedService(sp => sp.GetRequiredService<PaymentGrantSweeper>());
         services.AddSingleton<CollectionSweeper>();
         services.AddHostedService(sp => sp.GetRequiredService<CollectionSweeper>());
+        services.AddSingleton<RenewalSweeper>();
+        services.AddHostedService(sp => sp.GetRequiredService<RenewalSweeper>());
         return services;
     }
 }

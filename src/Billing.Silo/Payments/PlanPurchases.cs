@@ -2,6 +2,7 @@ using Billing.Domain;
 using Billing.Domain.Payments;
 using Billing.Silo.Catalog;
 using Billing.Silo.Grains;
+using Billing.Silo.Payments.Renewals;
 
 namespace Billing.Silo.Payments;
 
@@ -22,8 +23,10 @@ public sealed record PurchaseResult(PurchaseOutcome Outcome, StoredPayment Payme
 /// after a crash) asks the provider the same question and gets the first answer. A succeeded
 /// payment grants its plan through the customer's subscription grain with the payment's id as the
 /// grant's id: the grant happens once, and its row is the durable fact that the payment was granted.
+/// A recurring plan's renewal is scheduled with the grant.
 /// </summary>
-public sealed class PlanPurchases(PaymentStore payments, PaymentProviders providers, CatalogStore catalog, IGrainFactory grains, TimeProvider time)
+public sealed class PlanPurchases(
+    PaymentStore payments, PaymentProviders providers, CatalogStore catalog, RenewalAttempts renewals, IGrainFactory grains, TimeProvider time)
 {
     public const string FreeProvider = "none";
 
@@ -89,6 +92,8 @@ public sealed class PlanPurchases(PaymentStore payments, PaymentProviders provid
         }
 
         var view = await grains.Subscription(payment.CustomerId).GrantForPaymentAsync(PlanGrant.Of(plan), payment.PaymentId);
+        // Before the grant is noted: a crash in between leaves the payment to the sweep, which schedules it then.
+        await renewals.ScheduleAsync(payment.CustomerId, plan, view, cancellationToken);
         await payments.MarkGrantedAsync(payment.PaymentId, time.GetUtcNow(), cancellationToken);
         return view;
     }

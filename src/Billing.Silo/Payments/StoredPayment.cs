@@ -38,6 +38,7 @@ public sealed record StoredPayment(
 {
     public const string PlanPurchase = "plan_purchase";
     public const string InvoiceCollection = "invoice_collection";
+    public const string PlanRenewal = "plan_renewal";
 
     public static string StatusName(StoredPaymentStatus status) => status switch
     {

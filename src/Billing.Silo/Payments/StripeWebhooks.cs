@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Options;
 using Billing.Domain.Payments;
 using Billing.Silo.Payments.Collection;
+using Billing.Silo.Payments.Renewals;
 using Stripe;
 
 namespace Billing.Silo.Payments;
@@ -20,7 +21,13 @@ public enum WebhookOutcome
 /// the PaymentIntent's id was never written), and the plan is granted once.
 /// </summary>
 public sealed partial class StripeWebhooks(
-    PaymentStore payments, PlanPurchases purchases, CollectionAttempts collections, IOptions<PaymentOptions> options, TimeProvider time, ILogger<StripeWebhooks> logger)
+    PaymentStore payments,
+    PlanPurchases purchases,
+    CollectionAttempts collections,
+    RenewalAttempts renewals,
+    IOptions<PaymentOptions> options,
+    TimeProvider time,
+    ILogger<StripeWebhooks> logger)
 {
     private readonly StripeProviderOptions stripe = options.Value.Stripe;
 
@@ -66,14 +73,13 @@ public sealed partial class StripeWebhooks(
             return WebhookOutcome.Ignored;
         }
 
-        if (payment.Purpose == StoredPayment.InvoiceCollection)
+        var outcome = StripePaymentProvider.OutcomeOf(intent);
+        await (payment.Purpose switch
         {
-            await collections.ReconcileAsync(payment, StripePaymentProvider.OutcomeOf(intent), cancellationToken);
-        }
-        else
-        {
-            await purchases.ReconcileAsync(payment, StripePaymentProvider.OutcomeOf(intent), cancellationToken);
-        }
+            StoredPayment.InvoiceCollection => collections.ReconcileAsync(payment, outcome, cancellationToken),
+            StoredPayment.PlanRenewal => renewals.ReconcileAsync(payment, outcome, cancellationToken),
+            _ => purchases.ReconcileAsync(payment, outcome, cancellationToken),
+        });
 
         return WebhookOutcome.Applied;
     }
@@ -87,9 +93,19 @@ public sealed partial class StripeWebhooks(
             return await payments.FindAsync(paymentId, cancellationToken);
         }
 
-        return PaymentIdempotencyKey.TryRead(key, out var subject, out var invoiceId, out _) && subject == PaymentIdempotencyKey.InvoiceSubject
-            ? await payments.FindInvoiceAttemptAsync(invoiceId, key!, cancellationToken)
-            : await payments.FindByProviderRefAsync(intent.Id, cancellationToken);
+        if (PaymentIdempotencyKey.TryRead(key, out var subject, out var id, out _))
+        {
+            switch (subject)
+            {
+                case PaymentIdempotencyKey.InvoiceSubject:
+                    return await payments.FindInvoiceAttemptAsync(id, key!, cancellationToken);
+                case PaymentIdempotencyKey.RenewalSubject:
+                    // {customer}.{period end}: the customer's payments hold the key.
+                    return await payments.FindByIdempotencyKeyAsync(id.Split('.')[0], key!, cancellationToken);
+            }
+        }
+
+        return await payments.FindByProviderRefAsync(intent.Id, cancellationToken);
     }
 
     [LoggerMessage(EventId = 8101, Level = LogLevel.Warning, Message = "Stripe reported PaymentIntent {IntentId}, which no payment here made; acknowledged and ignored")]

@@ -98,4 +98,37 @@ public sealed class SubscriptionTests
         Assert.Null(forever.EndsAt);
         Assert.True(forever.IsActiveAt(Now + Duration.FromDays(3_650)));
     }
+
+    [Fact]
+    public void ARenewalContinuesFromThePeriodsEndEvenWhenPaidLateAndCarriesUnusedTokens()
+    {
+        var granted = Subscription.None("cus_1").Grant(Basic, Now).Consume(new TokenAmount(400), Now);
+        var end = Now + Duration.FromDays(30);
+
+        var renewed = granted.Renew(Basic, end, end + Duration.FromDays(3));
+
+        Assert.Equal((Now, end + Duration.FromDays(30)), (renewed.StartedAt, renewed.EndsAt));
+        Assert.Equal(new TokenLedger(new TokenAmount(2_000), new TokenAmount(1_600), new TokenAmount(400)), renewed.Ledger);
+        Assert.Equal(3, renewed.Sequence);
+    }
+
+    [Fact]
+    public void ARenewalOfAPeriodTheSubscriptionNoLongerEndsIsAnOrdinaryGrant()
+    {
+        var granted = Subscription.None("cus_1").Grant(Basic, Now).Grant(Basic, Now);
+        var staleEnd = Now + Duration.FromDays(30);
+
+        var renewed = granted.Renew(Basic, staleEnd, Now);
+
+        Assert.Equal(Now + Duration.FromDays(90), renewed.EndsAt);
+    }
+
+    [Fact]
+    public void APlanWithoutADurationCannotBeRenewed()
+    {
+        var open = Basic with { Validity = null };
+        var granted = Subscription.None("cus_1").Grant(open, Now);
+
+        Assert.Throws<InvariantViolationException>(() => granted.Renew(open, Now, Now));
+    }
 }

@@ -12,6 +12,16 @@ public sealed class PaymentIdempotencyKeyTests
     }
 
     [Fact]
+    public void A_renewal_key_names_the_customer_and_the_end_of_the_period_it_continues()
+    {
+        var key = PaymentIdempotencyKey.ForRenewal("cus_4fT9kQ2mZx81LbVw0pRa", 1_796_126_400_000, 2);
+
+        Assert.Equal("billing:renewal:cus_4fT9kQ2mZx81LbVw0pRa.1796126400000:attempt:2", key.Value);
+        Assert.True(PaymentIdempotencyKey.TryRead(key.Value, out var subject, out var id, out var attempt));
+        Assert.Equal(("renewal", "cus_4fT9kQ2mZx81LbVw0pRa.1796126400000", 2), (subject, id, attempt));
+    }
+
+    [Fact]
     public void Equal_inputs_give_equal_keys()
     {
         Assert.Equal(PaymentIdempotencyKey.ForInvoice("inv_42", 3), PaymentIdempotencyKey.Create("invoice", "inv_42", 3));

@@ -2,7 +2,6 @@ using Billing.Domain;
 using Billing.Domain.Payments;
 using Billing.Silo.Grains;
 using Billing.Silo.Invoicing;
-using Billing.Silo.Payments.Methods;
 using Microsoft.Extensions.Options;
 using NodaTime;
 
@@ -21,8 +20,7 @@ public sealed record AttemptResult(CollectionStatus Status, DateTimeOffset? Come
 public sealed partial class CollectionAttempts(
     InvoiceCollectionStore collections,
     PaymentStore payments,
-    PaymentMethodStore methods,
-    IPaymentProvider provider,
+    OffSessionCharges charges,
     PeriodStandings standings,
     IGrainFactory grains,
     CollectionNotices notices,
@@ -31,8 +29,6 @@ public sealed partial class CollectionAttempts(
     TimeProvider time,
     ILogger<CollectionAttempts> logger)
 {
-    public const string NoPaymentMethod = "no_payment_method";
-
     private readonly DunningOptions dunning = options.Value;
     private readonly DunningSchedule schedule = options.Value.Schedule;
 
@@ -90,7 +86,7 @@ public sealed partial class CollectionAttempts(
     {
         var number = collection.Attempts + 1;
         var key = PaymentIdempotencyKey.ForInvoice(collection.InvoiceId, number);
-        var payment = await payments.FindByIdempotencyKeyAsync(collection.CustomerId, key.Value, cancellationToken);
+        var payment = await charges.FindAsync(collection.CustomerId, key, cancellationToken);
         if (payment is null || payment.Status != StoredPaymentStatus.Succeeded)
         {
             // Paid or waived another way since: nothing more to collect (unless this attempt's own payment succeeded).
@@ -101,52 +97,14 @@ public sealed partial class CollectionAttempts(
             }
         }
 
-        if (payment is null)
-        {
-            var method = await methods.DefaultAsync(collection.CustomerId, cancellationToken);
-            payment = NewAttempt(collection, method, key, now);
-            if (!await payments.InsertAsync(payment, cancellationToken))
-            {
-                payment = await payments.FindByIdempotencyKeyAsync(collection.CustomerId, key.Value, cancellationToken)
-                    ?? throw new InvariantViolationException($"Attempt {number} of invoice {collection.InvoiceId} conflicted, but no payment holds its key.");
-            }
-        }
-
-        if (payment.Status == StoredPaymentStatus.Pending)
-        {
-            payment = await AskProviderAsync(payment, key, cancellationToken);
-        }
-
+        payment = await charges.ChargeAsync(
+            collection.CustomerId, StoredPayment.InvoiceCollection, collection.Amount, key, planId: null, collection.InvoiceId, cancellationToken);
         return payment.Status switch
         {
             StoredPaymentStatus.Succeeded => await PaidAsync(collection, payment, number, now, cancellationToken),
             StoredPaymentStatus.Pending => await ProcessingAsync(collection, now, cancellationToken),
             _ => await FailedAsync(collection, payment, number, now, cancellationToken),
         };
-    }
-
-    private async Task<StoredPayment> AskProviderAsync(StoredPayment payment, PaymentIdempotencyKey key, CancellationToken cancellationToken)
-    {
-        ChargeOutcome outcome;
-        if (payment.MethodId is not { } methodId)
-        {
-            outcome = new ChargeOutcome(ChargeStatus.Failed, null, NoPaymentMethod, null);
-        }
-        else if (payment.ProviderRef is { } reference)
-        {
-            // A debit the provider is still processing: ask where it stands now.
-            outcome = await provider.ConfirmAsync(reference, key, cancellationToken);
-        }
-        else
-        {
-            var method = await methods.GetAsync(methodId, cancellationToken)
-                ?? throw new InvariantViolationException($"Payment {payment.PaymentId} charges method {methodId}, which does not exist.");
-            outcome = await provider.ChargeAsync(payment.Amount, method.Source, key, cancellationToken);
-        }
-
-        await payments.RecordAsync(payment.PaymentId, StoredPaymentStatus.Pending, outcome, time.GetUtcNow(), cancellationToken);
-        return await payments.FindAsync(payment.PaymentId, cancellationToken)
-            ?? throw new InvariantViolationException($"Payment {payment.PaymentId} vanished while it was recorded.");
     }
 
     private async Task<AttemptResult> PaidAsync(StoredCollection collection, StoredPayment payment, int number, DateTimeOffset now, CancellationToken cancellationToken)
@@ -209,10 +167,6 @@ public sealed partial class CollectionAttempts(
         notices.Suspended(collection, payment, number, now);
         return new AttemptResult(CollectionStatus.Suspended, null);
     }
-
-    private StoredPayment NewAttempt(StoredCollection collection, StoredPaymentMethod? method, PaymentIdempotencyKey key, DateTimeOffset now) => new(
-        Guid.CreateVersion7(now), collection.CustomerId, StoredPayment.InvoiceCollection, null, collection.Amount, StoredPaymentStatus.Pending,
-        method?.Provider ?? provider.Name, null, null, null, method?.Brand, method?.Last4, key.Value, null, now, now, null, collection.InvoiceId, method?.MethodId);
 
     [LoggerMessage(EventId = 8205, Level = LogLevel.Error, Message = "Invoice {InvoiceId} was collected ({Reference}) after it had been paid another way; refund one of the payments: {Reason}")]
     private static partial void LogPaidTwice(ILogger logger, string invoiceId, string? reference, string reason);

@@ -1,3 +1,5 @@
+using Billing.Silo.Grains;
+
 namespace Billing.Silo.Payments.Collection;
 
 /// <summary>The grain per invoice being collected: runs its attempts, one at a time, on its reminder.</summary>
@@ -35,7 +37,7 @@ public sealed partial class InvoiceCollectionGrain(CollectionAttempts attempts, 
     {
         if (reminderName != CollectReminder)
         {
-            await RemoveReminderAsync(reminderName);
+            await GrainReminders.KeepOrRemoveAsync(this, reminderName, comeBackAt: null, time.GetUtcNow(), attempts.RetryPeriod);
             return;
         }
 
@@ -45,27 +47,9 @@ public sealed partial class InvoiceCollectionGrain(CollectionAttempts attempts, 
     private async Task<CollectionStatus> RunAsync(bool evenIfNotDue)
     {
         var result = await attempts.RunDueAsync(InvoiceId, evenIfNotDue, CancellationToken.None);
-        if (result.ComeBackAt is { } at)
-        {
-            var wait = at - time.GetUtcNow();
-            // The period matters only when a tick finds nothing decided (an outage): then it is the retry.
-            await this.RegisterOrUpdateReminder(CollectReminder, wait > TimeSpan.Zero ? wait : TimeSpan.Zero, attempts.RetryPeriod);
-        }
-        else
-        {
-            await RemoveReminderAsync(CollectReminder);
-        }
-
+        await GrainReminders.KeepOrRemoveAsync(this, CollectReminder, result.ComeBackAt, time.GetUtcNow(), attempts.RetryPeriod);
         LogRun(logger, InvoiceId, result.Status.ToString());
         return result.Status;
-    }
-
-    private async Task RemoveReminderAsync(string reminderName)
-    {
-        if (await this.GetReminder(reminderName) is { } reminder)
-        {
-            await this.UnregisterReminder(reminder);
-        }
     }
 
     [LoggerMessage(EventId = 8210, Level = LogLevel.Debug, Message = "Collection of invoice {InvoiceId}: {Status}")]
