@@ -54,6 +54,9 @@ public sealed class EmailOptions
     /// <summary>The first retry's delay; each further one doubles it (at most <see cref="MaxRetryDelaySeconds"/>).</summary>
     public int RetryBaseDelaySeconds { get; set; } = 60;
 
+    /// <summary>How long a sent or failed mail stays listed in the outbox before it is deleted (the mail server keeps its own log).</summary>
+    public int RetentionDays { get; set; } = 90;
+
     /// <summary>Each SMTP step (connect, login, one message).</summary>
     public int TimeoutSeconds { get; set; } = 30;
 
@@ -65,10 +68,10 @@ public sealed class EmailOptions
     public IEnumerable<string> Validate()
     {
         if (PollIntervalMs is < 100 or > MaxPollIntervalMs || BatchSize is < 1 or > MaxBatchSize || MaxAttempts is < 1 or > MaxAttemptsLimit
-            || RetryBaseDelaySeconds is < 1 or > MaxRetryDelaySeconds || TimeoutSeconds is < 1 or > MaxTimeoutSeconds)
+            || RetryBaseDelaySeconds is < 1 or > MaxRetryDelaySeconds || TimeoutSeconds is < 1 or > MaxTimeoutSeconds || RetentionDays is < 1 or > 3_650)
         {
             yield return $"{SectionName}: PollIntervalMs 100..{MaxPollIntervalMs}, BatchSize 1..{MaxBatchSize}, MaxAttempts 1..{MaxAttemptsLimit}, "
-                + $"RetryBaseDelaySeconds 1..{MaxRetryDelaySeconds}, TimeoutSeconds 1..{MaxTimeoutSeconds}.";
+                + $"RetryBaseDelaySeconds 1..{MaxRetryDelaySeconds}, TimeoutSeconds 1..{MaxTimeoutSeconds}, RetentionDays 1..3650.";
         }
 
         if (!IsEnabled)

@@ -111,6 +111,21 @@ public sealed partial class EmailOutbox(SqlDatabase database, IOptions<EmailOpti
             cancellationToken);
     }
 
+    /// <summary>Deletes at most <paramref name="limit"/> sent or failed mails created before <paramref name="beforeMs"/>, oldest first; answers how many.</summary>
+    public Task<int> PurgeAsync(long beforeMs, int limit, CancellationToken cancellationToken) =>
+        database.WriteAsync(
+            async (connection, ct) =>
+            {
+                await using var command = connection.CreateCommand(
+                    """
+                    DELETE FROM email_outbox WHERE id IN (
+                        SELECT id FROM email_outbox WHERE created_at_ms < @before_ms AND status IN ('sent', 'failed') ORDER BY created_at_ms LIMIT @limit)
+                    """)
+                    .With("before_ms", beforeMs).With("limit", Math.Clamp(limit, 1, EmailOptions.MaxBatchSize));
+                return await command.ExecuteNonQueryAsync(ct);
+            },
+            cancellationToken);
+
     private string NewId() => Guid.CreateVersion7(time.GetUtcNow()).ToString("N");
 }
 

@@ -86,6 +86,11 @@ public sealed partial class EmailSender(
                 try
                 {
                     claimed = await SendDueAsync(stoppingToken);
+                    if (claimed == 0)
+                    {
+                        // Idle: a batch of mails past their retention goes, so the outbox stays bounded.
+                        await PurgeExpiredAsync(stoppingToken);
+                    }
                 }
                 catch (Exception error) when (error is not OperationCanceledException)
                 {
@@ -100,6 +105,10 @@ public sealed partial class EmailSender(
             // Stopping: claimed rows not yet sent are due again when their lease ends.
         }
     }
+
+    /// <summary>Deletes a batch of sent or failed mails older than <see cref="EmailOptions.RetentionDays"/>; answers how many.</summary>
+    public Task<int> PurgeExpiredAsync(CancellationToken cancellationToken) =>
+        outbox.PurgeAsync(time.GetUtcNow().AddDays(-settings.RetentionDays).ToUnixTimeMilliseconds(), EmailOptions.MaxBatchSize, cancellationToken);
 
     private async Task ConnectAsync(SmtpClient smtp, CancellationToken cancellationToken)
     {

@@ -7,7 +7,8 @@ namespace Billing.Silo.Payments;
 /// the provider's success and the grant, or the client went away. Every
 /// <see cref="PaymentOptions.SweepIntervalSeconds"/>, at most <see cref="PaymentOptions.SweepBatchSize"/>
 /// at a time. Racing the request that is granting the same payment, or another silo's sweep, is
-/// harmless: the grant is keyed by the payment and happens once.
+/// harmless: the grant is keyed by the payment and happens once. Each pass also forgets as many
+/// Stripe event ids older than <see cref="StripeProviderOptions.EventRetentionDays"/>.
 /// </summary>
 public sealed partial class PaymentGrantSweeper(
     PaymentStore payments, PlanPurchases purchases, IOptions<PaymentOptions> options, TimeProvider time, ILogger<PaymentGrantSweeper> logger)
@@ -23,6 +24,9 @@ public sealed partial class PaymentGrantSweeper(
             LogGranted(logger, payment.PaymentId, payment.CustomerId, payment.PlanId!);
         }
 
+        var stripe = options.Value.Stripe;
+        var forgetBeforeMs = time.GetUtcNow().AddDays(-stripe.EventRetentionDays).ToUnixTimeMilliseconds();
+        await payments.ForgetEventsAsync(forgetBeforeMs, options.Value.SweepBatchSize, cancellationToken);
         return due.Count;
     }
 

@@ -83,6 +83,13 @@ public sealed class StripeProviderOptions
     /// <summary>Stripe.net retries a failed connection with the same idempotency key this many times.</summary>
     public int MaxNetworkRetries { get; set; } = 2;
 
+    /// <summary>
+    /// How long an applied event's id is kept against a second delivery. Stripe retries an event for
+    /// three days and its dashboard resends one for thirty (re-signed, so the tolerance does not stop
+    /// it); applying twice would change nothing anyway, the id only saves the work.
+    /// </summary>
+    public int EventRetentionDays { get; set; } = 35;
+
     public IEnumerable<string> Validate()
     {
         if (SecretKey is null || !(SecretKey.StartsWith("sk_", StringComparison.Ordinal) || SecretKey.StartsWith("rk_", StringComparison.Ordinal)))
@@ -108,6 +115,11 @@ public sealed class StripeProviderOptions
         if (TimeoutSeconds is < 1 or > MaxTimeoutSeconds)
         {
             yield return $"Billing:Payments:Stripe:TimeoutSeconds must be 1..{MaxTimeoutSeconds} (got {TimeoutSeconds}).";
+        }
+
+        if (EventRetentionDays is < 1 or > 3_650)
+        {
+            yield return $"Billing:Payments:Stripe:EventRetentionDays must be 1..3650 (got {EventRetentionDays}).";
         }
 
         if (MaxNetworkRetries is < 0 or > MaxNetworkRetriesLimit)

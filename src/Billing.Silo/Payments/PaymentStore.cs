@@ -80,6 +80,21 @@ public sealed class PaymentStore(SqlDatabase database)
             },
             cancellationToken);
 
+    /// <summary>Forgets at most <paramref name="limit"/> applied events received before <paramref name="beforeMs"/>, oldest first; answers how many.</summary>
+    public Task<int> ForgetEventsAsync(long beforeMs, int limit, CancellationToken cancellationToken) =>
+        database.WriteAsync(
+            async (connection, ct) =>
+            {
+                await using var command = connection.CreateCommand(
+                    """
+                    DELETE FROM stripe_events WHERE event_id IN (
+                        SELECT event_id FROM stripe_events WHERE received_at_ms < @before_ms ORDER BY received_at_ms LIMIT @limit)
+                    """)
+                    .With("before_ms", beforeMs).With("limit", limit);
+                return await command.ExecuteNonQueryAsync(ct);
+            },
+            cancellationToken);
+
     /// <summary>
     /// Moves a payment from <paramref name="from"/> to the provider's answer; false when it was no
     /// longer there (a concurrent request recorded it first, and that answer stands).

@@ -223,6 +223,27 @@ public sealed class EmailDeliveryTests
         Assert.Equal(0, await silo.Services.GetRequiredService<EmailSender>().SendDueAsync(CancellationToken.None));
     }
 
+    [Theory]
+    [MemberData(nameof(Dialects))]
+    public async Task ASentMailIsDeletedAfterTheRetentionDaysWhileAnUnsentOneStays(string dialect)
+    {
+        await using var scenario = await EmailScenario.StartAsync(dialect, smtpUp: true, settings => settings["Billing:Email:RetentionDays"] = "30");
+        var silo = scenario.Silo;
+        var sender = silo.Services.GetRequiredService<EmailSender>();
+        Assert.True(await EnqueueAsync(silo, PaymentFailed("inv_old", 1)));
+        Assert.Equal(1, await sender.SendDueAsync(CancellationToken.None));
+        Assert.True(await EnqueueAsync(silo, PaymentFailed("inv_unsent", 1)));
+
+        silo.Time.Advance(TimeSpan.FromDays(30) - TimeSpan.FromMilliseconds(1));
+        var withinRetention = await sender.PurgeExpiredAsync(CancellationToken.None);
+        silo.Time.Advance(TimeSpan.FromMilliseconds(2));
+        var afterRetention = await sender.PurgeExpiredAsync(CancellationToken.None);
+
+        Assert.Equal((0, 1), (withinRetention, afterRetention));
+        var left = Assert.Single(await ListAsync(silo, ""));
+        Assert.Equal(("payment_failed:inv_unsent:1", "pending"), (left.GetProperty("dedupe_key").GetString(), left.GetProperty("status").GetString()));
+    }
+
     /// <summary>A customer (billing@acme.com) with a shop and two calls in November, closed by a billing run; answers the shop's API key.</summary>
     private static async Task<string> IssueNovemberInvoiceAsync(CatalogSilo silo)
     {

@@ -60,4 +60,42 @@ public sealed class PaymentGrantSweeperTests
         Assert.Equal(500, afterReload.TokensGranted);
         Assert.Equal(1_000, anotherPayment.TokensGranted);
     }
+
+    [Fact]
+    public async Task ARecurringPurchaseLeftUngrantedIsGrantedByTheSweepWithItsRenewalScheduled()
+    {
+        await using var database = TestDatabase.CreateSqlite();
+        await using var silo = CatalogSilo.Start(database);
+        var plan = await silo.PostAsync("/api/v1/admin/plans", new { name = "Monthly", price = 15.00m, currency = "EUR", tokens_included = 1_000, duration_days = 30, is_recurring = true });
+        var planId = plan.GetProperty("id").GetString()!;
+        var (customerId, _, _, key) = await silo.IssueKeyAsync();
+        var now = silo.Time.GetUtcNow();
+        var paid = new StoredPayment(
+            Guid.CreateVersion7(now), customerId, StoredPayment.PlanPurchase, planId, new Money(15.00m, Currency.EUR), StoredPaymentStatus.Succeeded, "sandbox",
+            "pi_sandbox_0123456789abcdef01234568", null, null, "visa", "4242", "buy-crashed", "hash", now, now, null);
+        Assert.True(await silo.Services.GetRequiredService<PaymentStore>().InsertAsync(paid, CancellationToken.None));
+
+        Assert.Equal(1, await silo.Services.GetRequiredService<PaymentGrantSweeper>().SweepAsync(CancellationToken.None));
+
+        var renewal = await silo.GetAsync(MeteringApiTests.Client(silo, key), "/api/v1/billing/renewal");
+        Assert.Equal(("scheduled", planId, now.AddDays(30)), (renewal.GetProperty("status").GetString(), renewal.GetProperty("plan_id").GetString(), renewal.GetProperty("renews_at").GetDateTimeOffset()));
+    }
+
+    [Fact]
+    public async Task TheSweepForgetsStripeEventIdsAfterTheirRetention()
+    {
+        await using var database = TestDatabase.CreateSqlite();
+        await using var silo = CatalogSilo.Start(database);
+        var payments = silo.Services.GetRequiredService<PaymentStore>();
+        var sweeper = silo.Services.GetRequiredService<PaymentGrantSweeper>();
+        Assert.True(await payments.NoteEventAppliedAsync("evt_old", "payment_intent.succeeded", silo.Time.GetUtcNow(), CancellationToken.None));
+
+        silo.Time.Advance(TimeSpan.FromDays(35));
+        await sweeper.SweepAsync(CancellationToken.None);
+        var kept = await payments.WasEventAppliedAsync("evt_old", CancellationToken.None);
+        silo.Time.Advance(TimeSpan.FromMilliseconds(1));
+        await sweeper.SweepAsync(CancellationToken.None);
+
+        Assert.Equal((true, false), (kept, await payments.WasEventAppliedAsync("evt_old", CancellationToken.None)));
+    }
 }
