@@ -59,6 +59,30 @@ public static class EmailTemplates
             [("Invoice number", invoiceNumber), ("Amount due", amountDue.ToString())],
             ["Your account is reinstated as soon as the invoice is paid."]);
 
+    /// <summary>
+    /// A recurring plan's renewal charge failed; <paramref name="nextRetryDate"/> null: it was the
+    /// last attempt and the plan lapsed. One mail per renewal (customer, period end) and attempt.
+    /// </summary>
+    public static OutgoingEmail RenewalFailed(
+        string recipient, string customerName, string renewalId, string planName, LocalDate periodEnd, Money amount, string declineReason, int attempt, LocalDate? nextRetryDate) =>
+        Compose(
+            EmailKinds.RenewalFailed, $"{EmailKinds.RenewalFailed}:{renewalId}:{attempt.ToString(CultureInfo.InvariantCulture)}", recipient,
+            $"Renewal of your {planName} plan failed",
+            [$"Dear {customerName},", $"We could not charge the renewal of your {planName} plan, which ended on {Date(periodEnd)}; its tokens cannot be used until it is renewed."],
+            [("Plan", planName), ("Amount", amount.ToString()), ("Reason", declineReason),
+             ("Next attempt", nextRetryDate is { } next ? Date(next) : "none: this was the last attempt")],
+            [nextRetryDate is null
+                ? "The plan will not be renewed again; buy it again whenever you like."
+                : "Please update your payment method before the next attempt; the renewal then continues from the plan's end date."]);
+
+    /// <summary>A recurring plan was renewed and paid. One mail per payment.</summary>
+    public static OutgoingEmail PlanRenewed(string recipient, string customerName, string paymentId, string planName, Money amount, LocalDate paidOn, LocalDate nextRenewal) =>
+        Compose(
+            EmailKinds.PaymentReceived, $"{EmailKinds.PaymentReceived}:{paymentId}", recipient, $"Your {planName} plan is renewed",
+            [$"Dear {customerName},", $"Thank you: we received your payment for the renewal of your {planName} plan."],
+            [("Plan", planName), ("Amount", amount.ToString()), ("Received on", Date(paidOn)), ("Next renewal", Date(nextRenewal))],
+            []);
+
     /// <summary>A cost alert for the operators. One mail per alert (kind, subject and period).</summary>
     public static OutgoingEmail CostAlert(string recipient, Alert alert)
     {

@@ -50,6 +50,7 @@ public static class EmailKinds
     public const string PaymentReceived = "payment_received";
     public const string AccountSuspended = "account_suspended";
     public const string CostAlert = "cost_alert";
+    public const string RenewalFailed = "renewal_failed";
 }
 
 /// <summary>Where a mail is in its life, as stored and listed.</summary>

@@ -23,6 +23,7 @@ public static class PaymentServiceCollectionExtensions
         services.AddSingleton<PaymentMethods>();
         services.AddSingleton<OffSessionCharges>();
         services.AddSingleton<PlanRenewalStore>();
+        services.AddSingleton<RenewalMails>();
         services.AddSingleton<RenewalAttempts>();
         services.AddSingleton<PlanPurchases>();
         services.AddValidatedOptions<DunningOptions>(configuration.GetSection(DunningOptions.SectionName), o => o.Validate());

@@ -23,6 +23,7 @@ public sealed partial class RenewalAttempts(
     OffSessionCharges charges,
     PaymentStore payments,
     CatalogStore catalog,
+    RenewalMails mails,
     IGrainFactory grains,
     IOptions<DunningOptions> options,
     TimeProvider time,
@@ -107,7 +108,7 @@ public sealed partial class RenewalAttempts(
         {
             StoredPaymentStatus.Succeeded => await RenewedAsync(renewal, plan, payment, number, cancellationToken),
             StoredPaymentStatus.Pending => await ProcessingAsync(renewal, now, cancellationToken),
-            _ => await FailedAsync(renewal, payment, number, now, cancellationToken),
+            _ => await FailedAsync(renewal, plan, payment, number, now, cancellationToken),
         };
     }
 
@@ -141,7 +142,8 @@ public sealed partial class RenewalAttempts(
         var view = await grains.Subscription(renewal.CustomerId).RenewForPaymentAsync(PlanGrant.Of(plan), payment.PaymentId, renewal.PeriodEnd);
         await payments.MarkGrantedAsync(payment.PaymentId, time.GetUtcNow(), cancellationToken);
         var next = view.EndsAt ?? throw new InvariantViolationException($"Renewing {plan.Id} for {renewal.CustomerId} left a subscription without an end.");
-        await renewals.ScheduleAsync(renewal.CustomerId, plan.Id, next, time.GetUtcNow(), cancellationToken);
+        var receipt = await mails.RenewedAsync(renewal, plan, payment, next, cancellationToken);
+        await renewals.ScheduleAsync(renewal.CustomerId, plan.Id, next, time.GetUtcNow(), cancellationToken, receipt);
         LogRenewed(logger, renewal.CustomerId, plan.Id, number, next);
         return new RenewalResult(RenewalStatus.Scheduled, next);
     }
@@ -153,19 +155,21 @@ public sealed partial class RenewalAttempts(
         return new RenewalResult(RenewalStatus.Scheduled, checkAt);
     }
 
-    private async Task<RenewalResult> FailedAsync(StoredRenewal renewal, StoredPayment payment, int number, DateTimeOffset now, CancellationToken cancellationToken)
+    private async Task<RenewalResult> FailedAsync(StoredRenewal renewal, Plan plan, StoredPayment payment, int number, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var firstFailedAt = renewal.FirstFailedAt ?? payment.UpdatedAt;
         var decision = schedule.Next(Instant.FromDateTimeOffset(firstFailedAt), number);
         if (decision.DueAt is { } dueAt)
         {
             var retryAt = dueAt.ToDateTimeOffset();
-            await renewals.RecordFailureAsync(renewal, number, firstFailedAt, retryAt, now, cancellationToken);
+            var failedMail = await mails.FailedAsync(renewal, plan, payment, number, retryAt, cancellationToken);
+            await renewals.RecordFailureAsync(renewal, number, firstFailedAt, retryAt, now, failedMail, cancellationToken);
             LogRetryScheduled(logger, renewal.CustomerId, number, payment.FailureCode, retryAt);
             return new RenewalResult(RenewalStatus.Scheduled, retryAt);
         }
 
-        await renewals.EndAsync(renewal, RenewalStatus.Lapsed, StoredRenewal.RetriesExhausted, number, now, cancellationToken);
+        var lapsedMail = await mails.FailedAsync(renewal, plan, payment, number, retryAt: null, cancellationToken);
+        await renewals.EndAsync(renewal, RenewalStatus.Lapsed, StoredRenewal.RetriesExhausted, number, now, cancellationToken, lapsedMail);
         LogLapsed(logger, renewal.CustomerId, renewal.PlanId, number);
         return new RenewalResult(RenewalStatus.Lapsed, null);
     }
