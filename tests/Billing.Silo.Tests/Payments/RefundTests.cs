@@ -123,8 +123,35 @@ public sealed class RefundTests
         Assert.Equal((refunds[1].Key, "2100"), (refunds[2].Key, refunds[2].Form["amount"].ToString()));
     }
 
+    [Fact]
+    public async Task TheShopSeesItsInvoicesCreditNotesAndAnotherShopSeesNone()
+    {
+        await using var database = TestDatabase.CreateSqlite();
+        await using var silo = CatalogSilo.Start(database, configure: null, now: October1);
+        var (invoiceId, key) = await InvoiceWithKeyAsync(silo);
+        await silo.PostAsync($"/api/v1/admin/invoices/{invoiceId}/pay", new { reference = "bank-transfer-78" }, HttpStatusCode.OK);
+        var note = await RefundAsync(silo, invoiceId, new { amount = 50m, reason = "Outage on 12 October" });
+        var (_, otherKey) = await PlanScenario.ShopAsync(silo);
+        using var own = BillingScenario.Client(silo, key);
+        using var other = BillingScenario.Client(silo, otherKey);
+
+        var listed = await silo.GetAsync(own, $"/api/v1/billing/invoices/{invoiceId}/credit-notes");
+        var shown = await silo.GetAsync(own, $"/api/v1/billing/credit-notes/{Id(note)}");
+        var page = await own.GetStringAsync(new Uri($"/api/v1/billing/credit-notes/{Id(note)}/html", UriKind.Relative));
+
+        Assert.Equal((50.00m, "CN-2026-000001"), (listed.GetProperty("credited").GetDecimal(), Assert.Single(listed.GetProperty("credit_notes").EnumerateArray()).GetProperty("number").GetString()));
+        Assert.Equal(Figures(note), Figures(shown));
+        Assert.Contains("<dt>Credit note number</dt><dd>CN-2026-000001</dd>", page, StringComparison.Ordinal);
+        Assert.Equal("invoice_not_found", (await silo.GetAsync(other, $"/api/v1/billing/invoices/{invoiceId}/credit-notes", HttpStatusCode.NotFound)).GetProperty("code").GetString());
+        Assert.Equal("credit_note_not_found", (await silo.GetAsync(other, $"/api/v1/billing/credit-notes/{Id(note)}", HttpStatusCode.NotFound)).GetProperty("code").GetString());
+        Assert.Equal("credit_note_not_found", (await silo.GetAsync(other, $"/api/v1/billing/credit-notes/{Id(note)}/html", HttpStatusCode.NotFound)).GetProperty("code").GetString());
+    }
+
     /// <summary>A dollar shop in New York on 100.00 a seat, one seat: October's invoice is 100.00 + 21 % VAT = 121.00.</summary>
-    private static async Task<string> InvoiceAsync(CatalogSilo silo)
+    private static async Task<string> InvoiceAsync(CatalogSilo silo) => (await InvoiceWithKeyAsync(silo)).InvoiceId;
+
+    /// <summary>The same, with the shop's API key.</summary>
+    private static async Task<(string InvoiceId, string Key)> InvoiceWithKeyAsync(CatalogSilo silo)
     {
         var plan = await PlanScenario.PerSeatPlanAsync(silo, "Standard", 100m);
         var (shopId, key) = await PlanScenario.ShopAsync(silo);
@@ -132,7 +159,7 @@ public sealed class RefundTests
         await PlanScenario.AdvanceAsync(silo, OctoberClosed);
         var invoice = Assert.Single(await PlanScenario.InvoicesAsync(silo, key));
         Assert.Equal((100.00m, 21.00m, 121.00m), PlanScenario.Totals(invoice));
-        return invoice.GetProperty("id").GetString()!;
+        return (invoice.GetProperty("id").GetString()!, key);
     }
 
     /// <summary>As invoice collection leaves it: the provider's succeeded payment, and the period paid with its reference.</summary>

@@ -23,9 +23,20 @@ public static class CreditNoteApi
     {
         var admin = routes.MapGroup("/api/v1/admin").RequireAdminKey();
         admin.MapPost("/invoices/{id}/refunds", RefundAsync).WithName("RefundInvoice");
-        admin.MapGet("/invoices/{id}/credit-notes", ListAsync).WithName("ListCreditNotes");
-        admin.MapGet("/credit-notes/{id}", GetAsync).WithName("GetCreditNote");
-        admin.MapGet("/credit-notes/{id}/html", GetHtmlAsync).WithName("GetCreditNoteHtml");
+        admin.MapGet("/invoices/{id}/credit-notes", (string id, InvoiceBook invoices, CreditNoteBook notes, CancellationToken ct) =>
+            ListAsync(id, shopId: null, invoices, notes, ct)).WithName("ListCreditNotes");
+        admin.MapGet("/credit-notes/{id}", (string id, CreditNoteBook notes, CancellationToken ct) => GetAsync(id, shopId: null, notes, ct)).WithName("GetCreditNote");
+        admin.MapGet("/credit-notes/{id}/html", (string id, CreditNoteBook notes, CancellationToken ct) =>
+            GetHtmlAsync(id, shopId: null, notes, ct)).WithName("GetCreditNoteHtml");
+
+        // The customer's own (the API key's shop): another shop's invoice or note is answered 404.
+        var customer = routes.MapGroup("/api/v1/billing").RequireApiKey();
+        customer.MapGet("/invoices/{id}/credit-notes", (string id, HttpContext http, InvoiceBook invoices, CreditNoteBook notes, CancellationToken ct) =>
+            ListAsync(id, http.GetApiKeyPrincipal().ShopId, invoices, notes, ct)).WithName("ListOwnCreditNotes");
+        customer.MapGet("/credit-notes/{id}", (string id, HttpContext http, CreditNoteBook notes, CancellationToken ct) =>
+            GetAsync(id, http.GetApiKeyPrincipal().ShopId, notes, ct)).WithName("GetOwnCreditNote");
+        customer.MapGet("/credit-notes/{id}/html", (string id, HttpContext http, CreditNoteBook notes, CancellationToken ct) =>
+            GetHtmlAsync(id, http.GetApiKeyPrincipal().ShopId, notes, ct)).WithName("GetOwnCreditNoteHtml");
         return routes;
     }
 
@@ -93,9 +104,11 @@ public static class CreditNoteApi
         }
     }
 
-    private static async Task<IResult> ListAsync(string id, InvoiceBook invoices, CreditNoteBook notes, CancellationToken cancellationToken)
+    // shopId: the customer's shop, whose notes alone it sees; null: the operator's, who sees all.
+    private static async Task<IResult> ListAsync(string id, string? shopId, InvoiceBook invoices, CreditNoteBook notes, CancellationToken cancellationToken)
     {
-        if (!CatalogIds.IsWellFormed(id, CatalogIds.Invoice) || await invoices.InvoiceAsync(id, cancellationToken) is null)
+        var invoice = CatalogIds.IsWellFormed(id, CatalogIds.Invoice) ? await invoices.InvoiceAsync(id, cancellationToken) : null;
+        if (invoice is null || (shopId is not null && invoice.ShopId != shopId))
         {
             return ApiProblem.NotFound("invoice_not_found", "invoice", id);
         }
@@ -104,11 +117,16 @@ public static class CreditNoteApi
         return Results.Ok(new CreditNoteListResponse(id, listed.Sum(n => n.Document.Total), [.. listed.Select(CreditNoteResponse.From)]));
     }
 
-    private static async Task<IResult> GetAsync(string id, CreditNoteBook notes, CancellationToken cancellationToken) =>
-        await notes.NoteAsync(id, cancellationToken) is { } note ? Results.Ok(CreditNoteResponse.From(note)) : ApiProblem.NotFound("credit_note_not_found", "credit note", id);
+    private static async Task<IResult> GetAsync(string id, string? shopId, CreditNoteBook notes, CancellationToken cancellationToken) =>
+        await VisibleAsync(id, shopId, notes, cancellationToken) is { } note ? Results.Ok(CreditNoteResponse.From(note)) : ApiProblem.NotFound("credit_note_not_found", "credit note", id);
 
-    private static async Task<IResult> GetHtmlAsync(string id, CreditNoteBook notes, CancellationToken cancellationToken) =>
-        await notes.NoteAsync(id, cancellationToken) is { } note
+    private static async Task<IResult> GetHtmlAsync(string id, string? shopId, CreditNoteBook notes, CancellationToken cancellationToken) =>
+        await VisibleAsync(id, shopId, notes, cancellationToken) is { } note
             ? Results.Text(CreditNoteHtmlRenderer.Render(note.Document.ToDomain()), "text/html; charset=utf-8", Encoding.UTF8)
             : ApiProblem.NotFound("credit_note_not_found", "credit note", id);
+
+    private static async Task<IssuedCreditNote?> VisibleAsync(string id, string? shopId, CreditNoteBook notes, CancellationToken cancellationToken) =>
+        CatalogIds.IsWellFormed(id, CatalogIds.CreditNote) && await notes.NoteAsync(id, cancellationToken) is { } note && (shopId is null || note.Document.ShopId == shopId)
+            ? note
+            : null;
 }
