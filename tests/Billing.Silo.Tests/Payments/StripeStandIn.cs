@@ -13,11 +13,15 @@ namespace Billing.Silo.Tests.Payments;
 /// an Idempotency-Key replays its first response, as Stripe does. It counts the PaymentIntents it
 /// really created, so a test can show that a retry charged nothing more. Refunds (<c>/v1/refunds</c>)
 /// of its PaymentIntents likewise: at most what the intent still holds, an Idempotency-Key
-/// replaying the first refund, each one really made counted.
+/// replaying the first refund, each one really made counted. SEPA Direct Debit mandates are set up
+/// through <c>/v1/setup_intents</c> (see <c>StripeStandIn.SetupIntents.cs</c>).
 /// </summary>
-internal sealed class StripeStandIn : IAsyncDisposable
+internal sealed partial class StripeStandIn : IAsyncDisposable
 {
     public const string SecretKey = "sk_test_standin_0123456789abcdef";
+
+    /// <summary>How long a held answer waits for its caller to go away.</summary>
+    public static readonly TimeSpan MaxHold = TimeSpan.FromMinutes(2);
 
     private readonly WebApplication app;
     private readonly ConcurrentDictionary<string, (int Status, string Body)> replies = new(StringComparer.Ordinal);
@@ -28,6 +32,7 @@ internal sealed class StripeStandIn : IAsyncDisposable
     private int failuresLeft;
     private int answersToLose;
     private int customersCreated;
+    private TaskCompletionSource? answerToHold;
 
     private StripeStandIn(WebApplication app) => this.app = app;
 
@@ -56,6 +61,10 @@ internal sealed class StripeStandIn : IAsyncDisposable
         ["Billing:Payments:Stripe:MaxNetworkRetries"] = "0",
     };
 
+    /// <summary><see cref="Settings"/> with the webhook endpoint's signing secret.</summary>
+    public IReadOnlyDictionary<string, string> SettingsWith(string webhookSecret) =>
+        new Dictionary<string, string>(Settings) { ["Billing:Payments:Stripe:WebhookSecret"] = webhookSecret };
+
     public static async Task<StripeStandIn> StartAsync()
     {
         var standIn = new StripeStandIn(LoopbackHttp.Create());
@@ -66,6 +75,7 @@ internal sealed class StripeStandIn : IAsyncDisposable
         standIn.app.MapPost("/v1/refunds", (Delegate)standIn.RefundAsync);
         standIn.app.MapPost("/v1/customers", (Delegate)standIn.CreateCustomerAsync);
         standIn.app.MapPost("/v1/payment_methods/{id}/attach", (Delegate)standIn.AttachAsync);
+        standIn.app.MapPost("/v1/setup_intents", (Delegate)standIn.CreateSetupIntentAsync);
         await standIn.app.StartAsync();
         return standIn;
     }
@@ -86,6 +96,22 @@ internal sealed class StripeStandIn : IAsyncDisposable
     /// drops, as when the silo dies before it reads the answer. An idempotent retry gets the answer.
     /// </summary>
     public void LoseNextAnswer() => Volatile.Write(ref answersToLose, 1);
+
+    /// <summary>
+    /// The next PaymentIntent is created (the money is taken) and its answer held back until the
+    /// caller's connection drops, at most <see cref="MaxHold"/>: the call in flight that a silo
+    /// killed after Stripe's success leaves behind. The task completes once the intent is recorded
+    /// and the answer held. An idempotent retry gets the answer.
+    /// </summary>
+    public Task HoldNextAnswer()
+    {
+        var held = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        Volatile.Write(ref answerToHold, held);
+        return held.Task;
+    }
+
+    /// <summary>The PaymentIntent as Stripe shows it now (e.g. for a webhook's payload).</summary>
+    public JsonObject Intent(string intentId) => (JsonObject)intents[intentId].DeepClone();
 
     /// <summary>Customers created (idempotent replays excluded).</summary>
     public int CustomersCreated => Volatile.Read(ref customersCreated);
@@ -130,7 +156,28 @@ internal sealed class StripeStandIn : IAsyncDisposable
             return Results.Empty;
         }
 
+        if (Interlocked.Exchange(ref answerToHold, null) is { } held)
+        {
+            held.SetResult();
+            await HoldUntilAbortedAsync(http);
+            return Results.Empty;
+        }
+
         return Results.Content(body, "application/json", statusCode: status);
+    }
+
+    private static async Task HoldUntilAbortedAsync(HttpContext http)
+    {
+        try
+        {
+            await Task.Delay(MaxHold, http.RequestAborted);
+        }
+        catch (OperationCanceledException)
+        {
+            // The caller is gone (killed): nobody will read this answer.
+        }
+
+        http.Abort();
     }
 
     private async Task<IResult> CreateCustomerAsync(HttpContext http)
@@ -225,12 +272,16 @@ internal sealed class StripeStandIn : IAsyncDisposable
         {
             ["id"] = id, ["object"] = "payment_intent", ["amount"] = long.Parse(form["amount"]!, System.Globalization.CultureInfo.InvariantCulture),
             ["currency"] = form["currency"].ToString(), ["payment_method"] = form["payment_method"].ToString(), ["status"] = "succeeded",
-            ["client_secret"] = $"{id}_secret_standin", ["livemode"] = false,
+            ["client_secret"] = $"{id}_secret_standin", ["livemode"] = false, ["customer"] = form["customer"].ToString(), ["metadata"] = Metadata(form),
         };
         intents[id] = intent;
         switch (form["payment_method"].ToString())
         {
             case "pm_card_visa":
+                return (200, intent.ToJsonString());
+            case var method when IsSepaMethod(method):
+                // A SEPA debit is submitted to the bank: it stays processing until the bank answers (Settle).
+                intent["status"] = "processing";
                 return (200, intent.ToJsonString());
             case "pm_card_authenticationRequired":
                 intent["status"] = "requires_action";
@@ -244,6 +295,18 @@ internal sealed class StripeStandIn : IAsyncDisposable
                 intents.TryRemove(id, out _);
                 return (400, ErrorBody("invalid_request_error", "resource_missing", null, $"No such PaymentMethod: '{form["payment_method"]}'", null));
         }
+    }
+
+    // Stripe.net sends metadata as metadata[key]=value.
+    private static JsonObject Metadata(IFormCollection form)
+    {
+        var metadata = new JsonObject();
+        foreach (var (name, value) in form.Where(f => f.Key.StartsWith("metadata[", StringComparison.Ordinal) && f.Key.EndsWith(']')))
+        {
+            metadata[name["metadata[".Length..^1]] = value.ToString();
+        }
+
+        return metadata;
     }
 
     private static (int, string) Declined(JsonObject intent, string declineCode)
