@@ -35,18 +35,17 @@ internal sealed partial class StripeStandIn
 
     private async Task<IResult> CreateSetupIntentAsync(HttpContext http)
     {
-        if (http.Request.Headers.Authorization.ToString() != $"Bearer {SecretKey}")
+        if (Unauthorized(http) is { } unauthorized)
         {
-            return Error(401, "invalid_request_error", null, null, "Invalid API Key provided.");
+            return unauthorized;
         }
 
         var key = http.Request.Headers["Idempotency-Key"].ToString();
         var form = await http.Request.ReadFormAsync();
         SetupIntents.Enqueue((key, form));
-        if (replies.TryGetValue(key, out var earlier))
+        if (Replay(http, key) is { } replay)
         {
-            http.Response.Headers["Idempotent-Replayed"] = "true";
-            return Results.Content(earlier.Body, "application/json", statusCode: earlier.Status);
+            return replay;
         }
 
         if (MissingSepaSetupParameter(form) is { } missing)

@@ -128,17 +128,16 @@ internal sealed partial class StripeStandIn : IAsyncDisposable
 
     private async Task<IResult> CreateAsync(HttpContext http)
     {
-        if (http.Request.Headers.Authorization.ToString() != $"Bearer {SecretKey}")
+        if (Unauthorized(http) is { } unauthorized)
         {
-            return Error(401, "invalid_request_error", null, null, "Invalid API Key provided.");
+            return unauthorized;
         }
 
         var key = http.Request.Headers["Idempotency-Key"].ToString();
         IdempotencyKeys.Enqueue(key);
-        if (replies.TryGetValue(key, out var earlier))
+        if (Replay(http, key) is { } replay)
         {
-            http.Response.Headers["Idempotent-Replayed"] = "true";
-            return Results.Content(earlier.Body, "application/json", statusCode: earlier.Status);
+            return replay;
         }
 
         if (Interlocked.Decrement(ref failuresLeft) >= 0)
@@ -219,18 +218,17 @@ internal sealed partial class StripeStandIn : IAsyncDisposable
 
     private async Task<IResult> RefundAsync(HttpContext http)
     {
-        if (http.Request.Headers.Authorization.ToString() != $"Bearer {SecretKey}")
+        if (Unauthorized(http) is { } unauthorized)
         {
-            return Error(401, "invalid_request_error", null, null, "Invalid API Key provided.");
+            return unauthorized;
         }
 
         var key = http.Request.Headers["Idempotency-Key"].ToString();
         var form = await http.Request.ReadFormAsync();
         Refunds.Enqueue((key, form));
-        if (replies.TryGetValue(key, out var earlier))
+        if (Replay(http, key) is { } replay)
         {
-            http.Response.Headers["Idempotent-Replayed"] = "true";
-            return Results.Content(earlier.Body, "application/json", statusCode: earlier.Status);
+            return replay;
         }
 
         if (Interlocked.Decrement(ref failuresLeft) >= 0)
@@ -315,6 +313,21 @@ internal sealed partial class StripeStandIn : IAsyncDisposable
         var error = new JsonObject { ["type"] = "card_error", ["code"] = "card_declined", ["decline_code"] = declineCode, ["message"] = "Your card was declined." };
         intent["last_payment_error"] = error.DeepClone();
         return (402, ErrorBody("card_error", "card_declined", declineCode, "Your card was declined.", intent));
+    }
+
+    private static IResult? Unauthorized(HttpContext http) =>
+        http.Request.Headers.Authorization.ToString() == $"Bearer {SecretKey}" ? null : Error(401, "invalid_request_error", null, null, "Invalid API Key provided.");
+
+    // A repeated Idempotency-Key is answered with the first answer, as Stripe does.
+    private IResult? Replay(HttpContext http, string key)
+    {
+        if (!replies.TryGetValue(key, out var earlier))
+        {
+            return null;
+        }
+
+        http.Response.Headers["Idempotent-Replayed"] = "true";
+        return Results.Content(earlier.Body, "application/json", statusCode: earlier.Status);
     }
 
     private static IResult Error(int status, string type, string? code, string? declineCode, string message) =>
