@@ -27,6 +27,7 @@ internal sealed partial class StripeStandIn : IAsyncDisposable
     private readonly ConcurrentDictionary<string, (int Status, string Body)> replies = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, JsonObject> intents = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, long> refunded = new(StringComparer.Ordinal);
+    private readonly CancellationTokenSource stopping = new();
     private int created;
     private int refundsCreated;
     private int failuresLeft;
@@ -124,7 +125,13 @@ internal sealed partial class StripeStandIn : IAsyncDisposable
         intent["next_action"] = null;
     }
 
-    public async ValueTask DisposeAsync() => await app.DisposeAsync();
+    public async ValueTask DisposeAsync()
+    {
+        // A held answer whose caller is still there (a test that failed before its kill) ends now, not at the server's shutdown timeout.
+        await stopping.CancelAsync();
+        await app.DisposeAsync();
+        stopping.Dispose();
+    }
 
     private async Task<IResult> CreateAsync(HttpContext http)
     {
@@ -165,15 +172,16 @@ internal sealed partial class StripeStandIn : IAsyncDisposable
         return Results.Content(body, "application/json", statusCode: status);
     }
 
-    private static async Task HoldUntilAbortedAsync(HttpContext http)
+    private async Task HoldUntilAbortedAsync(HttpContext http)
     {
+        using var abortedOrStopping = CancellationTokenSource.CreateLinkedTokenSource(http.RequestAborted, stopping.Token);
         try
         {
-            await Task.Delay(MaxHold, http.RequestAborted);
+            await Task.Delay(MaxHold, abortedOrStopping.Token);
         }
         catch (OperationCanceledException)
         {
-            // The caller is gone (killed): nobody will read this answer.
+            // The caller is gone (killed), or the stand-in stops: nobody will read this answer.
         }
 
         http.Abort();
