@@ -100,8 +100,10 @@ internal static class BillingScenario
     public static Task<JsonElement> RunAsync(CatalogSilo silo, object body, HttpStatusCode expected = HttpStatusCode.OK) =>
         silo.PostAsync("/api/billing-scheduler/process-monthly-billing", body, expected);
 
-    public static Task<long> CountAsync(CatalogSilo silo, string sql) =>
-        silo.Services.GetRequiredService<SqlDatabase>().ReadAsync(
+    public static Task<long> CountAsync(CatalogSilo silo, string sql) => CountAsync(silo.Services.GetRequiredService<SqlDatabase>(), sql);
+
+    public static Task<long> CountAsync(SqlDatabase database, string sql) =>
+        database.ReadAsync(
             async (connection, ct) =>
             {
                 await using var command = connection.CreateCommand(sql);

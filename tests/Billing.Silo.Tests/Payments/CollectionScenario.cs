@@ -21,13 +21,21 @@ internal static class CollectionScenario
     /// <summary>The customer, its key, and its November invoice (3 calls: 0.04 EUR), issued with <paramref name="method"/> saved as its default.</summary>
     public static async Task<(string CustomerId, string Key, string InvoiceId)> InvoicedAsync(CatalogSilo silo, object method)
     {
-        var (customerId, _, key) = await BillingScenario.CustomerAsync(silo, "Europe/Amsterdam");
+        var (customerId, _, key) = await UsedAsync(silo, method);
         using var client = BillingScenario.Client(silo, key);
-        await CatalogSilo.ReadAsync(await client.PostAsJsonAsync("/api/v1/billing/payment-methods", method), HttpStatusCode.Created);
-        await BillingScenario.ConsumeAsync(silo, key, 3);
         await BillingScenario.AdvanceAndTickAsync(silo, AfterClose);
         var invoice = Assert.Single((await silo.GetAsync(client, "/api/v1/billing/invoices")).GetProperty("invoices").EnumerateArray());
         return (customerId, key, invoice.GetProperty("id").GetString()!);
+    }
+
+    /// <summary>A customer in Amsterdam with <paramref name="method"/> saved as its default and 3 calls (0.04 EUR) in its current period.</summary>
+    public static async Task<(string CustomerId, string ShopId, string Key)> UsedAsync(CatalogSilo silo, object method)
+    {
+        var (customerId, shopId, key) = await BillingScenario.CustomerAsync(silo, "Europe/Amsterdam");
+        using var client = BillingScenario.Client(silo, key);
+        await CatalogSilo.ReadAsync(await client.PostAsJsonAsync("/api/v1/billing/payment-methods", method), HttpStatusCode.Created);
+        await BillingScenario.ConsumeAsync(silo, key, 3);
+        return (customerId, shopId, key);
     }
 
     public static object Card(string number) => new { card = new { number, exp_month = 12, exp_year = 2030, cvc = "123" } };

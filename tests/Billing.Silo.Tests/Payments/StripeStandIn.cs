@@ -13,21 +13,27 @@ namespace Billing.Silo.Tests.Payments;
 /// an Idempotency-Key replays its first response, as Stripe does. It counts the PaymentIntents it
 /// really created, so a test can show that a retry charged nothing more. Refunds (<c>/v1/refunds</c>)
 /// of its PaymentIntents likewise: at most what the intent still holds, an Idempotency-Key
-/// replaying the first refund, each one really made counted.
+/// replaying the first refund, each one really made counted. SEPA Direct Debit mandates are set up
+/// through <c>/v1/setup_intents</c> (see <c>StripeStandIn.SetupIntents.cs</c>).
 /// </summary>
-internal sealed class StripeStandIn : IAsyncDisposable
+internal sealed partial class StripeStandIn : IAsyncDisposable
 {
     public const string SecretKey = "sk_test_standin_0123456789abcdef";
+
+    /// <summary>How long a held answer waits for its caller to go away.</summary>
+    public static readonly TimeSpan MaxHold = TimeSpan.FromMinutes(2);
 
     private readonly WebApplication app;
     private readonly ConcurrentDictionary<string, (int Status, string Body)> replies = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, JsonObject> intents = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, long> refunded = new(StringComparer.Ordinal);
+    private readonly CancellationTokenSource stopping = new();
     private int created;
     private int refundsCreated;
     private int failuresLeft;
     private int answersToLose;
     private int customersCreated;
+    private TaskCompletionSource? answerToHold;
 
     private StripeStandIn(WebApplication app) => this.app = app;
 
@@ -56,6 +62,10 @@ internal sealed class StripeStandIn : IAsyncDisposable
         ["Billing:Payments:Stripe:MaxNetworkRetries"] = "0",
     };
 
+    /// <summary><see cref="Settings"/> with the webhook endpoint's signing secret.</summary>
+    public IReadOnlyDictionary<string, string> SettingsWith(string webhookSecret) =>
+        new Dictionary<string, string>(Settings) { ["Billing:Payments:Stripe:WebhookSecret"] = webhookSecret };
+
     public static async Task<StripeStandIn> StartAsync()
     {
         var standIn = new StripeStandIn(LoopbackHttp.Create());
@@ -66,6 +76,7 @@ internal sealed class StripeStandIn : IAsyncDisposable
         standIn.app.MapPost("/v1/refunds", (Delegate)standIn.RefundAsync);
         standIn.app.MapPost("/v1/customers", (Delegate)standIn.CreateCustomerAsync);
         standIn.app.MapPost("/v1/payment_methods/{id}/attach", (Delegate)standIn.AttachAsync);
+        standIn.app.MapPost("/v1/setup_intents", (Delegate)standIn.CreateSetupIntentAsync);
         await standIn.app.StartAsync();
         return standIn;
     }
@@ -87,6 +98,22 @@ internal sealed class StripeStandIn : IAsyncDisposable
     /// </summary>
     public void LoseNextAnswer() => Volatile.Write(ref answersToLose, 1);
 
+    /// <summary>
+    /// The next PaymentIntent is created (the money is taken) and its answer held back until the
+    /// caller's connection drops, at most <see cref="MaxHold"/>: the call in flight that a silo
+    /// killed after Stripe's success leaves behind. The task completes once the intent is recorded
+    /// and the answer held. An idempotent retry gets the answer.
+    /// </summary>
+    public Task HoldNextAnswer()
+    {
+        var held = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        Volatile.Write(ref answerToHold, held);
+        return held.Task;
+    }
+
+    /// <summary>The PaymentIntent as Stripe shows it now (e.g. for a webhook's payload).</summary>
+    public JsonObject Intent(string intentId) => (JsonObject)intents[intentId].DeepClone();
+
     /// <summary>Customers created (idempotent replays excluded).</summary>
     public int CustomersCreated => Volatile.Read(ref customersCreated);
 
@@ -98,21 +125,26 @@ internal sealed class StripeStandIn : IAsyncDisposable
         intent["next_action"] = null;
     }
 
-    public async ValueTask DisposeAsync() => await app.DisposeAsync();
+    public async ValueTask DisposeAsync()
+    {
+        // A held answer whose caller is still there (a test that failed before its kill) ends now, not at the server's shutdown timeout.
+        await stopping.CancelAsync();
+        await app.DisposeAsync();
+        stopping.Dispose();
+    }
 
     private async Task<IResult> CreateAsync(HttpContext http)
     {
-        if (http.Request.Headers.Authorization.ToString() != $"Bearer {SecretKey}")
+        if (Unauthorized(http) is { } unauthorized)
         {
-            return Error(401, "invalid_request_error", null, null, "Invalid API Key provided.");
+            return unauthorized;
         }
 
         var key = http.Request.Headers["Idempotency-Key"].ToString();
         IdempotencyKeys.Enqueue(key);
-        if (replies.TryGetValue(key, out var earlier))
+        if (Replay(http, key) is { } replay)
         {
-            http.Response.Headers["Idempotent-Replayed"] = "true";
-            return Results.Content(earlier.Body, "application/json", statusCode: earlier.Status);
+            return replay;
         }
 
         if (Interlocked.Decrement(ref failuresLeft) >= 0)
@@ -130,7 +162,29 @@ internal sealed class StripeStandIn : IAsyncDisposable
             return Results.Empty;
         }
 
+        if (Interlocked.Exchange(ref answerToHold, null) is { } held)
+        {
+            held.SetResult();
+            await HoldUntilAbortedAsync(http);
+            return Results.Empty;
+        }
+
         return Results.Content(body, "application/json", statusCode: status);
+    }
+
+    private async Task HoldUntilAbortedAsync(HttpContext http)
+    {
+        using var abortedOrStopping = CancellationTokenSource.CreateLinkedTokenSource(http.RequestAborted, stopping.Token);
+        try
+        {
+            await Task.Delay(MaxHold, abortedOrStopping.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            // The caller is gone (killed), or the stand-in stops: nobody will read this answer.
+        }
+
+        http.Abort();
     }
 
     private async Task<IResult> CreateCustomerAsync(HttpContext http)
@@ -172,18 +226,17 @@ internal sealed class StripeStandIn : IAsyncDisposable
 
     private async Task<IResult> RefundAsync(HttpContext http)
     {
-        if (http.Request.Headers.Authorization.ToString() != $"Bearer {SecretKey}")
+        if (Unauthorized(http) is { } unauthorized)
         {
-            return Error(401, "invalid_request_error", null, null, "Invalid API Key provided.");
+            return unauthorized;
         }
 
         var key = http.Request.Headers["Idempotency-Key"].ToString();
         var form = await http.Request.ReadFormAsync();
         Refunds.Enqueue((key, form));
-        if (replies.TryGetValue(key, out var earlier))
+        if (Replay(http, key) is { } replay)
         {
-            http.Response.Headers["Idempotent-Replayed"] = "true";
-            return Results.Content(earlier.Body, "application/json", statusCode: earlier.Status);
+            return replay;
         }
 
         if (Interlocked.Decrement(ref failuresLeft) >= 0)
@@ -225,12 +278,16 @@ internal sealed class StripeStandIn : IAsyncDisposable
         {
             ["id"] = id, ["object"] = "payment_intent", ["amount"] = long.Parse(form["amount"]!, System.Globalization.CultureInfo.InvariantCulture),
             ["currency"] = form["currency"].ToString(), ["payment_method"] = form["payment_method"].ToString(), ["status"] = "succeeded",
-            ["client_secret"] = $"{id}_secret_standin", ["livemode"] = false,
+            ["client_secret"] = $"{id}_secret_standin", ["livemode"] = false, ["customer"] = form["customer"].ToString(), ["metadata"] = Metadata(form),
         };
         intents[id] = intent;
         switch (form["payment_method"].ToString())
         {
             case "pm_card_visa":
+                return (200, intent.ToJsonString());
+            case var method when IsSepaMethod(method):
+                // A SEPA debit is submitted to the bank: it stays processing until the bank answers (Settle).
+                intent["status"] = "processing";
                 return (200, intent.ToJsonString());
             case "pm_card_authenticationRequired":
                 intent["status"] = "requires_action";
@@ -246,12 +303,39 @@ internal sealed class StripeStandIn : IAsyncDisposable
         }
     }
 
+    // Stripe.net sends metadata as metadata[key]=value.
+    private static JsonObject Metadata(IFormCollection form)
+    {
+        var metadata = new JsonObject();
+        foreach (var (name, value) in form.Where(f => f.Key.StartsWith("metadata[", StringComparison.Ordinal) && f.Key.EndsWith(']')))
+        {
+            metadata[name["metadata[".Length..^1]] = value.ToString();
+        }
+
+        return metadata;
+    }
+
     private static (int, string) Declined(JsonObject intent, string declineCode)
     {
         intent["status"] = "requires_payment_method";
         var error = new JsonObject { ["type"] = "card_error", ["code"] = "card_declined", ["decline_code"] = declineCode, ["message"] = "Your card was declined." };
         intent["last_payment_error"] = error.DeepClone();
         return (402, ErrorBody("card_error", "card_declined", declineCode, "Your card was declined.", intent));
+    }
+
+    private static IResult? Unauthorized(HttpContext http) =>
+        http.Request.Headers.Authorization.ToString() == $"Bearer {SecretKey}" ? null : Error(401, "invalid_request_error", null, null, "Invalid API Key provided.");
+
+    // A repeated Idempotency-Key is answered with the first answer, as Stripe does.
+    private IResult? Replay(HttpContext http, string key)
+    {
+        if (!replies.TryGetValue(key, out var earlier))
+        {
+            return null;
+        }
+
+        http.Response.Headers["Idempotent-Replayed"] = "true";
+        return Results.Content(earlier.Body, "application/json", statusCode: earlier.Status);
     }
 
     private static IResult Error(int status, string type, string? code, string? declineCode, string message) =>

@@ -144,6 +144,12 @@ public sealed class StripeWebhookTests
     internal static async Task<JsonElement> DeliverAsync(CatalogSilo silo, string payload, string? signature, HttpStatusCode expected = HttpStatusCode.OK)
     {
         using var client = silo.CreateClient();
+        return await DeliverAsync(client, payload, signature, expected);
+    }
+
+    /// <summary>Posts the event to the silo <paramref name="client"/> talks to (in process, or a silo process).</summary>
+    internal static async Task<JsonElement> DeliverAsync(HttpClient client, string payload, string? signature, HttpStatusCode expected = HttpStatusCode.OK)
+    {
         using var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/webhooks/stripe") { Content = new StringContent(payload, Encoding.UTF8, "application/json") };
         if (signature is not null)
         {
