@@ -10,6 +10,17 @@ public sealed partial class SubscriptionGrain
 {
     public async Task<IReadOnlyList<ConsumeResult>> ConsumeBatchAsync(IReadOnlyList<ConsumeCommand> commands)
     {
+        var results = await DecideBatchAsync(commands);
+        foreach (var result in results)
+        {
+            metrics.Consumed(OutcomeNames[(int)result.Outcome]);
+        }
+
+        return results;
+    }
+
+    private async Task<IReadOnlyList<ConsumeResult>> DecideBatchAsync(IReadOnlyList<ConsumeCommand> commands)
+    {
         ArgumentOutOfRangeException.ThrowIfGreaterThan(commands.Count, MaxBatchSize, nameof(commands));
         if (commands.All(c => c.IdempotencyKey is null))
         {

@@ -3,6 +3,7 @@ using Billing.Domain;
 using Orleans.Concurrency;
 using Billing.Silo.Alerts;
 using Billing.Silo.Metering.Journal;
+using Billing.Silo.Telemetry;
 using NodaTime;
 
 namespace Billing.Silo.Grains;
@@ -17,11 +18,20 @@ namespace Billing.Silo.Grains;
 [Reentrant]
 [GrainType("subscription")]
 public sealed partial class SubscriptionGrain(
-    UsageJournal journal, MeteringStore store, AccountSuspensions suspensions, TokenAlerts tokenAlerts, TimeProvider time, ILogger<SubscriptionGrain> logger)
+    UsageJournal journal,
+    MeteringStore store,
+    AccountSuspensions suspensions,
+    TokenAlerts tokenAlerts,
+    BillingMetrics metrics,
+    TimeProvider time,
+    ILogger<SubscriptionGrain> logger)
     : Grain, ISubscriptionGrain
 {
     private const int IdempotencyWindowSize = 10_000;
     private const int MaxBatchSize = 1_000;
+
+    // The consumes counter's tag per outcome, without a string per call.
+    private static readonly string[] OutcomeNames = Enum.GetNames<ConsumeOutcome>().Select(n => n.ToLowerInvariant()).ToArray();
 
     private readonly IdempotencyWindow recentKeys = new(IdempotencyWindowSize);
     private Subscription subscription = null!;
@@ -43,6 +53,7 @@ public sealed partial class SubscriptionGrain(
         var accepted = new List<UsageRecord>(1);
         var result = await ConsumeOneAsync(command, accepted);
         TellShops(accepted);
+        metrics.Consumed(OutcomeNames[(int)result.Outcome]);
         return result;
     }
 
@@ -213,6 +224,7 @@ public sealed partial class SubscriptionGrain(
     private async Task CommitAsync(Subscription next, JournalEntry entry)
     {
         subscription = next;
+        using var durable = BillingTelemetry.Source.StartActivity("journal.append");
         try
         {
             await journal.AppendAsync(entry);

@@ -1,3 +1,4 @@
+using Billing.Silo.Telemetry;
 using System.Net;
 using Billing.Silo.Storage.GrainState;
 using Billing.Silo.Storage.Reminders;
@@ -62,6 +63,12 @@ public static class ClusterHosting
             // Every silo: the dashboard gathers each silo's counters through a grain service on that
             // silo, and the load balancer may send the operator's browser to any of them.
             silo.AddDashboard();
+            if (builder.Configuration.IsTelemetryEnabled())
+            {
+                // Trace context through grain calls; without it (telemetry off) no filter runs on any call.
+                silo.AddActivityPropagation();
+            }
+
             if (storage.IsPostgres)
             {
                 UsePostgres(silo, cluster, storage.ConnectionString!);

@@ -1,3 +1,4 @@
+using Billing.Silo.Telemetry;
 using Microsoft.Extensions.Options;
 using Orleans.Configuration;
 
@@ -37,6 +38,11 @@ public static class FrontDoorHosting
                 o.ConnectionString = storage.ConnectionString!;
             });
             client.Configure<ClientMessagingOptions>(o => o.ResponseTimeout = TimeSpan.FromMilliseconds(cluster.CallTimeoutMs));
+            if (builder.Configuration.IsTelemetryEnabled())
+            {
+                client.AddActivityPropagation();
+            }
+
             client.Configure<GatewayOptions>(o => o.GatewayListRefreshPeriod = GatewayListRefreshPeriod);
             client.UseConnectionRetryFilter<FrontDoorConnectionRetry>();
         });

@@ -12,6 +12,7 @@ using Billing.Silo.Metering;
 using Billing.Silo.Notifications;
 using Billing.Silo.Payments;
 using Billing.Silo.Storage.Sql;
+using Billing.Silo.Telemetry;
 using Microsoft.Extensions.Options;
 
 namespace Billing.Silo.Hosting;
@@ -41,6 +42,7 @@ public static class SiloHostingExtensions
             o.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower;
             o.SerializerOptions.TypeInfoResolverChain.Insert(0, MeteringJsonContext.Default);
         });
+        builder.AddBillingTelemetry();
         var cluster = builder.AddClusterOptions();
         if (cluster.IsFrontDoor)
         {

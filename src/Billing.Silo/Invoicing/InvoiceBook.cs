@@ -1,3 +1,4 @@
+using Billing.Silo.Telemetry;
 using System.Data.Common;
 using System.Globalization;
 using System.Text.Json;
@@ -14,7 +15,8 @@ namespace Billing.Silo.Invoicing;
 /// everything. The unique (shop, period) key makes a second invoice impossible, and since the
 /// counter moves inside the same transaction, a rolled-back close leaves no gap in the numbers.
 /// </summary>
-public sealed partial class InvoiceBook(SqlDatabase database, IOptions<BillingOptions> options, IEnumerable<IInvoiceIssueParticipant> participants)
+public sealed partial class InvoiceBook(
+    SqlDatabase database, IOptions<BillingOptions> options, IEnumerable<IInvoiceIssueParticipant> participants, BillingMetrics metrics)
 {
     internal static readonly JsonSerializerOptions DocumentJson = new(JsonSerializerDefaults.Web);
 
@@ -41,6 +43,7 @@ public sealed partial class InvoiceBook(SqlDatabase database, IOptions<BillingOp
                     followUp(document);
                 }
 
+                metrics.InvoiceIssued();
                 return document;
             },
             cancellationToken);

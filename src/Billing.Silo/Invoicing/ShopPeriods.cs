@@ -1,3 +1,4 @@
+using Billing.Silo.Telemetry;
 using Billing.Domain;
 using Microsoft.Extensions.Options;
 using NodaTime;
@@ -9,7 +10,7 @@ namespace Billing.Silo.Invoicing;
 /// first one, and closing those that are over, each priced and invoiced in one transaction. A
 /// dry run walks the same periods in memory and writes nothing.
 /// </summary>
-public sealed class ShopPeriods(ShopTermsReader terms, InvoiceBook book, PeriodPricer pricer, IOptions<BillingOptions> options)
+public sealed class ShopPeriods(ShopTermsReader terms, InvoiceBook book, PeriodPricer pricer, BillingMetrics metrics, IOptions<BillingOptions> options)
 {
     /// <summary>Periods one call closes at most (ten years of weekly periods); a later call goes on.</summary>
     public const int MaxPeriodsPerCall = 520;
@@ -45,7 +46,10 @@ public sealed class ShopPeriods(ShopTermsReader terms, InvoiceBook book, PeriodP
         var invoices = new List<InvoiceSummary>();
         while (invoices.Count < MaxPeriodsPerCall && IsDue(walk.Open.Period, request.ThroughMonth, now))
         {
+            using var span = BillingTelemetry.Source.StartActivity("period.close");
+            span?.SetTag("billing.shop_id", shopId);
             var close = await pricer.PrepareAsync(shop, walk, now, cancellationToken);
+            metrics.PeriodClosed(request.DryRun);
             if (request.DryRun)
             {
                 invoices.Add(close.Document.ToSummary() with { InvoiceId = null, Number = null });

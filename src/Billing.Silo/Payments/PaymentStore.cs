@@ -1,3 +1,4 @@
+using Billing.Silo.Telemetry;
 using System.Data.Common;
 using Billing.Domain;
 using Billing.Silo.Metering;
@@ -6,7 +7,7 @@ using Billing.Silo.Storage.Sql;
 namespace Billing.Silo.Payments;
 
 /// <summary>The <c>payments</c> table: a payment is written pending before the provider is called, then moves on once.</summary>
-public sealed class PaymentStore(SqlDatabase database)
+public sealed class PaymentStore(SqlDatabase database, BillingMetrics metrics)
 {
     public const int MaxPageSize = 100;
 
@@ -112,7 +113,13 @@ public sealed class PaymentStore(SqlDatabase database)
                     .With("status", StoredPayment.StatusName(StatusOf(outcome.Status))).With("provider_ref", outcome.ProviderRef)
                     .With("failure_code", outcome.FailureCode).With("decline_code", outcome.DeclineCode).With("now", now.ToUnixTimeMilliseconds())
                     .With("payment_id", Id(paymentId)).With("from", StoredPayment.StatusName(from));
-                return await command.ExecuteNonQueryAsync(ct) == 1;
+                var recorded = await command.ExecuteNonQueryAsync(ct) == 1;
+                if (recorded)
+                {
+                    metrics.PaymentRecorded(StoredPayment.StatusName(StatusOf(outcome.Status)));
+                }
+
+                return recorded;
             },
             cancellationToken);
 

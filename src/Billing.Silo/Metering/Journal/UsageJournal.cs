@@ -1,3 +1,4 @@
+using Billing.Silo.Telemetry;
 using System.Collections.Concurrent;
 using System.Threading.Channels;
 using Billing.Silo.Metering.Journal;
@@ -41,7 +42,7 @@ public sealed partial class UsageJournal : IHostedService
     // events, so how much waits is counted in events, not entries.
     private long queuedEvents;
 
-    public UsageJournal(IUsageJournalStore store, IOptions<UsageJournalOptions> options, TimeProvider time, ILogger<UsageJournal> logger)
+    public UsageJournal(IUsageJournalStore store, IOptions<UsageJournalOptions> options, TimeProvider time, ILogger<UsageJournal> logger, BillingMetrics? metrics = null)
     {
         this.store = store;
         this.options = options.Value;
@@ -54,6 +55,20 @@ public sealed partial class UsageJournal : IHostedService
             SingleReader = true,
             FullMode = BoundedChannelFullMode.Wait,
         });
+        if (metrics is not null)
+        {
+            ObserveWith(metrics.Meter);
+        }
+    }
+
+    // Read when a collector asks, so the write path does not change.
+    private void ObserveWith(System.Diagnostics.Metrics.Meter meter)
+    {
+        meter.CreateObservableCounter("billing.journal.batches", () => Batches, "{batch}", "Journal batches committed.");
+        meter.CreateObservableCounter("billing.journal.events", () => Entries, "{event}", "Usage events and grants committed by the journal.");
+        meter.CreateObservableGauge("billing.journal.commit.p50", () => CommitLatency.PercentileMicroseconds(0.50) / 1000.0, "ms", "Median batch commit latency.");
+        meter.CreateObservableGauge("billing.journal.commit.p99", () => CommitLatency.PercentileMicroseconds(0.99) / 1000.0, "ms", "99th percentile batch commit latency.");
+        meter.CreateObservableGauge("billing.journal.backlog", () => Backlog.Pending, "{entry}", "Entries waiting for a batch.");
     }
 
     /// <summary>Write latency of batches, from the start of the write to its commit.</summary>
@@ -262,6 +277,8 @@ public sealed partial class UsageJournal : IHostedService
             return;
         }
 
+        using var span = BillingTelemetry.Source.StartActivity("journal.commit");
+        span?.SetTag("billing.journal.entries", writable.Count);
         var started = time.GetTimestamp();
         var committed = await WriteIsolatingAsync(writable, cancellationToken);
         if (committed.Count == 0)
