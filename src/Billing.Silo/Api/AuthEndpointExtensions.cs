@@ -23,9 +23,16 @@ public static class AuthEndpointExtensions
         builder.AddEndpointFilter(static async (context, next) =>
         {
             var http = context.HttpContext;
+            var limits = http.RequestServices.GetRequiredService<RequestLimits>();
+            if (limits.IsBlocked(http, out var wait))
+            {
+                return TooManyFailures(http, wait);
+            }
+
             var presented = BearerToken(http.Request);
             if (presented is null || !await http.RequestServices.GetRequiredService<AdminKeyVerifier>().VerifyAsync(presented))
             {
+                limits.NoteFailure(http);
                 return Unauthorized(http, "unauthorized", "This endpoint needs the admin key: send Authorization: Bearer <admin key>.");
             }
 
@@ -41,19 +48,46 @@ public static class AuthEndpointExtensions
         builder.AddEndpointFilter(static async (context, next) =>
         {
             var http = context.HttpContext;
+            var limits = http.RequestServices.GetRequiredService<RequestLimits>();
+            if (limits.IsBlocked(http, out var wait))
+            {
+                return TooManyFailures(http, wait);
+            }
+
             var presented = BearerToken(http.Request) ?? SingleValue(http.Request.Headers[ApiKeyHeader]);
             if (presented is null)
             {
+                limits.NoteFailure(http);
                 return Unauthorized(http, "invalid_api_key", $"An API key is required: send Authorization: Bearer <key> or {ApiKeyHeader}: <key>.");
             }
 
             var principal = await http.RequestServices.GetRequiredService<IApiKeyAuthenticator>().AuthenticateAsync(presented, http.RequestAborted);
             if (principal is null)
             {
+                limits.NoteFailure(http);
                 return Unauthorized(http, "invalid_api_key", "The API key is malformed, unknown or revoked.");
             }
 
             http.Items[PrincipalItemKey] = principal;
+            return await next(context);
+        });
+
+    /// <summary>
+    /// After <see cref="RequireApiKey{TBuilder}"/>: a metered request takes a token from its key's
+    /// bucket (<c>Billing:RateLimits</c>), or is 429 <c>rate_limited</c> with <c>Retry-After</c>.
+    /// </summary>
+    public static TBuilder RequireMeteredRateLimit<TBuilder>(this TBuilder builder)
+        where TBuilder : IEndpointConventionBuilder =>
+        builder.AddEndpointFilter(static async (context, next) =>
+        {
+            var http = context.HttpContext;
+            if (!http.RequestServices.GetRequiredService<RequestLimits>().TryAcquireMetered(http.GetApiKeyPrincipal().KeyId, out var wait))
+            {
+                http.Response.Headers.RetryAfter = RequestLimits.RetryAfterSeconds(wait);
+                return ApiProblem.Create(StatusCodes.Status429TooManyRequests, "rate_limited", "Too many requests",
+                    $"This API key sent more metered requests than its limit allows; retry in {RequestLimits.RetryAfterSeconds(wait)} s.");
+            }
+
             return await next(context);
         });
 
@@ -81,6 +115,13 @@ public static class AuthEndpointExtensions
         values.Count == 1 && values[0] is { Length: > 0 and <= MaxCredentialLength } value ? NullIfEmpty(value.Trim()) : null;
 
     private static string? NullIfEmpty(string value) => value.Length == 0 ? null : value;
+
+    private static IResult TooManyFailures(HttpContext http, TimeSpan wait)
+    {
+        http.Response.Headers.RetryAfter = RequestLimits.RetryAfterSeconds(wait);
+        return ApiProblem.Create(StatusCodes.Status429TooManyRequests, "too_many_failed_authentications", "Too many failed authentications",
+            "This address sent too many requests with a missing or wrong key; wait before trying again.");
+    }
 
     internal static IResult Unauthorized(HttpContext http, string code, string detail)
     {

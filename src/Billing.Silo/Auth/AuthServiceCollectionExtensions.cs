@@ -14,6 +14,8 @@ public static class AuthServiceCollectionExtensions
         services.AddSingleton<ApiKeyAuthenticator>();
         services.AddSingleton<IApiKeyAuthenticator>(sp => sp.GetRequiredService<ApiKeyAuthenticator>());
         services.TryAddSingleton(new SiloConsole(Console.Out));
+        services.AddValidatedOptions<RateLimitOptions>(configuration.GetSection(RateLimitOptions.SectionName), o => o.Validate());
+        services.AddSingleton<RequestLimits>();
         services.AddSingleton<AdminKeyVerifier>();
         services.AddHostedService(sp => sp.GetRequiredService<AdminKeyVerifier>());
         return services;

@@ -17,8 +17,8 @@ public static class MeteringApi
     public static IEndpointRouteBuilder MapMeteringApi(this IEndpointRouteBuilder routes)
     {
         var customer = routes.MapGroup("/api/v1").RequireApiKey();
-        customer.MapPost("/billing/tokens/consume", ConsumeAsync).WithName("ConsumeTokens");
-        customer.MapPost("/usage/batch", UsageBatchApi.IngestAsync).WithName("IngestUsageBatch");
+        customer.MapPost("/billing/tokens/consume", ConsumeAsync).WithName("ConsumeTokens").RequireMeteredRateLimit();
+        customer.MapPost("/usage/batch", UsageBatchApi.IngestAsync).WithName("IngestUsageBatch").RequireMeteredRateLimit();
         customer.MapGet("/usage", UsageAsync).WithName("CurrentPeriodUsage");
         customer.MapGet("/billing/subscription", SubscriptionApi.GetAsync).WithName("GetSubscription");
         routes.MapGroup("/api/v1/admin").RequireAdminKey()
