@@ -21,6 +21,7 @@ app.MapStripeWebhookApi();
 app.MapPayPalReturnApi();
 app.MapRuntimeMetricsApi();
 app.MapAdminApi();
+app.MapAdminCatalogQueryApi();
 app.MapCustomerCatalogApi();
 app.MapInvoiceApi();
 app.MapPeriodStandingApi();
