@@ -23,6 +23,7 @@ app.MapPayPalReturnApi();
 app.MapRuntimeMetricsApi();
 app.MapAdminApi();
 app.MapAdminCatalogQueryApi();
+app.MapAdminShopApi();
 app.MapCustomerCatalogApi();
 app.MapInvoiceApi();
 app.MapAdminInvoiceApi();

@@ -15,3 +15,6 @@ CREATE INDEX IF NOT EXISTS ix_customers_email_key ON customers (email_key);
 CREATE INDEX IF NOT EXISTS ix_shops_created ON shops (created_at_ms, id);
 CREATE INDEX IF NOT EXISTS ix_shops_name_key ON shops (name_key);
 CREATE INDEX IF NOT EXISTS ix_api_keys_created ON api_keys (created_at_ms, id);
+
+-- A closed shop: its keys are revoked, its last period ends the day it closed and no other opens.
+ALTER TABLE shops ADD COLUMN closed_at_ms BIGINT NULL;
