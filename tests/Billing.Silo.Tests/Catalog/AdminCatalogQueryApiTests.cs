@@ -33,6 +33,30 @@ public sealed class AdminCatalogQueryApiTests
     }
 
     [Theory]
+    [InlineData("sqlite")]
+    [InlineData("postgres")]
+    public async Task TheLocationsOfPricePlansPaymentMethodsAndBillingRunsAnswer200(string dialect)
+    {
+        await using var database = await TestDatabase.CreateAsync(dialect);
+        await using var silo = CatalogSilo.Start(database);
+        var (_, _, _, key) = await silo.IssueKeyAsync();
+        using var customer = silo.CreateClient();
+        customer.DefaultRequestHeaders.Add("X-API-Key", key);
+        var pricePlan = new { name = "Screens", currency = "EUR", charges = new[] { new { type = "per_seat", service = "Screens", price_per_seat = 5 } } };
+
+        var (pricePlanLocation, pricePlanBody) = await CreateAsync(silo, $"{Admin}/price-plans", pricePlan);
+        using var saved = await customer.PostAsJsonAsync("/api/v1/billing/payment-methods", new { card = new { number = "4242424242424242", exp_month = 12, exp_year = 2030, cvc = "123" } });
+        var methodBody = await CatalogSilo.ReadAsync(saved, HttpStatusCode.Created);
+        using var run = await silo.Admin.PostAsJsonAsync("/api/billing-scheduler/process-monthly-billing", new { wait = false, dry_run = true });
+        await CatalogSilo.ReadAsync(run, HttpStatusCode.Accepted);
+
+        Assert.Equal(pricePlanBody.GetRawText(), (await silo.GetAsync(silo.Admin, pricePlanLocation)).GetRawText());
+        Assert.Equal(methodBody.GetRawText(), (await silo.GetAsync(customer, saved.Headers.Location!.OriginalString)).GetRawText());
+        Assert.StartsWith("run_", (await silo.GetAsync(silo.Admin, run.Headers.Location!.OriginalString)).GetProperty("run_id").GetString(), StringComparison.Ordinal);
+        Assert.Equal("payment_method_not_found", (await silo.GetAsync(customer, $"/api/v1/billing/payment-methods/{Guid.Empty}", HttpStatusCode.NotFound)).GetProperty("code").GetString());
+    }
+
+    [Theory]
     [InlineData("sqlite", "plans/plan_0123456789abcdefghij", "plan_not_found")]
     [InlineData("postgres", "plans/plan_0123456789abcdefghij", "plan_not_found")]
     [InlineData("sqlite", "shops/shop_0123456789abcdefghij", "shop_not_found")]
