@@ -58,7 +58,7 @@ public static class AdminCatalogQueryApi
         string? q, string? limit, string? after, [FromQuery(Name = "customer_id")] string? customerId, CatalogStore store, CancellationToken cancellationToken)
     {
         var (query, problem) = ParseQuery(q, limit, after, CatalogIds.Shop, "shop");
-        problem ??= IdFilterProblem(customerId, CatalogIds.Customer, "customer_id", "customer");
+        problem ??= PageQuery.CheckIdFilter(customerId, CatalogIds.Customer, "customer_id", "customer");
         if (problem is not null)
         {
             return problem;
@@ -73,10 +73,10 @@ public static class AdminCatalogQueryApi
         string? limit, string? after, string? prefix, [FromQuery(Name = "shop_id")] string? shopId, CatalogStore store, CancellationToken cancellationToken)
     {
         var (query, problem) = ParseQuery(null, limit, after, CatalogIds.ApiKey, "API key");
-        problem ??= IdFilterProblem(shopId, CatalogIds.Shop, "shop_id", "shop");
+        problem ??= PageQuery.CheckIdFilter(shopId, CatalogIds.Shop, "shop_id", "shop");
         if (problem is null && prefix is not null && !ApiKeyFormat.IsWellFormedPrefix(prefix))
         {
-            problem = InvalidQuery($"prefix must be the {ApiKeyFormat.PrefixLength} base62 characters after {ApiKeyFormat.LiveScheme}.");
+            problem = PageQuery.Invalid($"prefix must be the {ApiKeyFormat.PrefixLength} base62 characters after {ApiKeyFormat.LiveScheme}.");
         }
 
         if (problem is not null)
@@ -127,16 +127,11 @@ public static class AdminCatalogQueryApi
 
         var search = q?.Trim();
         return search is { Length: 0 or > CatalogSearch.MaxLength }
-            ? (null, InvalidQuery($"q must be 1 to {CatalogSearch.MaxLength} characters."))
+            ? (null, PageQuery.Invalid($"q must be 1 to {CatalogSearch.MaxLength} characters."))
             : (new CatalogListQuery(search, after, pageSize), null);
     }
 
-    private static IResult? IdFilterProblem(string? id, string idKind, string field, string noun) =>
-        id is not null && !CatalogIds.IsWellFormed(id, idKind) ? InvalidQuery($"{field} must be a {noun} id.") : null;
-
     private static string? NextAfter<T>(IReadOnlyList<T> page, CatalogListQuery query, Func<T, string> id) => page.Count == query.Limit ? id(page[^1]) : null;
-
-    private static IResult InvalidQuery(string detail) => ApiProblem.Create(StatusCodes.Status400BadRequest, "invalid_query", "Invalid query", detail);
 
     private static ApiKeyResponse ToResponse(ApiKeyListing key) => new(key.Id, key.ShopId, key.Name, key.Prefix, key.CreatedAt, key.RevokedAt);
 }

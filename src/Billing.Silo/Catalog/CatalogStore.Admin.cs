@@ -101,10 +101,14 @@ public sealed partial class CatalogStore
             UPDATE customers SET name = @name, email = @email, time_zone = @time_zone, vat_rate_bp = @vat_rate_bp, name_key = @name_key, email_key = @email_key
             WHERE id = @id
             """,
-            command => command.With("id", customer.Id).With("name", customer.Name).With("email", customer.Email).With("time_zone", customer.TimeZoneId)
-                .With("vat_rate_bp", decimal.ToInt32(customer.VatRate * BasisPointsPerUnit))
-                .With("name_key", CatalogSearch.KeyOf(customer.Name)).With("email_key", CatalogSearch.KeyOf(customer.Email)),
+            command => BindProfile(command, customer),
             cancellationToken) == 1;
+
+    /// <summary>@id, @name, @email, @time_zone, @vat_rate_bp and the search keys @name_key, @email_key of <paramref name="customer"/>.</summary>
+    private static DbCommand BindProfile(DbCommand command, CustomerProfile customer) =>
+        command.With("id", customer.Id).With("name", customer.Name).With("email", customer.Email).With("time_zone", customer.TimeZoneId)
+            .With("vat_rate_bp", decimal.ToInt32(customer.VatRate * BasisPointsPerUnit))
+            .With("name_key", CatalogSearch.KeyOf(customer.Name)).With("email_key", CatalogSearch.KeyOf(customer.Email));
 
     /// <summary>One page of <paramref name="table"/> in (created_at_ms, id) order under the conditions, each bound by <paramref name="bind"/>.</summary>
     private Task<IReadOnlyList<T>> ListAsync<T>(

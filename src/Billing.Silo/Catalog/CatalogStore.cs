@@ -48,10 +48,7 @@ public sealed partial class CatalogStore(SqlDatabase database, TimeProvider time
             INSERT INTO customers (id, name, email, currency, time_zone, vat_rate_bp, created_at_ms, name_key, email_key)
             VALUES (@id, @name, @email, @currency, @time_zone, @vat_rate_bp, @now_ms, @name_key, @email_key)
             """,
-            command => command.With("id", customer.Id).With("name", customer.Name).With("email", customer.Email)
-                .With("name_key", CatalogSearch.KeyOf(customer.Name)).With("email_key", CatalogSearch.KeyOf(customer.Email))
-                .With("currency", customer.Currency.Code).With("time_zone", customer.TimeZoneId)
-                .With("vat_rate_bp", decimal.ToInt32(customer.VatRate * BasisPointsPerUnit)),
+            command => BindProfile(command, customer).With("currency", customer.Currency.Code),
             cancellationToken);
 
     public Task<CustomerProfile?> GetCustomerAsync(string customerId, CancellationToken cancellationToken) =>

@@ -38,8 +38,7 @@ public static class AdminInvoiceApi
         CancellationToken cancellationToken)
     {
         var (pageSize, problem) = PageQuery.Parse(limit, after, MaxPageSize, CatalogIds.Invoice, "invoice");
-        problem ??= shopId is not null && !CatalogIds.IsWellFormed(shopId, CatalogIds.Shop) ? InvalidQuery("shop_id must be a shop id.") : null;
-        problem ??= customerId is not null && !CatalogIds.IsWellFormed(customerId, CatalogIds.Customer) ? InvalidQuery("customer_id must be a customer id.") : null;
+        problem ??= PageQuery.CheckIdFilter(shopId, CatalogIds.Shop, "shop_id", "shop") ?? PageQuery.CheckIdFilter(customerId, CatalogIds.Customer, "customer_id", "customer");
         var (wanted, statusProblem) = ParseStatus(status);
         var (month, monthProblem) = ParseMonth(period);
         problem ??= statusProblem ?? monthProblem;
@@ -55,12 +54,10 @@ public static class AdminInvoiceApi
     private static (PeriodStatus? Status, IResult? Problem) ParseStatus(string? text) =>
         text is null ? (null, null)
         : PeriodStatuses.TryParse(text, out var status) ? (status, null)
-        : (null, InvalidQuery("status must be one of pending, overdue, paid, waived."));
+        : (null, PageQuery.Invalid("status must be one of pending, overdue, paid, waived."));
 
     private static (YearMonth? Month, IResult? Problem) ParseMonth(string? text) =>
         text is null ? (null, null)
         : DateOnly.TryParseExact(text + "-01", "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var first) ? (new YearMonth(first.Year, first.Month), null)
-        : (null, InvalidQuery("period must be a month such as 2026-11."));
-
-    private static IResult InvalidQuery(string detail) => ApiProblem.Create(StatusCodes.Status400BadRequest, "invalid_query", "Invalid query", detail);
+        : (null, PageQuery.Invalid("period must be a month such as 2026-11."));
 }
