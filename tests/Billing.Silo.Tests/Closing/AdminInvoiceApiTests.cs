@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Billing.Testing;
 using Billing.Silo.Tests.Catalog;
+using Billing.Silo.Tests.Payments;
 
 namespace Billing.Silo.Tests.Closing;
 
@@ -10,8 +11,8 @@ namespace Billing.Silo.Tests.Closing;
 public sealed class AdminInvoiceApiTests
 {
     private const string Invoices = "/api/v1/admin/invoices";
-    private static readonly DateTimeOffset BeforeMonthEnd = new(2026, 11, 30, 22, 0, 0, TimeSpan.Zero);
-    private static readonly DateTimeOffset AfterClose = new(2026, 12, 1, 0, 0, 0, TimeSpan.Zero);
+    private static readonly DateTimeOffset BeforeMonthEnd = CollectionScenario.BeforeMonthEnd;
+    private static readonly DateTimeOffset AfterClose = CollectionScenario.AfterClose;
 
     public static TheoryData<string> Dialects => new() { StorageOptions.Sqlite, StorageOptions.Postgres };
 
