@@ -12,3 +12,6 @@ public sealed record CustomerRequest(string? Name, string? Email, string? Curren
 
 /// <summary>Body of the requests that only name something (a shop, an API key).</summary>
 public sealed record NameRequest(string? Name);
+
+/// <summary>Body of <c>PATCH /api/v1/admin/customers/{id}</c>: absent fields keep their value; the currency never changes.</summary>
+public sealed record CustomerPatchRequest(string? Name, string? Email, string? TimeZone, decimal? VatRate);

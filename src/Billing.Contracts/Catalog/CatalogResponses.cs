@@ -10,3 +10,6 @@ public sealed record ShopResponse(string Id, string CustomerId, string Name);
 
 /// <summary>The only answer that ever contains the key itself.</summary>
 public sealed record ApiKeyCreatedResponse(string Id, string ShopId, string Name, string Prefix, string Key);
+
+/// <summary>An API key as the operator lists it: its prefix, never the key.</summary>
+public sealed record ApiKeyResponse(string Id, string ShopId, string Name, string Prefix, DateTimeOffset CreatedAt, DateTimeOffset? RevokedAt);

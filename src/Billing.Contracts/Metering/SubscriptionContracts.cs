@@ -10,3 +10,6 @@ public sealed record SubscriptionResponse(
 
 /// <summary>Body of <c>POST /api/v1/admin/customers/{customer_id}/subscription</c>.</summary>
 public sealed record GrantSubscriptionRequest(string? PlanId);
+
+/// <summary>Body of <c>POST /api/v1/admin/customers/{customer_id}/subscription/top-ups</c>: tokens added without renewing the plan.</summary>
+public sealed record TopUpRequest(long? Tokens);

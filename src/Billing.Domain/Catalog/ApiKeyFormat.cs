@@ -49,6 +49,9 @@ public static class ApiKeyFormat
     /// <summary>Presented text longer than this is not even hashed by <see cref="Verify"/>.</summary>
     public const int MaxPresentedLength = 512;
 
+    /// <summary>True when <paramref name="prefix"/> could be a key's prefix: <see cref="PrefixLength"/> base62 characters.</summary>
+    public static bool IsWellFormedPrefix(string? prefix) => prefix is { Length: PrefixLength } && Base62.IsBase62(prefix);
+
     /// <summary>A new live key with a random prefix and secret from the CSPRNG.</summary>
     public static ApiKey Generate() => Create(Base62.Random(PrefixLength), Base62.Random(SecretLength));
 

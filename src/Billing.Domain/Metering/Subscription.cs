@@ -122,6 +122,20 @@ public sealed record Subscription
         return new(CustomerId, plan.PlanId, Ledger.Grant(plan.Tokens), StartedAt, periodEnd + validity, true, plan.PricePerToken, Sequence + 1);
     }
 
+    /// <summary>
+    /// Adds tokens without renewing: plan, start, end and price per token stay as they are (a token
+    /// pack). Only a subscription that has had a plan can be topped up.
+    /// </summary>
+    public Subscription TopUp(TokenAmount tokens)
+    {
+        if (PlanId is null || tokens.IsZero)
+        {
+            throw new InvalidOperationException($"Topping up {CustomerId} by {tokens} tokens needs a plan and at least one token.");
+        }
+
+        return new(CustomerId, PlanId, Ledger.Grant(tokens), StartedAt, EndsAt, IsActive, PricePerToken, Sequence + 1);
+    }
+
     /// <summary>What a consumption of <paramref name="tokens"/> is worth at this plan's price (unrounded).</summary>
     public Money CostOf(TokenAmount tokens, Currency fallback) =>
         PricePerToken is { } price ? price * tokens.Value : Money.Zero(fallback);

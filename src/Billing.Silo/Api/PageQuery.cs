@@ -20,5 +20,10 @@ public static class PageQuery
             : (pageSize, null);
     }
 
-    private static IResult Invalid(string detail) => ApiProblem.Create(StatusCodes.Status400BadRequest, "invalid_query", "Invalid query", detail);
+    /// <summary>400 <c>invalid_query</c> unless <paramref name="id"/> (a filter such as <c>?shop_id=</c>) is absent or an id of <paramref name="idKind"/>.</summary>
+    public static IResult? CheckIdFilter(string? id, string idKind, string field, string noun) =>
+        id is not null && !CatalogIds.IsWellFormed(id, idKind) ? Invalid($"{field} must be a {noun} id.") : null;
+
+    /// <summary>400 <c>invalid_query</c> with <paramref name="detail"/>.</summary>
+    public static IResult Invalid(string detail) => ApiProblem.Create(StatusCodes.Status400BadRequest, "invalid_query", "Invalid query", detail);
 }

@@ -21,7 +21,7 @@ public sealed partial class CatalogStore : IApiKeyLookup
     // A prefix collision needs two of 62^8 (2e14) prefixes to meet; three draws make a failure practically impossible.
     private const int MaxIssueAttempts = 3;
 
-    /// <summary>Issues a new key for the shop; null when the shop does not exist.</summary>
+    /// <summary>Issues a new key for the shop; null when the shop does not exist or is closed.</summary>
     public Task<IssuedApiKey?> IssueApiKeyAsync(string shopId, string name, CancellationToken cancellationToken)
     {
         ThrowIfInvalid(CatalogNames.Validate("name", name));
@@ -42,7 +42,7 @@ public sealed partial class CatalogStore : IApiKeyLookup
                         return issued;
                     }
 
-                    if (!await ShopExistsAsync(connection, shopId, ct))
+                    if (!await OpenShopExistsAsync(connection, shopId, ct))
                     {
                         return null;
                     }
@@ -114,7 +114,7 @@ public sealed partial class CatalogStore : IApiKeyLookup
         await using var command = connection.CreateCommand(
                 """
                 INSERT INTO api_keys (id, shop_id, name, prefix, key_hash, created_at_ms)
-                SELECT @id, @shop_id, @name, @prefix, @key_hash, @now_ms WHERE EXISTS (SELECT 1 FROM shops WHERE id = @shop_id)
+                SELECT @id, @shop_id, @name, @prefix, @key_hash, @now_ms WHERE EXISTS (SELECT 1 FROM shops WHERE id = @shop_id AND closed_at_ms IS NULL)
                 ON CONFLICT (prefix) DO NOTHING
                 """)
             .With("id", issued.Id).With("shop_id", issued.ShopId).With("name", issued.Name).With("prefix", issued.Key.Prefix)
@@ -122,9 +122,9 @@ public sealed partial class CatalogStore : IApiKeyLookup
         return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
     }
 
-    private static async Task<bool> ShopExistsAsync(DbConnection connection, string shopId, CancellationToken cancellationToken)
+    private static async Task<bool> OpenShopExistsAsync(DbConnection connection, string shopId, CancellationToken cancellationToken)
     {
-        await using var command = connection.CreateCommand("SELECT COUNT(*) FROM shops WHERE id = @id").With("id", shopId);
+        await using var command = connection.CreateCommand("SELECT COUNT(*) FROM shops WHERE id = @id AND closed_at_ms IS NULL").With("id", shopId);
         return await command.ScalarInt64Async(cancellationToken) == 1;
     }
 }

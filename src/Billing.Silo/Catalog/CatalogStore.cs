@@ -45,41 +45,30 @@ public sealed partial class CatalogStore(SqlDatabase database, TimeProvider time
     public Task CreateCustomerAsync(CustomerProfile customer, CancellationToken cancellationToken) =>
         ExecuteAsync(
             """
-            INSERT INTO customers (id, name, email, currency, time_zone, vat_rate_bp, created_at_ms)
-            VALUES (@id, @name, @email, @currency, @time_zone, @vat_rate_bp, @now_ms)
+            INSERT INTO customers (id, name, email, currency, time_zone, vat_rate_bp, created_at_ms, name_key, email_key)
+            VALUES (@id, @name, @email, @currency, @time_zone, @vat_rate_bp, @now_ms, @name_key, @email_key)
             """,
-            command => command.With("id", customer.Id).With("name", customer.Name).With("email", customer.Email)
-                .With("currency", customer.Currency.Code).With("time_zone", customer.TimeZoneId)
-                .With("vat_rate_bp", decimal.ToInt32(customer.VatRate * BasisPointsPerUnit)),
+            command => BindProfile(command, customer).With("currency", customer.Currency.Code),
             cancellationToken);
 
     public Task<CustomerProfile?> GetCustomerAsync(string customerId, CancellationToken cancellationToken) =>
         CatalogIds.IsWellFormed(customerId, CatalogIds.Customer)
-            ? ReadOneAsync(
-                "SELECT id, name, email, currency, time_zone, vat_rate_bp FROM customers WHERE id = @id",
-                c => c.With("id", customerId),
-                r => new CustomerProfile(
-                    r.GetString(0), r.GetString(1), r.GetString(2), Currency.Parse(r.GetString(3)), r.GetString(4), r.GetInt32(5) / BasisPointsPerUnit),
-                cancellationToken)
+            ? ReadOneAsync($"SELECT {CustomerColumns} FROM customers WHERE id = @id", c => c.With("id", customerId), ReadCustomer, cancellationToken)
             : Task.FromResult<CustomerProfile?>(null);
 
     /// <summary>False when the shop's customer does not exist (checked in the same statement, so no race with a delete).</summary>
     public async Task<bool> CreateShopAsync(Shop shop, CancellationToken cancellationToken) =>
         await ExecuteAsync(
             """
-            INSERT INTO shops (id, customer_id, name, created_at_ms)
-            SELECT @id, @customer_id, @name, @now_ms WHERE EXISTS (SELECT 1 FROM customers WHERE id = @customer_id)
+            INSERT INTO shops (id, customer_id, name, created_at_ms, name_key)
+            SELECT @id, @customer_id, @name, @now_ms, @name_key WHERE EXISTS (SELECT 1 FROM customers WHERE id = @customer_id)
             """,
-            command => command.With("id", shop.Id).With("customer_id", shop.CustomerId).With("name", shop.Name),
+            command => command.With("id", shop.Id).With("customer_id", shop.CustomerId).With("name", shop.Name).With("name_key", CatalogSearch.KeyOf(shop.Name)),
             cancellationToken) == 1;
 
     public Task<Shop?> GetShopAsync(string shopId, CancellationToken cancellationToken) =>
         CatalogIds.IsWellFormed(shopId, CatalogIds.Shop)
-            ? ReadOneAsync(
-                "SELECT id, customer_id, name FROM shops WHERE id = @id",
-                c => c.With("id", shopId),
-                r => new Shop(r.GetString(0), r.GetString(1), r.GetString(2)),
-                cancellationToken)
+            ? ReadOneAsync($"SELECT {ShopColumns} FROM shops WHERE id = @id", c => c.With("id", shopId), ReadShop, cancellationToken)
             : Task.FromResult<Shop?>(null);
 
     private static Plan ReadPlan(DbDataReader reader)

@@ -46,12 +46,21 @@ public sealed partial class ShopGrain
     public async Task<ShopBillingResult> BillAsync(CloseRequest request)
     {
         var (result, open) = await periods.CloseDueAsync(ShopId, request, Now(), CancellationToken.None);
-        if (!request.DryRun)
+        if (request.DryRun)
         {
-            TrackOpenPeriod(open);
-            await EnsureReminderAsync(open);
+            return result;
         }
 
+        if (open is null)
+        {
+            // A closed shop's last period is closed: nothing more to close, ever.
+            (openPeriod, current, registeredDueAt) = (null, null, null);
+            await RemoveReminderAsync(CloseReminder);
+            return result;
+        }
+
+        TrackOpenPeriod(open);
+        await EnsureReminderAsync(open);
         return result;
     }
 

@@ -89,7 +89,36 @@ public interface ISubscriptionGrain : IGrainWithStringKey
     [Alias("reinstate")]
     Task<SubscriptionView> ReinstateAsync(string invoiceId);
 
+    /// <summary>Adds tokens without renewing the plan (its end date and price per token stay); once per grant id.</summary>
+    [Alias("top-up")]
+    Task<TopUpResult> TopUpAsync([Immutable] TokenTopUp topUp);
+
     [Alias("get")]
     [ReadOnly]
     Task<SubscriptionView> GetAsync();
 }
+
+/// <summary>
+/// An operator's top-up: tokens added without renewing the plan. <paramref name="GrantId"/> comes
+/// from the request's Idempotency-Key, so token_grants' primary key admits each top-up once.
+/// </summary>
+[GenerateSerializer, Immutable, Alias("billing.TokenTopUp")]
+public sealed record TokenTopUp([property: Id(0)] Guid GrantId, [property: Id(1)] TokenAmount Tokens);
+
+[GenerateSerializer, Alias("billing.TopUpOutcome")]
+public enum TopUpOutcome
+{
+    ToppedUp,
+
+    /// <summary>The same top-up again: nothing was added this time.</summary>
+    Replayed,
+
+    /// <summary>No plan was ever granted: there is nothing to top up.</summary>
+    NoSubscription,
+
+    /// <summary>The key's top-up was of another number of tokens.</summary>
+    IdempotencyKeyReused,
+}
+
+[GenerateSerializer, Immutable, Alias("billing.TopUpResult")]
+public sealed record TopUpResult([property: Id(0)] TopUpOutcome Outcome, [property: Id(1)] SubscriptionView Subscription);

@@ -24,6 +24,7 @@ internal sealed class RuntimeExceptionHandler(IProblemDetailsService problems) :
             ConnectionFailedException or OrleansException { InnerException: ConnectionFailedException } =>
                 (StatusCodes.Status503ServiceUnavailable, "silo_unavailable", "The cluster's gateway is unavailable; retry."),
             GatewayTooBusyException or LimitExceededException => (StatusCodes.Status503ServiceUnavailable, "overloaded", "Too many requests are queued for this customer; retry shortly."),
+            Invoicing.ShopClosedException => (StatusCodes.Status409Conflict, "shop_closed", "The shop is closed: its periods and terms no longer change."),
             TimeoutException => (StatusCodes.Status504GatewayTimeout, "timeout", "The request did not complete in time."),
             // Nothing was charged: the journal refused or lost the write, or the database is away.
             JournalWriteException => (StatusCodes.Status503ServiceUnavailable, "journal_unavailable", "The usage could not be made durable; nothing was charged. Retry."),

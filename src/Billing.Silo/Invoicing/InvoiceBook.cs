@@ -34,7 +34,11 @@ public sealed partial class InvoiceBook(
                 await RevenueStore.ClaimAsync(connection, transaction, shopId, close, ct);
                 // The shop's terms become those the next period opens with (a scheduled downgrade).
                 await ApplyScheduledChangeAsync(connection, transaction, shopId, nowMs, ct);
-                await OpenPeriodAsync(connection, transaction, shopId, close.Next, close.NextTerms, ct);
+                if (!close.IsFinal)
+                {
+                    await OpenPeriodAsync(connection, transaction, shopId, close.Next, close.NextTerms, ct);
+                }
+
                 var followUps = await JoinParticipantsAsync(connection, transaction, close.Document, nowMs, ct);
                 // Last, so the counter row (which every close of the year shares) is locked for the shortest time.
                 var document = await NumberInsertAndCommitAsync(connection, transaction, close, nowMs, ct);
@@ -95,13 +99,15 @@ public sealed partial class InvoiceBook(
             """
             UPDATE billing_periods
             SET is_current = FALSE, closed_at_ms = @now_ms, usage_watermark_seq = @watermark, requests = @requests, tokens = @tokens,
-                errors = @errors, invoice_id = @invoice, due_date = @due
+                errors = @errors, invoice_id = @invoice, due_date = @due, period_end = @end, end_ms = @end_ms
             WHERE shop_id = @shop AND period_start = @start AND is_current = TRUE
             """,
             transaction)
             .With("now_ms", nowMs).With("watermark", close.WatermarkSequence).With("requests", close.Totals.Requests).With("tokens", close.Totals.Tokens)
             .With("errors", close.Totals.Errors).With("invoice", close.Document.Id).With("due", Iso(close.Document.DueDate))
-            .With("shop", shopId).With("start", Iso(close.Period.Start.ToDateOnly()));
+            .With("shop", shopId).With("start", Iso(close.Period.Start.ToDateOnly()))
+            // A closed shop's last period ends the day it closed; any other ends where it was opened to.
+            .With("end", Iso(close.Period.EndExclusive.ToDateOnly())).With("end_ms", close.Period.EndInstant.ToUnixTimeMilliseconds());
         if (await command.ExecuteNonQueryAsync(ct) != 1)
         {
             throw new ConcurrentCloseException(shopId, close.Period);

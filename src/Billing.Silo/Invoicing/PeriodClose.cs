@@ -16,7 +16,11 @@ public sealed record PeriodClose(
     IReadOnlyList<string> PendingLineIds,
     RevenueClaim Revenue,
     int InvoiceYear,
-    InvoiceDocument Document);
+    InvoiceDocument Document)
+{
+    /// <summary>The shop's last period (it was closed): no period opens after it.</summary>
+    public bool IsFinal { get; init; }
+}
 
 /// <summary>What a period opens with: its cycle, and the plan (null: the default) and seats its fixed charges bill from.</summary>
 public sealed record OpeningTerms(string Cycle, string? PricePlanId, int Seats)
@@ -32,5 +36,9 @@ public sealed record OpeningTerms(string Cycle, string? PricePlanId, int Seats)
 /// Another close of the same period committed first (another silo, or a retry racing this one), or
 /// what the close priced changed before it committed.
 /// </summary>
+/// <summary>A closed shop has no open period: its terms cannot change and no period opens.</summary>
+[GenerateSerializer]
+public sealed class ShopClosedException(string shopId) : Exception($"Shop {shopId} is closed.");
+
 public sealed class ConcurrentCloseException(string shopId, BillingPeriod period, string what = "was closed by someone else")
     : Exception($"Period {period} of shop {shopId} {what}; reload and look again.");

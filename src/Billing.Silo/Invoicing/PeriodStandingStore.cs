@@ -36,7 +36,7 @@ public sealed record PeriodStandingRow(
 }
 
 /// <summary>Reads periods with their invoices, and moves an invoiced period to paid or waived with a conditional update.</summary>
-public sealed class PeriodStandingStore(SqlDatabase database)
+public sealed partial class PeriodStandingStore(SqlDatabase database)
 {
     public const int MaxPaymentReferenceLength = 200;
 

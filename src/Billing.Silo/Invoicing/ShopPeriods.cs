@@ -32,23 +32,41 @@ public sealed class ShopPeriods(ShopTermsReader terms, InvoiceBook book, PeriodP
             return open;
         }
 
+        if (shop.ClosedAt is not null)
+        {
+            throw new ShopClosedException(shop.Shop.Id);
+        }
+
         var first = BillingPeriod.Containing(shop.ShopCreatedAt, BillingCycles.Parse(shop.Cycle), shop.Customer.TimeZoneId);
         return await book.OpenFirstPeriodAsync(shop.Shop.Id, first, OpeningTerms.Current(shop), cancellationToken);
     }
 
-    /// <summary>Closes what is due; also returns the open period after it (as it would be, for a dry run).</summary>
-    public async Task<(ShopBillingResult Result, BillingPeriod OpenPeriod)> CloseDueAsync(string shopId, CloseRequest request, Instant now, CancellationToken cancellationToken)
+    /// <summary>
+    /// Closes what is due; also returns the open period after it (as it would be, for a dry run),
+    /// null once a closed shop's last period is closed. A closed shop's open period is due at once
+    /// and ends the day the shop closed (its keys are revoked, so no grace for late events).
+    /// </summary>
+    public async Task<(ShopBillingResult Result, BillingPeriod? OpenPeriod)> CloseDueAsync(string shopId, CloseRequest request, Instant now, CancellationToken cancellationToken)
     {
         var shop = await TermsAsync(shopId, cancellationToken);
+        if (shop.ClosedAt is not null && shop.Open is null)
+        {
+            return (new ShopBillingResult(shopId, ShopBillingOutcome.NotDue, []), null);
+        }
+
         var open = await EnsureOpenPeriodAsync(shop, cancellationToken);
         var lastClose = await book.LastCloseAsync(shopId, cancellationToken);
         var walk = new Walk(open, lastClose?.WatermarkSequence ?? 0, lastClose?.ClosedAt);
         var invoices = new List<InvoiceSummary>();
-        while (invoices.Count < MaxPeriodsPerCall && IsDue(walk.Open.Period, request.ThroughMonth, now))
+        var ended = false;
+        while (!ended && invoices.Count < MaxPeriodsPerCall && (IsDue(walk.Open.Period, request.ThroughMonth, now) || LastPeriod(shop, walk.Open) is not null))
         {
             using var span = BillingTelemetry.Source.StartActivity("period.close");
             span?.SetTag("billing.shop_id", shopId);
-            var close = await pricer.PrepareAsync(shop, walk, now, cancellationToken);
+            var last = LastPeriod(shop, walk.Open);
+            ended = last is not null;
+            var closing = last is null ? walk : walk with { Open = walk.Open with { Period = last } };
+            var close = await pricer.PrepareAsync(shop, closing, now, cancellationToken) with { IsFinal = ended };
             metrics.PeriodClosed(request.DryRun);
             if (request.DryRun)
             {
@@ -63,13 +81,28 @@ public sealed class ShopPeriods(ShopTermsReader terms, InvoiceBook book, PeriodP
             walk = walk.After(close, now);
         }
 
+        var openAfter = ended ? null : walk.Open.Period;
         if (invoices.Count > 0)
         {
-            return (new ShopBillingResult(shopId, request.DryRun ? ShopBillingOutcome.WouldInvoice : ShopBillingOutcome.Invoiced, invoices), walk.Open.Period);
+            return (new ShopBillingResult(shopId, request.DryRun ? ShopBillingOutcome.WouldInvoice : ShopBillingOutcome.Invoiced, invoices), openAfter);
         }
 
         var existing = request.ThroughMonth is { } month ? await InvoicesOfMonthAsync(shopId, month, cancellationToken) : [];
-        return (new ShopBillingResult(shopId, existing.Count > 0 ? ShopBillingOutcome.AlreadyInvoiced : ShopBillingOutcome.NotDue, existing), walk.Open.Period);
+        return (new ShopBillingResult(shopId, existing.Count > 0 ? ShopBillingOutcome.AlreadyInvoiced : ShopBillingOutcome.NotDue, existing), openAfter);
+    }
+
+    /// <summary>For a closed shop whose open period runs past the close: that period cut at the end of the closing day (in its zone).</summary>
+    private static BillingPeriod? LastPeriod(ShopTermsRow shop, OpenPeriodRow open)
+    {
+        if (shop.ClosedAt is not { } closedAt || open.Period.EndInstant <= closedAt)
+        {
+            return null;
+        }
+
+        var end = open.Period.LocalDateOf(closedAt).PlusDays(1);
+        return end <= open.Period.Start ? new BillingPeriod(open.Period.Start, open.Period.Start.PlusDays(1), open.Period.ZoneId)
+            : end >= open.Period.EndExclusive ? open.Period
+            : new BillingPeriod(open.Period.Start, end, open.Period.ZoneId);
     }
 
     /// <summary>When the open period may close: its end plus the grace for late events.</summary>

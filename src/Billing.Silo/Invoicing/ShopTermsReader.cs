@@ -20,7 +20,8 @@ public sealed record ShopTermsRow(
     StoredPricePlan? Plan,
     string? NextPricePlanId,
     int? NextSeats,
-    OpenPeriodRow? Open);
+    OpenPeriodRow? Open,
+    Instant? ClosedAt = null);
 
 /// <summary>
 /// The shop's open period, the cycle it was opened in (a bridge to a new cycle's first boundary has
@@ -57,7 +58,7 @@ public sealed class ShopTermsReader(SqlDatabase database)
                        c.name, c.email, c.currency, c.time_zone, c.vat_rate_bp,
                        b.cycle, b.seats, b.next_price_plan_id, b.next_seats,
                        p.id, p.name, p.currency, p.charges_json,
-                       o.period_start, o.period_end, o.zone, o.cycle, o.price_plan_id, o.seats
+                       o.period_start, o.period_end, o.zone, o.cycle, o.price_plan_id, o.seats, s.closed_at_ms
                 FROM shops s
                 JOIN customers c ON c.id = s.customer_id
                 LEFT JOIN shop_billing b ON b.shop_id = s.id
@@ -80,6 +81,7 @@ public sealed class ShopTermsReader(SqlDatabase database)
         return new ShopTermsRow(
             shop, customer, Instant.FromUnixTimeMilliseconds(r.GetInt64(3)),
             r.IsDBNull(9) ? DefaultCycle : r.GetString(9), r.IsDBNull(10) ? DefaultSeats : r.GetInt32(10),
-            plan, r.IsDBNull(11) ? null : r.GetString(11), r.IsDBNull(12) ? null : r.GetInt32(12), open);
+            plan, r.IsDBNull(11) ? null : r.GetString(11), r.IsDBNull(12) ? null : r.GetInt32(12), open,
+            r.IsDBNull(23) ? null : Instant.FromUnixTimeMilliseconds(r.GetInt64(23)));
     }
 }

@@ -84,15 +84,19 @@ public sealed class MeteringStore(SqlDatabase database)
     }
 
     /// <summary>Whether a grant with this id is stored (a purchase's grant carries its payment's id).</summary>
-    public Task<bool> GrantExistsAsync(Guid grantId, CancellationToken cancellationToken) =>
+    /// <summary>The tokens of the stored grant <paramref name="grantId"/>; null when there is none.</summary>
+    public Task<long?> GrantTokensAsync(Guid grantId, CancellationToken cancellationToken) =>
         database.ReadAsync(
             async (connection, ct) =>
             {
-                await using var command = connection.CreateCommand("SELECT COUNT(*) FROM token_grants WHERE grant_id = @grant_id")
+                await using var command = connection.CreateCommand("SELECT tokens FROM token_grants WHERE grant_id = @grant_id")
                     .With("grant_id", database.GuidParameter(grantId));
-                return await command.ScalarInt64Async(ct) > 0;
+                return await command.ScalarInt64Async(ct);
             },
             cancellationToken);
+
+    public async Task<bool> GrantExistsAsync(Guid grantId, CancellationToken cancellationToken) =>
+        await GrantTokensAsync(grantId, cancellationToken) is not null;
 
     public Task<UsageRecord?> FindByIdempotencyKeyAsync(string shopId, string idempotencyKey, CancellationToken cancellationToken) =>
         database.ReadAsync(

@@ -27,11 +27,16 @@ public static class InvoiceApi
         return Results.Ok(new InvoiceListResponse([.. invoices.Select(i => InvoiceResponse.From(i.Document, i.Period))]));
     }
 
-    private static async Task<IResult> GetAsync(string id, HttpContext context, InvoiceBook book, PeriodStandings standings, CancellationToken cancellationToken)
+    private static Task<IResult> GetAsync(string id, HttpContext context, InvoiceBook book, PeriodStandings standings, CancellationToken cancellationToken) =>
+        RenderAsync(id, d => d.ShopId == context.GetApiKeyPrincipal().ShopId, book, standings, cancellationToken);
+
+    /// <summary>The invoice <paramref name="id"/> (with .html or .csv for those renderings) if <paramref name="visible"/> to the caller; otherwise 404.</summary>
+    internal static async Task<IResult> RenderAsync(
+        string id, Func<InvoiceDocument, bool> visible, InvoiceBook book, PeriodStandings standings, CancellationToken cancellationToken)
     {
         var (invoiceId, format) = SplitFormat(id);
         var document = CatalogIds.IsWellFormed(invoiceId, CatalogIds.Invoice) ? await book.InvoiceAsync(invoiceId, cancellationToken) : null;
-        if (document is null || document.ShopId != context.GetApiKeyPrincipal().ShopId)
+        if (document is null || !visible(document))
         {
             return ApiProblem.NotFound("invoice_not_found", "invoice", id);
         }
@@ -55,6 +60,9 @@ public static class InvoiceApi
 }
 
 public sealed record InvoiceListResponse(IReadOnlyList<InvoiceResponse> Invoices);
+
+/// <summary>One page of the operator's invoice list; pass <c>next_after</c> as <c>after</c> for the next page (null on the last).</summary>
+public sealed record InvoicePage(IReadOnlyList<InvoiceResponse> Invoices, string? NextAfter);
 
 public sealed record InvoiceResponse(
     string Id,

@@ -53,7 +53,7 @@ internal static class SubscriptionApi
         return TypedResults.Ok(Response(view, plan.Name));
     }
 
-    private static async Task<SubscriptionResponse> ResponseAsync(SubscriptionView view, CatalogStore catalog, CancellationToken cancellationToken)
+    internal static async Task<SubscriptionResponse> ResponseAsync(SubscriptionView view, CatalogStore catalog, CancellationToken cancellationToken)
     {
         var plan = view.PlanId is null ? null : await catalog.GetPlanAsync(view.PlanId, cancellationToken);
         return Response(view, plan?.Name);

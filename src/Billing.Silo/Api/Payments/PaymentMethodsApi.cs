@@ -20,6 +20,7 @@ public static class PaymentMethodsApi
         var customer = routes.MapGroup("/api/v1/billing/payment-methods").RequireApiKey();
         customer.MapPost("/", SaveAsync).WithName("SavePaymentMethod");
         customer.MapGet("/", ListAsync).WithName("ListPaymentMethods");
+        customer.MapGet("/{methodId}", GetAsync).WithName("GetPaymentMethod");
         customer.MapPost("/{methodId}/default", MakeDefaultAsync).WithName("MakeDefaultPaymentMethod");
         customer.MapDelete("/{methodId}", RemoveAsync).WithName("RemovePaymentMethod");
         return routes;
@@ -64,6 +65,12 @@ public static class PaymentMethodsApi
 
     private static async Task<IResult> ListAsync(HttpContext http, PaymentMethods methods, CancellationToken cancellationToken) =>
         TypedResults.Ok(new PaymentMethodListResponse([.. (await methods.ListAsync(http.GetApiKeyPrincipal().CustomerId, cancellationToken)).Select(Response)]));
+
+    /// <summary>What the <c>Location</c> of a saved method names; a customer keeps at most a handful, so their list is searched.</summary>
+    private static async Task<IResult> GetAsync(string methodId, HttpContext http, PaymentMethods methods, CancellationToken cancellationToken) =>
+        Guid.TryParse(methodId, out var id) && (await methods.ListAsync(http.GetApiKeyPrincipal().CustomerId, cancellationToken)).FirstOrDefault(m => m.MethodId == id) is { } method
+            ? TypedResults.Ok(Response(method))
+            : ApiProblem.NotFound("payment_method_not_found", "payment method", methodId);
 
     private static async Task<IResult> MakeDefaultAsync(string methodId, HttpContext http, PaymentMethods methods, CancellationToken cancellationToken)
     {

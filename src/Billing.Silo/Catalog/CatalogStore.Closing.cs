@@ -1,0 +1,60 @@
+using Billing.Domain;
+using Billing.Silo.Storage.Sql;
+
+namespace Billing.Silo.Catalog;
+
+/// <summary>What closing a shop did: when it was closed (the first time), and the prefixes of the keys it revoked now.</summary>
+public sealed record ShopClosure(DateTimeOffset ClosedAt, bool WasClosedBefore, IReadOnlyList<string> RevokedPrefixes);
+
+public sealed partial class CatalogStore
+{
+    /// <summary>The most keys one shop's close revokes in one statement's answer; a shop has a handful.</summary>
+    public const int MaxKeysRevokedPerClose = 10_000;
+
+    /// <summary>
+    /// Marks the shop closed (keeping the first close time) and revokes its live keys, in one
+    /// transaction; null when there is no such shop. Again: the same close time, nothing revoked.
+    /// </summary>
+    public Task<ShopClosure?> CloseShopAsync(string shopId, CancellationToken cancellationToken)
+    {
+        if (!CatalogIds.IsWellFormed(shopId, CatalogIds.Shop))
+        {
+            return Task.FromResult<ShopClosure?>(null);
+        }
+
+        return database.WriteAsync(
+            async (connection, ct) =>
+            {
+                var nowMs = NowMs();
+                await using var transaction = await connection.BeginTransactionAsync(ct);
+                await using var read = connection.CreateCommand("SELECT closed_at_ms FROM shops WHERE id = @id", transaction).With("id", shopId);
+                await using var reader = await read.ExecuteReaderAsync(ct);
+                if (!await reader.ReadAsync(ct))
+                {
+                    return null;
+                }
+
+                var closedBeforeMs = reader.IsDBNull(0) ? (long?)null : reader.GetInt64(0);
+                await reader.DisposeAsync();
+                await using var close = connection.CreateCommand("UPDATE shops SET closed_at_ms = @now_ms WHERE id = @id AND closed_at_ms IS NULL", transaction)
+                    .With("id", shopId).With("now_ms", nowMs);
+                await close.ExecuteNonQueryAsync(ct);
+                await using var revoke = connection.CreateCommand(
+                        "UPDATE api_keys SET revoked_at_ms = @now_ms WHERE shop_id = @id AND revoked_at_ms IS NULL RETURNING id, prefix", transaction)
+                    .With("id", shopId).With("now_ms", nowMs);
+                var prefixes = new List<string>();
+                await using (var revoked = await revoke.ExecuteReaderAsync(ct))
+                {
+                    while (prefixes.Count < MaxKeysRevokedPerClose && await revoked.ReadAsync(ct))
+                    {
+                        CatalogLog.ApiKeyRevoked(logger, revoked.GetString(0), revoked.GetString(1));
+                        prefixes.Add(revoked.GetString(1));
+                    }
+                }
+
+                await transaction.CommitAsync(ct);
+                return new ShopClosure(DateTimeOffset.FromUnixTimeMilliseconds(closedBeforeMs ?? nowMs), closedBeforeMs is not null, prefixes);
+            },
+            cancellationToken);
+    }
+}
