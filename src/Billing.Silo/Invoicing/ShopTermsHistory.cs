@@ -15,10 +15,8 @@ public static class ShopTermsHistory
     {
         await using var command = connection.CreateCommand(
             """
-            INSERT INTO shop_terms_history (customer_id, shop_id, effective_at_ms, price_plan_id, seats, cycle, recorded_at_ms)
-            SELECT s.customer_id, b.shop_id, @effective_ms, b.price_plan_id, b.seats, b.cycle, @now_ms
-            FROM shop_billing b JOIN shops s ON s.id = b.shop_id
-            WHERE b.shop_id = @shop
+            INSERT INTO shop_terms_history (shop_id, effective_at_ms, price_plan_id, seats, cycle, recorded_at_ms)
+            SELECT shop_id, @effective_ms, price_plan_id, seats, cycle, @now_ms FROM shop_billing WHERE shop_id = @shop
             ON CONFLICT (shop_id, effective_at_ms) DO UPDATE SET
                 price_plan_id = excluded.price_plan_id, seats = excluded.seats, cycle = excluded.cycle, recorded_at_ms = excluded.recorded_at_ms
             """,

@@ -5,7 +5,6 @@
 -- an upgrade (effective at once) by the terms change, a scheduled downgrade by the close that
 -- applies it (effective at the next period's start). Two changes in one millisecond: the last wins.
 CREATE TABLE IF NOT EXISTS shop_terms_history (
-    customer_id     TEXT    NOT NULL,
     shop_id         TEXT    NOT NULL,
     effective_at_ms INTEGER NOT NULL,
     price_plan_id   TEXT    NULL,             -- null: the default per-request plan, no fixed charge
@@ -14,10 +13,13 @@ CREATE TABLE IF NOT EXISTS shop_terms_history (
     recorded_at_ms  INTEGER NOT NULL,
     PRIMARY KEY (shop_id, effective_at_ms)
 );
--- The MRR report reads the history customer by customer, each shop's changes in order.
-CREATE INDEX IF NOT EXISTS ix_shop_terms_history_customer ON shop_terms_history (customer_id, shop_id, effective_at_ms);
+-- (The MRR report reads it joined to shops, customer by customer: the primary key keeps each shop's
+-- changes in order. No customer column: shops belong to the catalog, which migrates after billing.)
+
+-- Revenue by month reads invoices and credit notes by when they were issued.
+CREATE INDEX IF NOT EXISTS ix_invoices_issued ON invoices (issued_at_ms);
+CREATE INDEX IF NOT EXISTS ix_credit_notes_issued ON credit_notes (issued_at_ms);
 
 -- Shops that had terms before the history existed start it with their terms as last written.
-INSERT INTO shop_terms_history (customer_id, shop_id, effective_at_ms, price_plan_id, seats, cycle, recorded_at_ms)
-SELECT s.customer_id, b.shop_id, b.updated_at_ms, b.price_plan_id, b.seats, b.cycle, b.updated_at_ms
-FROM shop_billing b JOIN shops s ON s.id = b.shop_id;
+INSERT INTO shop_terms_history (shop_id, effective_at_ms, price_plan_id, seats, cycle, recorded_at_ms)
+SELECT shop_id, updated_at_ms, price_plan_id, seats, cycle, updated_at_ms FROM shop_billing;
