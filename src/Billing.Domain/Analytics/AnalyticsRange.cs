@@ -1,4 +1,3 @@
-using System.Globalization;
 using NodaTime;
 using NodaTime.Text;
 
@@ -11,6 +10,29 @@ public sealed record RangeProblem(string Code, string Detail)
     public const string InvalidDate = "invalid_date";
     public const string RangeReversed = "range_reversed";
     public const string RangeTooLong = "range_too_long";
+
+    /// <summary>
+    /// Both bounds parsed by <paramref name="pattern"/> (exactly <paramref name="format"/>'s length),
+    /// in order, and at most <paramref name="max"/> <paramref name="unit"/> apart counting both; else the problem.
+    /// </summary>
+    internal static (T First, T Last)? Check<T>(
+        string? from, string? to, IPattern<T> pattern, string format, string invalidCode, string unit, Func<T, T, int> count, int max, out RangeProblem? problem)
+        where T : IComparable<T>
+    {
+        var parsed = new[] { ("from", from), ("to", to) }.Select(bound =>
+            (bound.Item1, bound.Item2, Result: bound.Item2?.Length == format.Length ? pattern.Parse(bound.Item2) : null)).ToList();
+        if (parsed.FirstOrDefault(p => p.Result is not { Success: true }) is { Item1: not null } bad)
+        {
+            problem = new RangeProblem(invalidCode, $"{bad.Item1} must be a {unit} as {format} (got '{ShownText.Clip(bad.Item2 ?? "", 16)}').");
+            return null;
+        }
+
+        var (first, last) = (parsed[0].Result!.Value, parsed[1].Result!.Value);
+        problem = first.CompareTo(last) > 0 ? new RangeProblem(RangeReversed, $"from ({pattern.Format(first)}) is after to ({pattern.Format(last)}).")
+            : count(first, last) > max ? new RangeProblem(RangeTooLong, $"The range has {count(first, last)} {unit}s; ask for at most {max}.")
+            : null;
+        return problem is null ? (first, last) : null;
+    }
 }
 
 /// <summary>Calendar months <see cref="From"/>..<see cref="To"/>, both included, at most <see cref="MaxMonths"/>.</summary>
@@ -21,35 +43,19 @@ public sealed record MonthRange(YearMonth From, YearMonth To)
 
     private static readonly YearMonthPattern Pattern = YearMonthPattern.CreateWithInvariantCulture("uuuu'-'MM");
 
-    public int Count => ((To.Year - From.Year) * 12) + To.Month - From.Month + 1;
+    public int Count => Between(From, To);
 
     public IEnumerable<YearMonth> Months => Enumerable.Range(0, Count).Select(From.PlusMonths);
 
     public static string Text(YearMonth month) => Pattern.Format(month);
 
     /// <summary>Parses <c>YYYY-MM</c> bounds; null with the problem when either is missing or malformed, reversed or too long.</summary>
-    public static MonthRange? TryParse(string? from, string? to, out RangeProblem? problem)
-    {
-        var first = Parse("from", from, out problem);
-        var last = problem is null ? Parse("to", to, out problem) : default;
-        if (problem is not null)
-        {
-            return null;
-        }
-
-        var range = new MonthRange(first, last);
-        problem = first > last ? new RangeProblem(RangeProblem.RangeReversed, $"from ({Text(first)}) is after to ({Text(last)}).")
-            : range.Count > MaxMonths ? new RangeProblem(RangeProblem.RangeTooLong, $"The range has {range.Count} months; ask for at most {MaxMonths}.")
+    public static MonthRange? TryParse(string? from, string? to, out RangeProblem? problem) =>
+        RangeProblem.Check(from, to, Pattern, "YYYY-MM", RangeProblem.InvalidMonth, "month", Between, MaxMonths, out problem) is { } range
+            ? new MonthRange(range.First, range.Last)
             : null;
-        return problem is null ? range : null;
-    }
 
-    private static YearMonth Parse(string name, string? text, out RangeProblem? problem)
-    {
-        var result = text is { Length: 7 } ? Pattern.Parse(text) : null;
-        problem = result is { Success: true } ? null : new RangeProblem(RangeProblem.InvalidMonth, $"{name} must be a month as YYYY-MM (got '{ShownText.Clip(text ?? "", 16)}').");
-        return result is { Success: true } ? result.Value : default;
-    }
+    private static int Between(YearMonth first, YearMonth last) => ((last.Year - first.Year) * 12) + last.Month - first.Month + 1;
 }
 
 /// <summary>Calendar days <see cref="From"/>..<see cref="To"/>, both included, at most <see cref="MaxDays"/>.</summary>
@@ -58,31 +64,15 @@ public sealed record DayRange(LocalDate From, LocalDate To)
     /// <summary>A quarter of days: the bound on one usage request's scan.</summary>
     public const int MaxDays = 92;
 
-    public int Count => Period.DaysBetween(From, To) + 1;
-
-    /// <summary>Parses <c>YYYY-MM-DD</c> bounds; null with the problem when either is missing or malformed, reversed or too long.</summary>
-    public static DayRange? TryParse(string? from, string? to, out RangeProblem? problem)
-    {
-        var first = Parse("from", from, out problem);
-        var last = problem is null ? Parse("to", to, out problem) : default;
-        if (problem is not null)
-        {
-            return null;
-        }
-
-        var range = new DayRange(first, last);
-        problem = first > last ? new RangeProblem(RangeProblem.RangeReversed, $"from ({Text(first)}) is after to ({Text(last)}).")
-            : range.Count > MaxDays ? new RangeProblem(RangeProblem.RangeTooLong, $"The range has {range.Count} days; ask for at most {MaxDays}.")
-            : null;
-        return problem is null ? range : null;
-    }
+    public int Count => Between(From, To);
 
     public static string Text(LocalDate date) => LocalDatePattern.Iso.Format(date);
 
-    private static LocalDate Parse(string name, string? text, out RangeProblem? problem)
-    {
-        var result = text is { Length: 10 } ? LocalDatePattern.Iso.Parse(text) : null;
-        problem = result is { Success: true } ? null : new RangeProblem(RangeProblem.InvalidDate, string.Create(CultureInfo.InvariantCulture, $"{name} must be a date as YYYY-MM-DD (got '{ShownText.Clip(text ?? "", 16)}')."));
-        return result is { Success: true } ? result.Value : default;
-    }
+    /// <summary>Parses <c>YYYY-MM-DD</c> bounds; null with the problem when either is missing or malformed, reversed or too long.</summary>
+    public static DayRange? TryParse(string? from, string? to, out RangeProblem? problem) =>
+        RangeProblem.Check(from, to, LocalDatePattern.Iso, "YYYY-MM-DD", RangeProblem.InvalidDate, "day", Between, MaxDays, out problem) is { } range
+            ? new DayRange(range.First, range.Last)
+            : null;
+
+    private static int Between(LocalDate first, LocalDate last) => Period.DaysBetween(first, last) + 1;
 }
