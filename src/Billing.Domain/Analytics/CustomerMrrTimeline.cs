@@ -5,8 +5,11 @@ namespace Billing.Domain;
 /// <summary>A shop's terms from <see cref="EffectiveAt"/> on: its price plan (null: the default) and their MRR.</summary>
 public sealed record ShopTermsFact(string ShopId, Instant EffectiveAt, string? PlanId, Money MonthlyAmount);
 
-/// <summary>What a customer had at one month's end: its MRR and, per price plan its shops were on, that plan's share.</summary>
-public sealed record CustomerMonthEnd(Money Mrr, IReadOnlyDictionary<string, Money> Plans);
+/// <summary>What a customer had at one month's end: its MRR and, per price plan its shops were on (each once), that plan's share.</summary>
+public sealed record CustomerMonthEnd(Money Mrr, IReadOnlyList<PlanShare> Plans);
+
+/// <summary>The MRR a customer's shops on one price plan bring.</summary>
+public readonly record struct PlanShare(string PlanId, Money Mrr);
 
 /// <summary>
 /// One customer's shops' terms over time, and its MRR at each month's end: the terms in effect at
@@ -49,11 +52,14 @@ public sealed class CustomerMrrTimeline
     /// <summary>The instant <paramref name="month"/> ends in the customer's zone (the next month's first local midnight).</summary>
     public Instant MonthEnd(YearMonth month) => BillingPeriod.Containing(month.OnDayOfMonth(1), BillingCycle.Monthly, ZoneId).EndInstant;
 
-    public CustomerMonthEnd At(YearMonth month)
+    public CustomerMonthEnd At(YearMonth month) => At(MonthEnd(month));
+
+    /// <summary>What the customer had at <paramref name="end"/>, a month's end in its zone (see <see cref="MonthEnd"/>).</summary>
+    public CustomerMonthEnd At(Instant end)
     {
-        var end = MonthEnd(month);
-        var mrr = Money.Zero(Currency);
-        var plans = new Dictionary<string, Money>(StringComparer.Ordinal);
+        // Called for every customer and month of a report: plain decimals, and a list only for a customer with several shops on plans.
+        var mrr = 0m;
+        List<(string Plan, decimal Amount)>? plans = null;
         foreach (var shop in shops)
         {
             if (InEffect(shop, end) is not { } fact)
@@ -61,14 +67,23 @@ public sealed class CustomerMrrTimeline
                 continue;
             }
 
-            mrr += fact.MonthlyAmount;
+            mrr += fact.MonthlyAmount.Amount;
             if (fact.PlanId is { } plan)
             {
-                plans[plan] = plans.GetValueOrDefault(plan, Money.Zero(Currency)) + fact.MonthlyAmount;
+                plans ??= new List<(string, decimal)>(shops.Length);
+                var index = plans.FindIndex(p => p.Plan == plan);
+                if (index < 0)
+                {
+                    plans.Add((plan, fact.MonthlyAmount.Amount));
+                }
+                else
+                {
+                    plans[index] = (plan, plans[index].Amount + fact.MonthlyAmount.Amount);
+                }
             }
         }
 
-        return new CustomerMonthEnd(mrr, plans);
+        return new CustomerMonthEnd(new Money(mrr, Currency), plans is null ? [] : [.. plans.Select(p => new PlanShare(p.Plan, new Money(p.Amount, Currency)))]);
     }
 
     /// <summary>Whether the customer had MRR above zero at the end of any month before <paramref name="month"/>.</summary>

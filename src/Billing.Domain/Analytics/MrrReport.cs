@@ -38,36 +38,51 @@ public sealed class MrrReport(MonthRange range)
     private static readonly MrrMovementKind[] Movements =
         [MrrMovementKind.New, MrrMovementKind.Expansion, MrrMovementKind.Contraction, MrrMovementKind.Churn, MrrMovementKind.Reactivation];
 
-    private readonly Dictionary<(YearMonth Month, Currency Currency), Totals> totals = [];
-    private readonly HashSet<Currency> currencies = [];
+    // Per currency, one set of totals per month of the range, in order.
+    private readonly Dictionary<Currency, Totals[]> totals = [];
+
+    // Each zone's month ends from the month before the range to its last: resolved once per zone, not per customer.
+    private readonly Dictionary<string, Instant[]> monthEnds = new(StringComparer.Ordinal);
 
     public void Add(CustomerMrrTimeline customer)
     {
         ArgumentNullException.ThrowIfNull(customer);
         var before = range.From.PlusMonths(-1);
-        var previous = customer.At(before);
+        var ends = MonthEnds(customer);
+        var previous = customer.At(ends[0]);
         var paidBefore = customer.PaidAtAMonthEndBefore(before);
-        foreach (var month in range.Months)
+        var months = Of(customer.Currency);
+        for (var index = 0; index < months.Length; index++)
         {
-            var current = customer.At(month);
+            var current = customer.At(ends[index + 1]);
             var movement = MrrMovement.Classify(previous.Mrr, current.Mrr, paidBefore);
-            Of(month, customer.Currency).Add(previous, current, movement);
+            months[index].Add(previous, current, movement);
             paidBefore |= !previous.Mrr.IsZero;
             previous = current;
         }
     }
 
     public IReadOnlyList<MrrMonth> Build(RoundingPolicy rounding) =>
-        [.. range.Months.Select(month => new MrrMonth(
-            month, [.. currencies.OrderBy(c => c.Code, StringComparer.Ordinal).Select(currency => Of(month, currency).Figures(currency, rounding))]))];
+        [.. range.Months.Select((month, index) => new MrrMonth(
+            month, [.. totals.OrderBy(c => c.Key.Code, StringComparer.Ordinal).Select(currency => currency.Value[index].Figures(currency.Key, rounding))]))];
 
-    private Totals Of(YearMonth month, Currency currency)
+    private Instant[] MonthEnds(CustomerMrrTimeline customer)
     {
-        if (!totals.TryGetValue((month, currency), out var found))
+        if (!monthEnds.TryGetValue(customer.ZoneId, out var ends))
         {
-            found = new Totals();
-            totals[(month, currency)] = found;
-            currencies.Add(currency);
+            ends = [.. Enumerable.Range(-1, range.Count + 1).Select(offset => customer.MonthEnd(range.From.PlusMonths(offset)))];
+            monthEnds[customer.ZoneId] = ends;
+        }
+
+        return ends;
+    }
+
+    private Totals[] Of(Currency currency)
+    {
+        if (!totals.TryGetValue(currency, out var found))
+        {
+            found = [.. Enumerable.Range(0, range.Count).Select(_ => new Totals())];
+            totals[currency] = found;
         }
 
         return found;
@@ -75,7 +90,9 @@ public sealed class MrrReport(MonthRange range)
 
     private sealed class Totals
     {
-        private readonly Dictionary<MrrMovementKind, (decimal Amount, int Customers)> movements = [];
+        // Indexed by the movement kind's value (1..6).
+        private readonly decimal[] amounts = new decimal[7];
+        private readonly int[] customers = new int[7];
         private readonly Dictionary<string, (int Customers, decimal Mrr)> plans = new(StringComparer.Ordinal);
         private decimal starting;
         private decimal mrr;
@@ -86,8 +103,8 @@ public sealed class MrrReport(MonthRange range)
             starting += previous.Mrr.Amount;
             mrr += current.Mrr.Amount;
             paying += current.Mrr.IsZero ? 0 : 1;
-            var (amount, customers) = movements.GetValueOrDefault(movement.Kind);
-            movements[movement.Kind] = (amount + movement.Amount.Amount, customers + 1);
+            amounts[(int)movement.Kind] += movement.Amount.Amount;
+            customers[(int)movement.Kind]++;
             foreach (var (plan, planMrr) in current.Plans)
             {
                 var (planCustomers, planTotal) = plans.GetValueOrDefault(plan);
@@ -97,8 +114,7 @@ public sealed class MrrReport(MonthRange range)
 
         public MrrFigures Figures(Currency currency, RoundingPolicy rounding)
         {
-            MrrMovementTotal Total(MrrMovementKind kind) =>
-                movements.TryGetValue(kind, out var found) ? new(new Money(found.Amount, currency), found.Customers) : new(Money.Zero(currency), 0);
+            MrrMovementTotal Total(MrrMovementKind kind) => new(new Money(amounts[(int)kind], currency), customers[(int)kind]);
 
             var moved = Movements.ToDictionary(kind => kind, Total);
             var expected = starting + moved[MrrMovementKind.New].Amount.Amount + moved[MrrMovementKind.Expansion].Amount.Amount
