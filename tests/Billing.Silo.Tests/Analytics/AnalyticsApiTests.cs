@@ -99,10 +99,11 @@ public sealed class AnalyticsApiTests
         Assert.Equal((1L, 7.74m, 1.63m, 9.37m), Totals(Currency(revenue, "2026-11", "EUR").GetProperty("invoiced")));
 
         // November's invoices, issued 1 December: A 37.50 (the prorated upgrade), B 29.00 (29 of 30 days of Pro Plus × 2), D 0; C 20 EUR.
+        // B's refund of 12.10 is a credit note of 10.00 + 2.10 VAT (21/121 of it): net 66.50 − 10.00.
         var december = Currency(revenue, "2026-12", "USD");
         Assert.Equal((3L, 66.50m, 13.97m, 80.47m), Totals(december.GetProperty("invoiced")));
-        Assert.Equal((0L, 0m, 0m, 0m), Totals(december.GetProperty("credited")));
-        Assert.Equal(66.50m, december.GetProperty("net_revenue").GetDecimal());
+        Assert.Equal((1L, 10.00m, 2.10m, 12.10m), Totals(december.GetProperty("credited")));
+        Assert.Equal(56.50m, december.GetProperty("net_revenue").GetDecimal());
         Assert.Equal([("price_plan", "Standard", 1L, 37.50m), ("per_request", null, 1L, 29.00m), ("price_plan", "Free", 1L, 0m)], RevenuePlans(december));
         Assert.Equal((1L, 20.00m, 4.20m, 24.20m), Totals(Currency(revenue, "2026-12", "EUR").GetProperty("invoiced")));
         Assert.NotNull(scenario);

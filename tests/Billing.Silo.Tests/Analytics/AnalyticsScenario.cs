@@ -12,7 +12,8 @@ namespace Billing.Silo.Tests.Analytics;
 /// on 16 November, buys a 15.00 token plan on 20 November and makes four calls; B from 2 November on
 /// Pro Plus × 2, asks on 16 November for Standard (effective 1 December); D on Free × 2 (a downgrade
 /// from the default, so from 1 November). EUR customer C in Amsterdam on Basis × 1 (20.00) from
-/// 20 October, down to no seats on 17 November (a cancellation, effective 1 December).
+/// 20 October, down to no seats on 17 November (a cancellation, effective 1 December). B pays its
+/// November invoice and gets 12.10 of it back on 1 December.
 /// </summary>
 internal sealed record AnalyticsScenario(string CustomerA, string ShopA, IReadOnlyDictionary<string, string> PlanNames)
 {
@@ -52,6 +53,7 @@ internal sealed record AnalyticsScenario(string CustomerA, string ShopA, IReadOn
         await PlanScenario.AdvanceAsync(silo, NovemberClosed);
         // A run closes whatever the reminders' queue has not closed yet, and answers when it has.
         await BillingScenario.RunAsync(silo, new { period = "2026-11" });
+        await PayAndRefundAsync(silo, shopB);
         var names = new Dictionary<string, string> { [standard] = "Standard", [proPlus] = "Pro Plus", [free] = "Free", [basis] = "Basis" };
         return new AnalyticsScenario(customerA, shopA, names);
     }
@@ -68,6 +70,16 @@ internal sealed record AnalyticsScenario(string CustomerA, string ShopA, IReadOn
         var shopId = (await silo.PostAsync($"/api/v1/admin/customers/{customer}/shops", new { name = "Lobby screens" })).GetProperty("id").GetString()!;
         var key = (await silo.PostAsync($"/api/v1/admin/shops/{shopId}/api-keys", new { name = "production" })).GetProperty("key").GetString()!;
         return (customer, shopId, key);
+    }
+
+    /// <summary>B pays its November invoice (35.09) and gets 12.10 back: a credit note of 10.00 and 2.10 VAT, on 1 December.</summary>
+    private static async Task PayAndRefundAsync(CatalogSilo silo, string shopId)
+    {
+        var periods = await silo.GetAsync(silo.Admin, $"/api/v1/admin/shops/{shopId}/periods");
+        var invoiceId = periods.GetProperty("periods").EnumerateArray()
+            .Single(p => p.GetProperty("period_start").GetString() == "2026-11-01").GetProperty("invoice_id").GetString()!;
+        await silo.PostAsync($"/api/v1/admin/invoices/{invoiceId}/pay", new { reference = "SEPA-4711" }, HttpStatusCode.OK);
+        await silo.PostAsync($"/api/v1/admin/invoices/{invoiceId}/refunds", new { amount = 12.10m, reason = "Outage" });
     }
 
     private static async Task BuyAndCallAsync(CatalogSilo silo, string key, string tokenPlan)
