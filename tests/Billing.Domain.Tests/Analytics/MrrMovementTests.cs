@@ -65,5 +65,14 @@ public sealed class MrrMovementTests
         Assert.Equal(code, problem?.Code);
     }
 
+    [Theory]
+    [InlineData(0, 0, "0")]
+    [InlineData(3, 1, "0.3333")]
+    [InlineData(3, 2, "0.6667")]
+    [InlineData(20000, 1, "0.0000")] // 0.00005, a tie: half-even keeps the even 0
+    [InlineData(20000, 3, "0.0002")] // 0.00015 → 0.0002
+    public void ErrorRateIsRoundedHalfEvenToFourDecimals(long requests, long errors, string rate) =>
+        Assert.Equal(decimal.Parse(rate, System.Globalization.CultureInfo.InvariantCulture), new UsageFigures(requests, 0, errors).ErrorRate);
+
     private static Money Usd(int amount) => new(amount, Currency.USD);
 }
