@@ -38,6 +38,7 @@ app.MapPricePlanApi();
 app.MapShopTermsApi();
 app.MapAlertsApi();
 app.MapEmailApi();
+app.MapAnalyticsApi();
 if (app.HostsSilo())
 {
     // The Orleans dashboard reads each silo's counters through a grain service on it: silos only.

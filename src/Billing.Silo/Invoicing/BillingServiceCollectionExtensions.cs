@@ -29,6 +29,9 @@ public static class BillingServiceCollectionExtensions
         services.AddSingleton<ShopTermsChanges>();
         services.AddSingleton<BillingRunStore>();
         services.AddSingleton<BillingRunner>();
+        services.AddSingleton<Analytics.MrrQuery>();
+        services.AddSingleton<Analytics.RevenueQuery>();
+        services.AddSingleton<Analytics.UsageQuery>();
         return services;
     }
 }

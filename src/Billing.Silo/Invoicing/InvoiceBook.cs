@@ -33,7 +33,11 @@ public sealed partial class InvoiceBook(
                 await MarkLinesBilledAsync(connection, transaction, shopId, close, ct);
                 await RevenueStore.ClaimAsync(connection, transaction, shopId, close, ct);
                 // The shop's terms become those the next period opens with (a scheduled downgrade).
-                await ApplyScheduledChangeAsync(connection, transaction, shopId, nowMs, ct);
+                if (await ApplyScheduledChangeAsync(connection, transaction, shopId, nowMs, ct))
+                {
+                    await ShopTermsHistory.RecordAsync(connection, transaction, shopId, close.Next.StartInstant.ToUnixTimeMilliseconds(), nowMs, ct);
+                }
+
                 if (!close.IsFinal)
                 {
                     await OpenPeriodAsync(connection, transaction, shopId, close.Next, close.NextTerms, ct);
@@ -145,7 +149,7 @@ public sealed partial class InvoiceBook(
     }
 
     /// <summary>A downgrade (or fewer seats) takes effect when the period it was asked in ends.</summary>
-    private static async Task ApplyScheduledChangeAsync(DbConnection connection, DbTransaction transaction, string shopId, long nowMs, CancellationToken ct)
+    private static async Task<bool> ApplyScheduledChangeAsync(DbConnection connection, DbTransaction transaction, string shopId, long nowMs, CancellationToken ct)
     {
         await using var command = connection.CreateCommand(
             """
@@ -155,7 +159,7 @@ public sealed partial class InvoiceBook(
             WHERE shop_id = @shop AND (next_price_plan_id IS NOT NULL OR next_seats IS NOT NULL)
             """,
             transaction).With("shop", shopId).With("now_ms", nowMs);
-        await command.ExecuteNonQueryAsync(ct);
+        return await command.ExecuteNonQueryAsync(ct) == 1;
     }
 
     private async Task<long> NextNumberAsync(DbConnection connection, DbTransaction transaction, int year, CancellationToken ct)

@@ -21,6 +21,8 @@ public sealed class ShopTermsWriter(SqlDatabase database)
                 await using var transaction = await connection.BeginTransactionAsync(ct);
                 await LockOpenPeriodAsync(connection, transaction, shopId, open, ct);
                 await UpsertTermsAsync(connection, transaction, shopId, terms, nowMs, ct);
+                // Plan and seats in shop_billing are in effect from now (a downgrade only schedules next_*).
+                await ShopTermsHistory.RecordAsync(connection, transaction, shopId, nowMs, nowMs, ct);
                 for (var index = 0; index < lines.Count; index++)
                 {
                     // A millisecond apart: the next invoice lists pending lines by creation, so the credit stays before the charge.
