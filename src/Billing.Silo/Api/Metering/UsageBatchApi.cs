@@ -25,6 +25,12 @@ internal static class UsageBatchApi
             return ApiProblem.Invalid("invalid_batch", "Invalid usage batch", [new FieldError("events", $"events must hold 1 to {UsageBatchRequest.MaxEvents} events")]);
         }
 
+        // A JSON null in the list is valid JSON of the wrong type: the body is refused, naming each one.
+        if (NullEvents(events) is { Count: > 0 } nulls)
+        {
+            return ApiProblem.Invalid("invalid_request", "Invalid usage batch", nulls);
+        }
+
         var results = new UsageBatchResult?[events.Count];
         var commands = new List<ConsumeCommand>(events.Count);
         var positions = new List<int>(events.Count);
@@ -52,5 +58,19 @@ internal static class UsageBatchApi
         var all = results.Select(r => r!).ToList();
         var accepted = all.Count(r => r.Status == StatusCodes.Status200OK);
         return TypedResults.Ok(new UsageBatchResponse(accepted, all.Count - accepted, all));
+    }
+
+    private static List<FieldError> NullEvents(IReadOnlyList<UsageBatchEvent?> events)
+    {
+        var errors = new List<FieldError>();
+        for (var i = 0; i < events.Count; i++)
+        {
+            if (events[i] is null)
+            {
+                errors.Add(new FieldError($"events[{i}]", $"events[{i}] must be an event object, not null"));
+            }
+        }
+
+        return errors;
     }
 }
