@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Runtime.CompilerServices;
 using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.Extensions.Options;
 
@@ -47,21 +48,17 @@ public static class JsonBody
     private static (T? Value, IResult? Problem) Deserialize<T>(ReadOnlySpan<byte> body, JsonSerializerOptions options)
         where T : class
     {
+        var typeInfo = (JsonTypeInfo<T>)options.GetTypeInfo(typeof(T));
         try
         {
-            return JsonSerializer.Deserialize<T>(body, options) is { } value
-                ? (value, null)
-                : (null, InvalidJson("The body must be a JSON object, not null."));
+            return JsonSerializer.Deserialize(body, typeInfo) is { } value ? (value, null) : (null, JsonContract.NullBody());
         }
         catch (JsonException error)
         {
-            // The path says which field is wrong; the serializer's own message would name .NET types.
-            return (null, InvalidJson($"The body is not valid JSON for this request (at {error.Path ?? "$"})."));
+            // The serializer's own message would name .NET types; the contract names the field.
+            return (null, JsonContract.Problem(body, error, typeInfo));
         }
     }
-
-    private static IResult InvalidJson(string detail) =>
-        ApiProblem.Create(StatusCodes.Status400BadRequest, "invalid_json", "Malformed JSON", detail);
 
     // Content-Length, when sent and plausible, sizes the first buffer; otherwise start small and grow.
     internal static int InitialBufferBytes(HttpRequest request, int maxBytes) =>

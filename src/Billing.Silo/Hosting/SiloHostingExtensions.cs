@@ -1,6 +1,6 @@
-using System.Text.Json;
 using Billing.Silo.Hosting;
 using Billing.Silo.Alerts;
+using Billing.Silo.Api;
 using Billing.Silo.Auth;
 using Billing.Silo.Api.Metering;
 using Billing.Silo.Invoicing;
@@ -38,7 +38,7 @@ public static class SiloHostingExtensions
         builder.Services.AddExceptionHandler<RuntimeExceptionHandler>();
         builder.Services.ConfigureHttpJsonOptions(o =>
         {
-            o.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower;
+            JsonContract.Apply(o.SerializerOptions);
             o.SerializerOptions.TypeInfoResolverChain.Insert(0, MeteringJsonContext.Default);
         });
         var cluster = builder.AddClusterOptions();

@@ -25,5 +25,57 @@ public sealed class StrictInputTests
         Assert.Equal(100, (await silo.GetAsync(client, "/api/v1/billing/subscription")).GetProperty("tokens_remaining").GetInt64());
     }
 
+    [Theory]
+    [InlineData("""{"tokens":1.5}""", "tokens", "tokens must be a whole number (a JSON number, not a string) in range")]
+    [InlineData("""{"tokens":true}""", "tokens", "tokens must be a whole number (a JSON number, not a string) in range")]
+    [InlineData("""{"tokens":"5"}""", "tokens", "tokens must be a whole number (a JSON number, not a string) in range")]
+    [InlineData("""{"tokens":5,"description":7}""", "description", "description must be a string")]
+    [InlineData("""{"tokens":5,"occurred_at":"yesterday"}""", "occurred_at", "occurred_at must be an ISO 8601 date and time string, e.g. 2026-11-21T12:00:00Z")]
+    [InlineData("""{"Tokens":5}""", "Tokens", "received unknown parameter: Tokens")]
+    [InlineData("""{"tokens":5,"foo":1}""", "foo", "received unknown parameter: foo")]
+    [InlineData("""{"tokens":5,"tokens":6}""", "tokens", "tokens appears more than once")]
+    [InlineData("null", "body", "the body must be a JSON object, not null")]
+    [InlineData("[1]", "body", "the body must be a JSON object")]
+    public async Task ValidJsonThatBreaksTheContractIs400InvalidRequestNamingTheField(string body, string field, string message)
+    {
+        await using var database = TestDatabase.CreateSqlite();
+        await using var silo = CatalogSilo.Start(database);
+        var (_, _, _, key) = await MeteringApiTests.MeteredCustomerAsync(silo, tokens: 100);
+        using var client = MeteringApiTests.Client(silo, key);
+
+        var problem = await silo.PostRawAsync(client, "/api/v1/billing/tokens/consume", body, "application/json", HttpStatusCode.BadRequest);
+
+        Assert.Equal("invalid_request", Code(problem));
+        Assert.Equal(message, Assert.Single(problem.GetProperty("errors").GetProperty(field).EnumerateArray()).GetString());
+        Assert.Equal(100, (await silo.GetAsync(client, "/api/v1/billing/subscription")).GetProperty("tokens_remaining").GetInt64());
+    }
+
+    [Fact]
+    public async Task TheContractHoldsInNestedObjectsAndOnAdminEndpointsWhileMalformedJsonStaysInvalidJson()
+    {
+        await using var database = TestDatabase.CreateSqlite();
+        await using var silo = CatalogSilo.Start(database);
+        var (_, _, _, key) = await MeteringApiTests.MeteredCustomerAsync(silo, tokens: 100);
+        using var client = MeteringApiTests.Client(silo, key);
+
+        var nested = await silo.PostRawAsync(client, "/api/v1/usage/batch", """{"events":[{"tokens":1},{"tokens":1,"bar":2}]}""", "application/json", HttpStatusCode.BadRequest);
+        var wrongItem = await silo.PostRawAsync(client, "/api/v1/usage/batch", """{"events":[5]}""", "application/json", HttpStatusCode.BadRequest);
+        var price = await silo.PostRawAsync(silo.Admin, "/api/v1/admin/plans", """{"name":"Basic","price":"15.00","currency":"EUR","tokens_included":1000}""", "application/json", HttpStatusCode.BadRequest);
+        var broken = await silo.PostRawAsync(client, "/api/v1/billing/tokens/consume", """{"tokens": """, "application/json", HttpStatusCode.BadRequest);
+        var trailing = await silo.PostRawAsync(client, "/api/v1/billing/tokens/consume", """{"tokens":1} x""", "application/json", HttpStatusCode.BadRequest);
+
+        Assert.Equal("received unknown parameter: events[1].bar", problem(nested, "events[1].bar"));
+        Assert.Equal("events[0] must be a JSON object", problem(wrongItem, "events[0]"));
+        Assert.Equal("price must be a number (a JSON number, not a string)", problem(price, "price"));
+        Assert.Equal(("invalid_json", "invalid_json"), (Code(broken), Code(trailing)));
+        Assert.Equal(100, (await silo.GetAsync(client, "/api/v1/billing/subscription")).GetProperty("tokens_remaining").GetInt64());
+
+        static string? problem(JsonElement answer, string field)
+        {
+            Assert.Equal("invalid_request", Code(answer));
+            return Assert.Single(answer.GetProperty("errors").GetProperty(field).EnumerateArray()).GetString();
+        }
+    }
+
     internal static string? Code(JsonElement problem) => problem.GetProperty("code").GetString();
 }
