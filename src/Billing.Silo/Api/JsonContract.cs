@@ -36,8 +36,7 @@ public static class JsonContract
     {
         if (!IsWellFormed(body))
         {
-            var at = error.LineNumber is { } line ? $" (line {line + 1}, byte {error.BytePositionInLine + 1})" : "";
-            return ApiProblem.Create(StatusCodes.Status400BadRequest, "invalid_json", "Malformed JSON", $"The body is not valid JSON{at}.");
+            return ApiProblem.Create(StatusCodes.Status400BadRequest, "invalid_json", "Malformed JSON", $"The body is not valid JSON for this request (at {error.Path ?? "$"}).");
         }
 
         return Invalid(Describe(body, error.Path, root));
