@@ -87,6 +87,9 @@ internal sealed class CatalogSilo : IAsyncDisposable
 
     public HttpClient CreateClient() => factory.CreateClient();
 
+    /// <summary>The in-memory server, for requests HttpClient would not send as given (e.g. a header with an empty value).</summary>
+    public TestServer Server => factory.Server;
+
     /// <summary>A client with its own redirect and cookie handling (the dashboard login tests read both themselves).</summary>
     public HttpClient CreateClient(WebApplicationFactoryClientOptions options) => factory.CreateClient(options);
 

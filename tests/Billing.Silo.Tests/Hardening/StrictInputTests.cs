@@ -1,4 +1,5 @@
 using System.Net;
+using Microsoft.AspNetCore.Http;
 using System.Text.Json;
 using Billing.Testing;
 using Billing.Silo.Tests.Catalog;
@@ -75,6 +76,32 @@ public sealed class StrictInputTests
             Assert.Equal("invalid_request", Code(answer));
             return Assert.Single(answer.GetProperty("errors").GetProperty(field).EnumerateArray()).GetString();
         }
+    }
+
+    [Fact]
+    public async Task EmptyIdempotencyKeyHeaderIs400LikeAnyOtherInvalidKey()
+    {
+        await using var database = TestDatabase.CreateSqlite();
+        await using var silo = CatalogSilo.Start(database);
+        var (_, _, _, key) = await MeteringApiTests.MeteredCustomerAsync(silo, tokens: 100);
+        using var client = MeteringApiTests.Client(silo, key);
+
+        // HttpClient leaves out a header whose value is empty; a raw client (curl -H 'Idempotency-Key;') sends it.
+        var context = await silo.Server.SendAsync(http =>
+        {
+            http.Request.Method = HttpMethods.Post;
+            http.Request.Path = "/api/v1/billing/tokens/consume";
+            http.Request.Headers["X-API-Key"] = key;
+            http.Request.Headers["Idempotency-Key"] = "";
+            http.Request.ContentType = "application/json";
+            http.Request.Body = new MemoryStream("""{"tokens":5}"""u8.ToArray());
+        });
+        Assert.Equal(StatusCodes.Status400BadRequest, context.Response.StatusCode);
+        var problem = (await JsonDocument.ParseAsync(context.Response.Body)).RootElement;
+
+        Assert.Equal("invalid_request", Code(problem));
+        Assert.Equal("Idempotency-Key must be 1 to 255 characters", Assert.Single(problem.GetProperty("errors").GetProperty("idempotency_key").EnumerateArray()).GetString());
+        Assert.Equal(100, (await silo.GetAsync(client, "/api/v1/billing/subscription")).GetProperty("tokens_remaining").GetInt64());
     }
 
     internal static string? Code(JsonElement problem) => problem.GetProperty("code").GetString();

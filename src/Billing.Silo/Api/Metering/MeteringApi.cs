@@ -52,9 +52,12 @@ public static class MeteringApi
         return Answer(result, request.Tokens);
     }
 
-    /// <summary>The request's <c>Idempotency-Key</c>, or null when it sent none (or an empty one).</summary>
+    /// <summary>
+    /// The request's <c>Idempotency-Key</c>, or null when it sent none. An empty header is a key like any other
+    /// (and is refused as one): a client that meant to send a key must not get a non-idempotent call instead.
+    /// </summary>
     internal static string? IdempotencyKeyOf(HttpRequest request) =>
-        request.Headers[IdempotencyKeyHeader].ToString() is { Length: > 0 } header ? header : null;
+        request.Headers.TryGetValue(IdempotencyKeyHeader, out var values) ? values.ToString() : null;
 
     private static async Task<IResult> UsageAsync(HttpContext http, IGrainFactory grains) =>
         TypedResults.Ok(await grains.Shop(http.GetApiKeyPrincipal().ShopId).GetCurrentPeriodAsync());
