@@ -104,5 +104,22 @@ public sealed class StrictInputTests
         Assert.Equal(100, (await silo.GetAsync(client, "/api/v1/billing/subscription")).GetProperty("tokens_remaining").GetInt64());
     }
 
+    [Fact]
+    public async Task LengthLimitsCountCharactersNotUtf16Units()
+    {
+        await using var database = TestDatabase.CreateSqlite();
+        await using var silo = CatalogSilo.Start(database);
+        var (customerId, _, _, key) = await MeteringApiTests.MeteredCustomerAsync(silo, tokens: 100);
+        const string Emoji = "\U0001F600"; // one character, two UTF-16 units
+
+        var fits = await silo.PostAsync($"/api/v1/admin/customers/{customerId}/shops", new { name = string.Concat(Enumerable.Repeat(Emoji, 100)) });
+        var tooLong = await silo.PostAsync($"/api/v1/admin/customers/{customerId}/shops", new { name = string.Concat(Enumerable.Repeat(Emoji, 101)) }, HttpStatusCode.BadRequest);
+        var consumed = await MeteringApiTests.ConsumeAsync(silo, key, new { tokens = 1, description = string.Concat(Enumerable.Repeat(Emoji, 500)) });
+
+        Assert.Equal(200, fits.GetProperty("name").GetString()!.Length);
+        Assert.Equal("name must be at most 100 characters (got 101).", tooLong.GetProperty("detail").GetString());
+        Assert.Equal(99, consumed.GetProperty("tokens_remaining").GetInt64());
+    }
+
     internal static string? Code(JsonElement problem) => problem.GetProperty("code").GetString();
 }
