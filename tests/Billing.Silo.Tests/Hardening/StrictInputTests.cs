@@ -121,5 +121,22 @@ public sealed class StrictInputTests
         Assert.Equal(99, consumed.GetProperty("tokens_remaining").GetInt64());
     }
 
+    [Fact]
+    public async Task NoBodyAndNoContentTypeIsTheEmptyObjectWhereEveryFieldIsOptional()
+    {
+        await using var database = TestDatabase.CreateSqlite();
+        await using var silo = CatalogSilo.Start(database);
+
+        using var monthly = await silo.Admin.PostAsync(new Uri("/api/billing-scheduler/process-monthly-billing", UriKind.Relative), content: null);
+        using var shop = await silo.Admin.PostAsync(new Uri("/api/billing-scheduler/process-shop-billing/shop_none", UriKind.Relative), content: null);
+        using var pay = await silo.Admin.PostAsync(new Uri("/api/v1/admin/invoices/inv_none/pay", UriKind.Relative), content: null);
+        using var textBody = await silo.Admin.PostAsync(new Uri("/api/v1/admin/invoices/inv_none/pay", UriKind.Relative), new StringContent("{}", System.Text.Encoding.UTF8, "text/plain"));
+
+        Assert.Equal("completed", (await CatalogSilo.ReadAsync(monthly, HttpStatusCode.OK)).GetProperty("status").GetString());
+        Assert.Equal("shop_not_found", Code(await CatalogSilo.ReadAsync(shop, HttpStatusCode.NotFound)));
+        Assert.Equal("invoice_not_found", Code(await CatalogSilo.ReadAsync(pay, HttpStatusCode.NotFound)));
+        Assert.Equal("unsupported_media_type", Code(await CatalogSilo.ReadAsync(textBody, HttpStatusCode.UnsupportedMediaType)));
+    }
+
     internal static string? Code(JsonElement problem) => problem.GetProperty("code").GetString();
 }
