@@ -27,13 +27,16 @@ internal sealed class CatalogSilo : IAsyncDisposable
 {
     public const string AdminKey = "test-admin-key-0123456789-abcdefghijklmnop";
 
+    /// <summary>Where the manual clock starts unless a test says otherwise.</summary>
+    public static readonly DateTimeOffset DefaultNow = new(2026, 11, 21, 12, 0, 0, TimeSpan.Zero);
+
     private readonly SiloFactory root;
     private readonly WebApplicationFactory<Program> factory;
     private readonly StringWriter console = new();
 
     private CatalogSilo(TestDatabase database, string? adminKey, Action<IServiceCollection>? configure, DateTimeOffset? now, IReadOnlyDictionary<string, string>? settings = null)
     {
-        Time = new ManualTimeProvider(now ?? new DateTimeOffset(2026, 11, 21, 12, 0, 0, TimeSpan.Zero));
+        Time = new ManualTimeProvider(now ?? DefaultNow);
         root = new SiloFactory(database);
         factory = root.WithWebHostBuilder(builder =>
         {

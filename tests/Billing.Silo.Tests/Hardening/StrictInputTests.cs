@@ -138,5 +138,30 @@ public sealed class StrictInputTests
         Assert.Equal("unsupported_media_type", Code(await CatalogSilo.ReadAsync(textBody, HttpStatusCode.UnsupportedMediaType)));
     }
 
+    [Fact]
+    public async Task BareParseEndpointIsOffByDefaultAndWhenOnTakesTheAdminKeyAndTheUsualBodyLimit()
+    {
+        await using var database = TestDatabase.CreateSqlite();
+        await using (var off = CatalogSilo.Start(database))
+        {
+            using var absent = await off.Admin.PostAsync(new Uri("/api/v1/loadtest/parse", UriKind.Relative), Json("""{"tokens":1}"""));
+            Assert.Equal(HttpStatusCode.NotFound, absent.StatusCode);
+        }
+
+        await using var silo = CatalogSilo.Start(database, configure: null, CatalogSilo.DefaultNow, new Dictionary<string, string> { ["Billing:LoadTest:BareEndpointEnabled"] = "true" });
+        using var anonymous = silo.CreateClient();
+        using var noKey = await anonymous.PostAsync(new Uri("/api/v1/loadtest/parse", UriKind.Relative), Json("""{"tokens":1}"""));
+        using var tooLarge = await silo.Admin.PostAsync(new Uri("/api/v1/loadtest/parse", UriKind.Relative), Json($$"""{"tokens":1,"description":"{{new string('d', 70_000)}}"}"""));
+        using var unknown = await silo.Admin.PostAsync(new Uri("/api/v1/loadtest/parse", UriKind.Relative), Json("""{"tokens":1,"foo":2}"""));
+        using var ok = await silo.Admin.PostAsync(new Uri("/api/v1/loadtest/parse", UriKind.Relative), Json("""{"tokens":7}"""));
+
+        Assert.Equal("unauthorized", Code(await CatalogSilo.ReadAsync(noKey, HttpStatusCode.Unauthorized)));
+        Assert.Equal("payload_too_large", Code(await CatalogSilo.ReadAsync(tooLarge, HttpStatusCode.RequestEntityTooLarge)));
+        Assert.Equal("invalid_request", Code(await CatalogSilo.ReadAsync(unknown, HttpStatusCode.BadRequest)));
+        Assert.Equal(7, (await CatalogSilo.ReadAsync(ok, HttpStatusCode.OK)).GetProperty("tokens").GetInt64());
+    }
+
+    private static StringContent Json(string body) => new(body, System.Text.Encoding.UTF8, "application/json");
+
     internal static string? Code(JsonElement problem) => problem.GetProperty("code").GetString();
 }
