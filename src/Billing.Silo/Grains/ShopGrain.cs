@@ -91,7 +91,8 @@ public sealed partial class ShopGrain(
     private ShopUsageView View(PeriodUsage usage) => new(
         ShopId,
         usage.Period.Start.ToDateOnly(),
-        usage.Period.EndExclusive.ToDateOnly(),
+        // Like every period the API shows (invoices, periods, shop terms, runs): its last local day, inclusive.
+        usage.Period.EndExclusive.PlusDays(-1).ToDateOnly(),
         usage.Period.ZoneId,
         usage.Currency.Code,
         Counts(usage.Totals),
