@@ -65,6 +65,13 @@ public sealed partial class ShopGrain(
                 continue;
             }
 
+            if (at < period.Period.StartInstant)
+            {
+                // Late usage of an earlier period (billed as a late line on the next invoice) is not this
+                // period's: a rebuild from storage would not count it here either.
+                continue;
+            }
+
             period.Record(new UsageFact(
                 at, 1, record.Tokens, MoneyNanos.ToMoney(record.CostNanos, period.Currency), record.Endpoint, record.StatusCode >= 400 ? 1 : 0));
         }

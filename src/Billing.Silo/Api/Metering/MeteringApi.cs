@@ -38,6 +38,12 @@ public static class MeteringApi
         var request = body!;
         var idempotencyKey = IdempotencyKeyOf(http.Request);
         var errors = Problems(request, idempotencyKey, backdating);
+        if (errors.Count == 0
+            && BackdateWindow.CheckNotBeforeShop(request, await backdating.FirstPeriodStartAsync(principal.ShopId, [request], cancellationToken)) is { } beforeShop)
+        {
+            errors.Add(beforeShop);
+        }
+
         if (errors.Count > 0)
         {
             return ApiProblem.Invalid("invalid_request", "Invalid consume request", errors);

@@ -31,13 +31,14 @@ internal static class UsageBatchApi
             return ApiProblem.Invalid("invalid_request", "Invalid usage batch", nulls);
         }
 
+        var firstPeriodStart = await backdating.FirstPeriodStartAsync(principal.ShopId, events.Select(e => e.Request), cancellationToken);
         var results = new UsageBatchResult?[events.Count];
         var commands = new List<ConsumeCommand>(events.Count);
         var positions = new List<int>(events.Count);
         for (var i = 0; i < events.Count; i++)
         {
             var request = events[i].Request;
-            if (MeteringApi.Problems(request, events[i].IdempotencyKey, backdating).Count > 0)
+            if (MeteringApi.Problems(request, events[i].IdempotencyKey, backdating).Count > 0 || BackdateWindow.CheckNotBeforeShop(request, firstPeriodStart) is not null)
             {
                 results[i] = new UsageBatchResult(i, StatusCodes.Status400BadRequest, "invalid_request", null, null, null);
                 continue;
