@@ -61,6 +61,7 @@ public static class SiloHostingExtensions
         builder.Services.AddEmail(builder.Configuration);
         builder.Services.AddBillingGrains();
         builder.Services.AddSingleton<BackdateWindow>();
+        builder.Services.AddHealthProbes();
         return builder;
     }
 
