@@ -17,8 +17,11 @@ public static class JsonContract
 {
     public const string BodyField = "body";
 
-    /// <summary>Deep enough for every request type (a batch's events are at depth 3); deeper input is refused, not parsed.</summary>
-    public const int MaxDepth = 16;
+    /// <summary>
+    /// Far deeper than any request (a price plan's tiers are at depth 4) or response; deeper input is refused, not parsed.
+    /// The serializer applies it to the answers it writes too, hence the room.
+    /// </summary>
+    public const int MaxDepth = 32;
 
     /// <summary>The API's serializer options, made strict where the web defaults are lenient.</summary>
     public static void Apply(JsonSerializerOptions options)

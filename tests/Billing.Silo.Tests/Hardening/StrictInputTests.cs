@@ -13,17 +13,15 @@ public sealed class StrictInputTests
     [Fact]
     public async Task NullEventInABatchIs400NamingItsIndexAndConsumesNothing()
     {
-        await using var database = TestDatabase.CreateSqlite();
-        await using var silo = CatalogSilo.Start(database);
-        var (_, _, _, key) = await MeteringApiTests.MeteredCustomerAsync(silo, tokens: 100);
-        using var client = MeteringApiTests.Client(silo, key);
+        await using var metered = await MeteredSilo.StartAsync();
+        var (silo, client) = (metered.Silo, metered.Client);
 
         var problem = await silo.PostRawAsync(client, "/api/v1/usage/batch", """{"events":[{"tokens":1},null,{"tokens":2},null]}""", "application/json", HttpStatusCode.BadRequest);
 
         Assert.Equal("invalid_request", problem.GetProperty("code").GetString());
         Assert.Equal(["events[1]", "events[3]"], problem.GetProperty("errors").EnumerateObject().Select(p => p.Name));
         Assert.Equal("events[1] must be an event object, not null", problem.GetProperty("errors").GetProperty("events[1]")[0].GetString());
-        Assert.Equal(100, (await silo.GetAsync(client, "/api/v1/billing/subscription")).GetProperty("tokens_remaining").GetInt64());
+        Assert.Equal(100, await metered.TokensRemainingAsync());
     }
 
     [Theory]
@@ -39,25 +37,21 @@ public sealed class StrictInputTests
     [InlineData("[1]", "body", "the body must be a JSON object")]
     public async Task ValidJsonThatBreaksTheContractIs400InvalidRequestNamingTheField(string body, string field, string message)
     {
-        await using var database = TestDatabase.CreateSqlite();
-        await using var silo = CatalogSilo.Start(database);
-        var (_, _, _, key) = await MeteringApiTests.MeteredCustomerAsync(silo, tokens: 100);
-        using var client = MeteringApiTests.Client(silo, key);
+        await using var metered = await MeteredSilo.StartAsync();
+        var (silo, client) = (metered.Silo, metered.Client);
 
         var problem = await silo.PostRawAsync(client, "/api/v1/billing/tokens/consume", body, "application/json", HttpStatusCode.BadRequest);
 
         Assert.Equal("invalid_request", Code(problem));
         Assert.Equal(message, Assert.Single(problem.GetProperty("errors").GetProperty(field).EnumerateArray()).GetString());
-        Assert.Equal(100, (await silo.GetAsync(client, "/api/v1/billing/subscription")).GetProperty("tokens_remaining").GetInt64());
+        Assert.Equal(100, await metered.TokensRemainingAsync());
     }
 
     [Fact]
     public async Task TheContractHoldsInNestedObjectsAndOnAdminEndpointsWhileMalformedJsonStaysInvalidJson()
     {
-        await using var database = TestDatabase.CreateSqlite();
-        await using var silo = CatalogSilo.Start(database);
-        var (_, _, _, key) = await MeteringApiTests.MeteredCustomerAsync(silo, tokens: 100);
-        using var client = MeteringApiTests.Client(silo, key);
+        await using var metered = await MeteredSilo.StartAsync();
+        var (silo, client) = (metered.Silo, metered.Client);
 
         var nested = await silo.PostRawAsync(client, "/api/v1/usage/batch", """{"events":[{"tokens":1},{"tokens":1,"bar":2}]}""", "application/json", HttpStatusCode.BadRequest);
         var wrongItem = await silo.PostRawAsync(client, "/api/v1/usage/batch", """{"events":[5]}""", "application/json", HttpStatusCode.BadRequest);
@@ -69,7 +63,7 @@ public sealed class StrictInputTests
         Assert.Equal("events[0] must be a JSON object", problem(wrongItem, "events[0]"));
         Assert.Equal("price must be a number (a JSON number, not a string)", problem(price, "price"));
         Assert.Equal(("invalid_json", "invalid_json"), (Code(broken), Code(trailing)));
-        Assert.Equal(100, (await silo.GetAsync(client, "/api/v1/billing/subscription")).GetProperty("tokens_remaining").GetInt64());
+        Assert.Equal(100, await metered.TokensRemainingAsync());
 
         static string? problem(JsonElement answer, string field)
         {
@@ -81,17 +75,15 @@ public sealed class StrictInputTests
     [Fact]
     public async Task EmptyIdempotencyKeyHeaderIs400LikeAnyOtherInvalidKey()
     {
-        await using var database = TestDatabase.CreateSqlite();
-        await using var silo = CatalogSilo.Start(database);
-        var (_, _, _, key) = await MeteringApiTests.MeteredCustomerAsync(silo, tokens: 100);
-        using var client = MeteringApiTests.Client(silo, key);
+        await using var metered = await MeteredSilo.StartAsync();
+        var (silo, client) = (metered.Silo, metered.Client);
 
         // HttpClient leaves out a header whose value is empty; a raw client (curl -H 'Idempotency-Key;') sends it.
         var context = await silo.Server.SendAsync(http =>
         {
             http.Request.Method = HttpMethods.Post;
             http.Request.Path = "/api/v1/billing/tokens/consume";
-            http.Request.Headers["X-API-Key"] = key;
+            http.Request.Headers["X-API-Key"] = metered.Key;
             http.Request.Headers["Idempotency-Key"] = "";
             http.Request.ContentType = "application/json";
             http.Request.Body = new MemoryStream("""{"tokens":5}"""u8.ToArray());
@@ -101,7 +93,7 @@ public sealed class StrictInputTests
 
         Assert.Equal("invalid_request", Code(problem));
         Assert.Equal("Idempotency-Key must be 1 to 255 characters", Assert.Single(problem.GetProperty("errors").GetProperty("idempotency_key").EnumerateArray()).GetString());
-        Assert.Equal(100, (await silo.GetAsync(client, "/api/v1/billing/subscription")).GetProperty("tokens_remaining").GetInt64());
+        Assert.Equal(100, await metered.TokensRemainingAsync());
     }
 
     [Fact]
@@ -164,4 +156,38 @@ public sealed class StrictInputTests
     private static StringContent Json(string body) => new(body, System.Text.Encoding.UTF8, "application/json");
 
     internal static string? Code(JsonElement problem) => problem.GetProperty("code").GetString();
+
+    /// <summary>A silo over a fresh SQLite database with one customer holding 100 tokens, and a client with its shop's key.</summary>
+    private sealed class MeteredSilo : IAsyncDisposable
+    {
+        private readonly TestDatabase database;
+
+        private MeteredSilo(TestDatabase database, CatalogSilo silo, HttpClient client, string key) =>
+            (this.database, Silo, Client, Key) = (database, silo, client, key);
+
+        public CatalogSilo Silo { get; }
+
+        public HttpClient Client { get; }
+
+        public string Key { get; }
+
+        public static async Task<MeteredSilo> StartAsync()
+        {
+            var database = TestDatabase.CreateSqlite();
+            var silo = CatalogSilo.Start(database);
+            var (_, _, _, key) = await MeteringApiTests.MeteredCustomerAsync(silo, tokens: 100);
+            return new MeteredSilo(database, silo, MeteringApiTests.Client(silo, key), key);
+        }
+
+        /// <summary>What the subscription has left: 100 while every request was refused.</summary>
+        public async Task<long> TokensRemainingAsync() =>
+            (await Silo.GetAsync(Client, "/api/v1/billing/subscription")).GetProperty("tokens_remaining").GetInt64();
+
+        public async ValueTask DisposeAsync()
+        {
+            Client.Dispose();
+            await Silo.DisposeAsync();
+            await database.DisposeAsync();
+        }
+    }
 }
