@@ -61,7 +61,7 @@ internal sealed class FakeBillingSilo : IAsyncDisposable
                 ("POST", "api/v1/admin/customers/{id}/subscription") => Admin(request, () => Subscribe(segments[4], Json(request))),
                 ("POST", "api/v1/billing/tokens/consume") => WithKey(request, balance => Consume(balance, Json(request))),
                 ("GET", "api/v1/billing/subscription") => WithKey(request, Subscription),
-                ("POST", "api/v1/loadtest/parse") => Ok(200, $$"""{"tokens":{{Json(request).GetProperty("tokens").GetInt64()}}}"""),
+                ("POST", "api/v1/loadtest/parse") => Admin(request, () => Ok(200, $$"""{"tokens":{{Json(request).GetProperty("tokens").GetInt64()}}}""")),
                 _ => Problem(404, "not_found"),
             };
         }

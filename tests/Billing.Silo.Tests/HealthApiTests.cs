@@ -26,6 +26,28 @@ public sealed class HealthApiTests
     }
 
     [Fact]
+    public async Task LivenessAndReadinessAnswerGetAndHeadAndHealthAnswersHead()
+    {
+        await using var database = TestDatabase.CreateSqlite();
+        await using var factory = new SiloFactory(database);
+        using var client = factory.CreateClient();
+
+        foreach (var path in new[] { "/health/live", "/health/ready" })
+        {
+            using var get = await client.GetAsync(new Uri(path, UriKind.Relative));
+            using var head = await client.SendAsync(new HttpRequestMessage(HttpMethod.Head, path));
+            using var post = await client.PostAsync(new Uri(path, UriKind.Relative), content: null);
+
+            Assert.Equal((HttpStatusCode.OK, "Healthy"), (get.StatusCode, await get.Content.ReadAsStringAsync()));
+            Assert.Equal(HttpStatusCode.OK, head.StatusCode);
+            Assert.Equal(HttpStatusCode.MethodNotAllowed, post.StatusCode);
+        }
+
+        using var headHealth = await client.SendAsync(new HttpRequestMessage(HttpMethod.Head, "/health"));
+        Assert.Equal(HttpStatusCode.OK, headHealth.StatusCode);
+    }
+
+    [Fact]
     public async Task UnknownRouteIsAProblemDetailsWithAStableCode()
     {
         await using var database = TestDatabase.CreateSqlite();

@@ -36,7 +36,7 @@ postgres_ticks() { local sum=0 pid; for pid in $(pgrep -u postgres); do sum=$((s
 run() { # $1 label, $2 tree
   local db="billing_vs_$1_$RANDOM"
   psql -h 127.0.0.1 -qc "CREATE DATABASE $db" >/dev/null
-  Billing__Storage=postgres Billing__AdminKey=$admin Logging__LogLevel__Default=Warning \
+  Billing__Storage=postgres Billing__AdminKey=$admin Billing__LoadTest__BareEndpointEnabled=true Logging__LogLevel__Default=Warning \
   Billing__Cluster__AdvertisedAddress=127.0.0.1 Billing__Cluster__SiloPort=11185 Billing__Cluster__GatewayPort=0 \
   ConnectionStrings__Billing="Host=127.0.0.1;Database=$db;Username=$PGUSER;Password=$PGPASSWORD;SSL Mode=Disable" \
     dotnet "$2/src/Billing.Silo/bin/Release/net10.0/Billing.Silo.dll" --urls $url >"$work/$1.log" 2>&1 &

@@ -2,8 +2,11 @@ using System.Net.Http.Headers;
 
 namespace Billing.Cli.LoadTest;
 
-/// <summary>Sends the load test's POSTs over one pooled client and reduces each exchange to its status code.</summary>
-internal sealed class TrafficSender(HttpClient http, byte[] body)
+/// <summary>
+/// Sends the load test's POSTs over one pooled client and reduces each exchange to its status code. A POST without
+/// a shop's API key (the bare parse endpoint's) carries the admin key instead.
+/// </summary>
+internal sealed class TrafficSender(HttpClient http, byte[] body, string adminKey)
 {
     public async ValueTask<int> PostAsync(Uri uri, string? apiKey, CancellationToken cancellationToken)
     {
@@ -12,6 +15,10 @@ internal sealed class TrafficSender(HttpClient http, byte[] body)
         if (apiKey is not null)
         {
             request.Headers.TryAddWithoutValidation("X-API-Key", apiKey);
+        }
+        else
+        {
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", adminKey);
         }
 
         try

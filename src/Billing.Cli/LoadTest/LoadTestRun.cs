@@ -62,7 +62,7 @@ internal sealed class LoadTestRun(LoadTestSettings settings, TextWriter stdout, 
 
         var body = JsonSerializer.SerializeToUtf8Bytes(
             new ConsumeRequest(settings.TokensPerCall, "loadtest", "/v1/chat", "POST", 200), SiloJson.Default.ConsumeRequest);
-        var sender = new TrafficSender(http, body);
+        var sender = new TrafficSender(http, body, settings.AdminKey);
         var tally = new TokenTally(shops.Length);
         var picker = new ShopPicker(shops.Length, settings.Connections, settings.Seed);
         var consume = new ConsumeTraffic(sender, client.Resolve(ConsumePath), [.. shops.Select(s => s.ApiKey)], picker, tally, settings.TokensPerCall);

@@ -95,9 +95,9 @@ internal static class FieldRules
 
     private static void CheckLength(List<FieldError> errors, string field, string value, int maxLength)
     {
-        if (value.Length > maxLength)
+        if (TextLength.Exceeds(value, maxLength))
         {
-            errors.Add(new FieldError(field, $"{field} must be at most {maxLength} characters (got {value.Length})"));
+            errors.Add(new FieldError(field, $"{field} must be at most {maxLength} characters (got {TextLength.Characters(value)})"));
         }
     }
 }

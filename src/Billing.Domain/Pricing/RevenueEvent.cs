@@ -36,7 +36,7 @@ public sealed record RevenueEvent
                 nameof(amount), amount, $"A sale is between 0 and {PricePlan.MaxAmount} in whole minor units; refunds are flagged, not negative.");
         }
 
-        if (customerFingerprint is not null && (string.IsNullOrWhiteSpace(customerFingerprint) || customerFingerprint.Length > MaxCustomerFingerprintLength))
+        if (customerFingerprint is not null && (string.IsNullOrWhiteSpace(customerFingerprint) || TextLength.Exceeds(customerFingerprint, MaxCustomerFingerprintLength)))
         {
             throw new ArgumentException($"A customer fingerprint is absent or 1..{MaxCustomerFingerprintLength} non-blank characters.", nameof(customerFingerprint));
         }

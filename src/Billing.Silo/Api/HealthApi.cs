@@ -17,7 +17,8 @@ public static class HealthApi
 
     public static IEndpointRouteBuilder MapHealthApi(this IEndpointRouteBuilder routes)
     {
-        routes.MapGet("/health", CheckAsync).WithName("Health");
+        routes.MapMethods("/health", [HttpMethods.Get, HttpMethods.Head], CheckAsync).WithName("Health");
+        routes.MapHealthProbes();
         return routes;
     }
 
@@ -25,17 +26,11 @@ public static class HealthApi
         SqlDatabase database, IGrainFactory grains, [FromServices] ILocalSiloDetails? silo, IOptions<SiloClusterOptions> cluster, TimeProvider time,
         CancellationToken cancellationToken)
     {
-        bool databaseAnswers;
-        try
-        {
-            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            timeout.CancelAfter(CheckTimeout);
-            databaseAnswers = await database.PingAsync(timeout.Token);
-        }
-        catch (Exception error) when (error is System.Data.Common.DbException or OperationCanceledException or TimeoutException)
+        var (databaseAnswers, error) = await PingAsync(database, cancellationToken);
+        if (error is not null)
         {
             return Results.Problem(
-                title: "Database unavailable", detail: $"{database.Description}: {error.Message}", statusCode: StatusCodes.Status503ServiceUnavailable,
+                title: "Database unavailable", detail: $"{database.Description}: {error}", statusCode: StatusCodes.Status503ServiceUnavailable,
                 type: "https://billing.example/problems/database-unavailable", extensions: new Dictionary<string, object?> { ["code"] = "database_unavailable" });
         }
 
@@ -49,11 +44,26 @@ public static class HealthApi
         return healthy ? Results.Ok(response) : Results.Json(response, statusCode: StatusCodes.Status503ServiceUnavailable);
     }
 
+    /// <summary>Whether the database answers <c>SELECT 1</c> within the check timeout; the error's message when it failed.</summary>
+    internal static async Task<(bool Answers, string? Error)> PingAsync(SqlDatabase database, CancellationToken cancellationToken)
+    {
+        try
+        {
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            timeout.CancelAfter(CheckTimeout);
+            return (await database.PingAsync(timeout.Token), null);
+        }
+        catch (Exception error) when (error is System.Data.Common.DbException or OperationCanceledException or TimeoutException)
+        {
+            return (false, error.Message);
+        }
+    }
+
     /// <summary>
     /// The silos the membership table lists as active, asked through the cluster: on a front door
     /// this is the cheap proof that its client reaches a gateway; 0 when it does not.
     /// </summary>
-    private static async Task<int> ActiveSilosAsync(IManagementGrain management, CancellationToken cancellationToken)
+    internal static async Task<int> ActiveSilosAsync(IManagementGrain management, CancellationToken cancellationToken)
     {
         try
         {

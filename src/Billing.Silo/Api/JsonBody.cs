@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Runtime.CompilerServices;
 using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.Extensions.Options;
 
@@ -16,13 +17,25 @@ public static class JsonBody
     /// <summary>Catalog requests are a few hundred bytes; nothing near this is legitimate.</summary>
     public const int MaxBytes = 64 * 1024;
 
-    public static async Task<(T? Value, IResult? Problem)> ReadAsync<T>(HttpRequest request, CancellationToken cancellationToken, int maxBytes = MaxBytes)
+    public static Task<(T? Value, IResult? Problem)> ReadAsync<T>(HttpRequest request, CancellationToken cancellationToken, int maxBytes = MaxBytes)
+        where T : class =>
+        ReadAsync<T>(request, whenEmpty: null, cancellationToken, maxBytes);
+
+    /// <summary>
+    /// For a request whose fields are all optional: no body at all (whatever the Content-Type, or none) reads as
+    /// <paramref name="whenEmpty"/>, the empty object; any body is read as <see cref="ReadAsync{T}(HttpRequest, CancellationToken, int)"/> reads it.
+    /// </summary>
+    public static Task<(T? Value, IResult? Problem)> ReadOptionalAsync<T>(HttpRequest request, T whenEmpty, CancellationToken cancellationToken, int maxBytes = MaxBytes)
+        where T : class =>
+        ReadAsync(request, whenEmpty, cancellationToken, maxBytes);
+
+    private static async Task<(T? Value, IResult? Problem)> ReadAsync<T>(HttpRequest request, T? whenEmpty, CancellationToken cancellationToken, int maxBytes)
         where T : class
     {
-        if (!request.HasJsonContentType())
+        // Without an empty reading the media type is checked before a byte is read; with one, only once there are bytes.
+        if (whenEmpty is null && !request.HasJsonContentType())
         {
-            return (null, ApiProblem.Create(
-                StatusCodes.Status415UnsupportedMediaType, "unsupported_media_type", "Unsupported media type", "Send the body as application/json."));
+            return (null, UnsupportedMediaType());
         }
 
         var buffer = new StrongBox<byte[]>(ArrayPool<byte>.Shared.Rent(InitialBufferBytes(request, maxBytes)));
@@ -33,6 +46,16 @@ public static class JsonBody
             {
                 return (null, ApiProblem.Create(
                     StatusCodes.Status413PayloadTooLarge, "payload_too_large", "Payload too large", $"The body must be at most {maxBytes} bytes."));
+            }
+
+            if (length == 0 && whenEmpty is not null)
+            {
+                return (whenEmpty, null);
+            }
+
+            if (!request.HasJsonContentType())
+            {
+                return (null, UnsupportedMediaType());
             }
 
             var options = request.HttpContext.RequestServices.GetRequiredService<IOptions<JsonOptions>>().Value.SerializerOptions;
@@ -47,21 +70,20 @@ public static class JsonBody
     private static (T? Value, IResult? Problem) Deserialize<T>(ReadOnlySpan<byte> body, JsonSerializerOptions options)
         where T : class
     {
+        var typeInfo = (JsonTypeInfo<T>)options.GetTypeInfo(typeof(T));
         try
         {
-            return JsonSerializer.Deserialize<T>(body, options) is { } value
-                ? (value, null)
-                : (null, InvalidJson("The body must be a JSON object, not null."));
+            return JsonSerializer.Deserialize(body, typeInfo) is { } value ? (value, null) : (null, JsonContract.NullBody());
         }
         catch (JsonException error)
         {
-            // The path says which field is wrong; the serializer's own message would name .NET types.
-            return (null, InvalidJson($"The body is not valid JSON for this request (at {error.Path ?? "$"})."));
+            // The serializer's own message would name .NET types; the contract names the field.
+            return (null, JsonContract.Problem(body, error, typeInfo));
         }
     }
 
-    private static IResult InvalidJson(string detail) =>
-        ApiProblem.Create(StatusCodes.Status400BadRequest, "invalid_json", "Malformed JSON", detail);
+    private static IResult UnsupportedMediaType() =>
+        ApiProblem.Create(StatusCodes.Status415UnsupportedMediaType, "unsupported_media_type", "Unsupported media type", "Send the body as application/json.");
 
     // Content-Length, when sent and plausible, sizes the first buffer; otherwise start small and grow.
     internal static int InitialBufferBytes(HttpRequest request, int maxBytes) =>

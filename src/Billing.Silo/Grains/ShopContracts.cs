@@ -20,7 +20,7 @@ public sealed record DailyUsageView(
 public sealed record EndpointUsageView(
     [property: Id(0)] string Endpoint, [property: Id(1)] long Requests, [property: Id(2)] long Tokens, [property: Id(3)] decimal Cost, [property: Id(4)] long Errors);
 
-/// <summary>A shop's current period as <c>GET /api/v1/usage</c> shows it.</summary>
+/// <summary>A shop's current period as <c>GET /api/v1/usage</c> shows it; <see cref="PeriodEnd"/> is its last local day (inclusive).</summary>
 [GenerateSerializer, Immutable, Alias("billing.ShopUsageView")]
 public sealed record ShopUsageView(
     [property: Id(0)] string ShopId,

@@ -65,6 +65,13 @@ public sealed partial class ShopGrain(
                 continue;
             }
 
+            if (at < period.Period.StartInstant)
+            {
+                // Late usage of an earlier period (billed as a late line on the next invoice) is not this
+                // period's: a rebuild from storage would not count it here either.
+                continue;
+            }
+
             period.Record(new UsageFact(
                 at, 1, record.Tokens, MoneyNanos.ToMoney(record.CostNanos, period.Currency), record.Endpoint, record.StatusCode >= 400 ? 1 : 0));
         }
@@ -91,7 +98,8 @@ public sealed partial class ShopGrain(
     private ShopUsageView View(PeriodUsage usage) => new(
         ShopId,
         usage.Period.Start.ToDateOnly(),
-        usage.Period.EndExclusive.ToDateOnly(),
+        // Like every period the API shows (invoices, periods, shop terms, runs): its last local day, inclusive.
+        usage.Period.EndExclusive.PlusDays(-1).ToDateOnly(),
         usage.Period.ZoneId,
         usage.Currency.Code,
         Counts(usage.Totals),

@@ -1,6 +1,6 @@
-using System.Text.Json;
 using Billing.Silo.Hosting;
 using Billing.Silo.Alerts;
+using Billing.Silo.Api;
 using Billing.Silo.Auth;
 using Billing.Silo.Api.Metering;
 using Billing.Silo.Invoicing;
@@ -39,7 +39,7 @@ public static class SiloHostingExtensions
         builder.Services.AddExceptionHandler<RuntimeExceptionHandler>();
         builder.Services.ConfigureHttpJsonOptions(o =>
         {
-            o.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower;
+            JsonContract.Apply(o.SerializerOptions);
             o.SerializerOptions.TypeInfoResolverChain.Insert(0, MeteringJsonContext.Default);
         });
         builder.AddBillingTelemetry();
@@ -63,6 +63,7 @@ public static class SiloHostingExtensions
         builder.Services.AddEmail(builder.Configuration);
         builder.Services.AddBillingGrains();
         builder.Services.AddSingleton<BackdateWindow>();
+        builder.Services.AddHealthProbes();
         return builder;
     }
 

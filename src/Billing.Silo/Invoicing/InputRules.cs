@@ -48,7 +48,7 @@ public static class InputRules
             return;
         }
 
-        if (string.IsNullOrWhiteSpace(value) || value.Length > maxLength || value.Any(char.IsControl))
+        if (string.IsNullOrWhiteSpace(value) || TextLength.Exceeds(value, maxLength) || value.Any(char.IsControl))
         {
             var absent = required ? "" : ", or left out";
             errors.Add(new FieldError(field, $"{field} must be 1 to {maxLength} characters without control characters{absent}"));

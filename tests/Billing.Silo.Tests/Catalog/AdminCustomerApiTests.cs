@@ -125,15 +125,15 @@ public sealed class AdminCustomerApiTests
     }
 
     [Fact]
-    public async Task MalformedCustomerJsonIs400InvalidJson()
+    public async Task CustomerFieldOfTheWrongTypeIs400InvalidRequestNamingIt()
     {
         await using var database = TestDatabase.CreateSqlite();
         await using var silo = CatalogSilo.Start(database);
 
         var problem = await silo.PostRawAsync(silo.Admin, Customers, "{\"vat_rate\": \"a lot\"}", "application/json", HttpStatusCode.BadRequest);
 
-        Assert.Equal("invalid_json", problem.GetProperty("code").GetString());
-        Assert.Equal("The body is not valid JSON for this request (at $.vat_rate).", problem.GetProperty("detail").GetString());
+        Assert.Equal("invalid_request", problem.GetProperty("code").GetString());
+        Assert.Equal("vat_rate must be a number (a JSON number, not a string).", problem.GetProperty("detail").GetString());
     }
 
     [Fact]

@@ -50,20 +50,20 @@ public sealed class AdminPlanApiTests
     }
 
     [Theory]
-    [InlineData("sqlite", "{\"name\": \"Basic\",", "The body is not valid JSON for this request (at $).")]
-    [InlineData("postgres", "{\"name\": \"Basic\",", "The body is not valid JSON for this request (at $).")]
-    [InlineData("sqlite", "{\"price\": \"fifteen\"}", "The body is not valid JSON for this request (at $.price).")]
-    [InlineData("sqlite", "null", "The body must be a JSON object, not null.")]
-    [InlineData("sqlite", "", "The body is not valid JSON for this request (at $).")]
-    [InlineData("sqlite", "[1, 2]", "The body is not valid JSON for this request (at $).")]
-    public async Task MalformedJsonIs400InvalidJson(string dialect, string body, string expectedDetail)
+    [InlineData("sqlite", "{\"name\": \"Basic\",", "invalid_json", "The body is not valid JSON for this request (at $).")]
+    [InlineData("postgres", "{\"name\": \"Basic\",", "invalid_json", "The body is not valid JSON for this request (at $).")]
+    [InlineData("sqlite", "", "invalid_json", "The body is not valid JSON for this request (at $).")]
+    [InlineData("sqlite", "{\"price\": \"fifteen\"}", "invalid_request", "price must be a number (a JSON number, not a string).")]
+    [InlineData("sqlite", "null", "invalid_request", "the body must be a JSON object, not null.")]
+    [InlineData("sqlite", "[1, 2]", "invalid_request", "the body must be a JSON object.")]
+    public async Task MalformedJsonIsInvalidJsonAndValidJsonOfTheWrongShapeIsInvalidRequest(string dialect, string body, string code, string expectedDetail)
     {
         await using var database = await TestDatabase.CreateAsync(dialect);
         await using var silo = CatalogSilo.Start(database);
 
         var problem = await silo.PostRawAsync(silo.Admin, Plans, body, "application/json", HttpStatusCode.BadRequest);
 
-        Assert.Equal("invalid_json", problem.GetProperty("code").GetString());
+        Assert.Equal(code, problem.GetProperty("code").GetString());
         Assert.Equal(expectedDetail, problem.GetProperty("detail").GetString());
     }
 

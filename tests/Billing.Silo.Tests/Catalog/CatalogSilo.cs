@@ -27,13 +27,16 @@ internal sealed class CatalogSilo : IAsyncDisposable
 {
     public const string AdminKey = "test-admin-key-0123456789-abcdefghijklmnop";
 
+    /// <summary>Where the manual clock starts unless a test says otherwise.</summary>
+    public static readonly DateTimeOffset DefaultNow = new(2026, 11, 21, 12, 0, 0, TimeSpan.Zero);
+
     private readonly SiloFactory root;
     private readonly WebApplicationFactory<Program> factory;
     private readonly StringWriter console = new();
 
     private CatalogSilo(TestDatabase database, string? adminKey, Action<IServiceCollection>? configure, DateTimeOffset? now, IReadOnlyDictionary<string, string>? settings = null)
     {
-        Time = new ManualTimeProvider(now ?? new DateTimeOffset(2026, 11, 21, 12, 0, 0, TimeSpan.Zero));
+        Time = new ManualTimeProvider(now ?? DefaultNow);
         root = new SiloFactory(database);
         factory = root.WithWebHostBuilder(builder =>
         {
@@ -86,6 +89,9 @@ internal sealed class CatalogSilo : IAsyncDisposable
         new(database, AdminKey, configure, now, settings);
 
     public HttpClient CreateClient() => factory.CreateClient();
+
+    /// <summary>The in-memory server, for requests HttpClient would not send as given (e.g. a header with an empty value).</summary>
+    public TestServer Server => factory.Server;
 
     /// <summary>A client with its own redirect and cookie handling (the dashboard login tests read both themselves).</summary>
     public HttpClient CreateClient(WebApplicationFactoryClientOptions options) => factory.CreateClient(options);

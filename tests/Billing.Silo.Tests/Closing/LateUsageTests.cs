@@ -71,8 +71,10 @@ public sealed class LateUsageTests
     public async Task RejectsOccurredAtBeyondTheBackdateWindowOrAheadOfTheClock(string dialect)
     {
         await using var database = await TestDatabase.CreateAsync(dialect);
-        await using var silo = CatalogSilo.Start(database, configure: null, now: BeforeMonthEnd);
+        // The shop exists since before the window opens: usage before its first period is refused for that alone.
+        await using var silo = CatalogSilo.Start(database, configure: null, now: BeforeMonthEnd.AddDays(-62));
         var (_, _, key) = await BillingScenario.CustomerAsync(silo, "Europe/Amsterdam");
+        silo.Time.SetUtcNow(BeforeMonthEnd);
         using var client = BillingScenario.Client(silo, key);
 
         var tooOld = await ConsumeAtAsync(client, "2026-09-29T21:59:59Z", HttpStatusCode.BadRequest); // 62 days and a second back

@@ -54,8 +54,8 @@ public sealed class ConsumeRequestTests
     public async Task BareParseEndpointAnswersWithTheParsedTokensAndRefusesBrokenJson()
     {
         await using var database = TestDatabase.CreateSqlite();
-        await using var factory = new SiloFactory(database);
-        using var client = factory.CreateClient();
+        await using var silo = Catalog.CatalogSilo.Start(database, configure: null, Catalog.CatalogSilo.DefaultNow, new Dictionary<string, string> { ["Billing:LoadTest:BareEndpointEnabled"] = "true" });
+        var client = silo.Admin;
 
         using var ok = await client.PostAsJsonAsync("/api/v1/loadtest/parse", new { tokens = 3, description = "x" });
         using var broken = await client.PostAsync(new Uri("/api/v1/loadtest/parse", UriKind.Relative), new StringContent("{\"tokens\":", Encoding.UTF8, "application/json"));

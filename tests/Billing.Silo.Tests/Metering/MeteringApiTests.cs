@@ -121,7 +121,7 @@ public sealed class MeteringApiTests
         var missing = await silo.PostRawAsync(client, "/api/v1/billing/tokens/consume", "{}", "application/json", HttpStatusCode.BadRequest);
         var broken = await silo.PostRawAsync(client, "/api/v1/billing/tokens/consume", "{\"tokens\": ", "application/json", HttpStatusCode.BadRequest);
         var wrongType = await silo.PostRawAsync(client, "/api/v1/billing/tokens/consume", "{\"tokens\": \"ten\"}", "application/json", HttpStatusCode.BadRequest);
-        Assert.Equal(("invalid_request", "invalid_json", "invalid_json"), (Code(missing), Code(broken), Code(wrongType)));
+        Assert.Equal(("invalid_request", "invalid_json", "invalid_request"), (Code(missing), Code(broken), Code(wrongType)));
         Assert.Equal(100, (await silo.GetAsync(client, "/api/v1/billing/subscription")).GetProperty("tokens_remaining").GetInt64());
     }
 

@@ -109,7 +109,7 @@ public sealed class UsageApiTests
         await MeteringApiTests.ConsumeAsync(silo, key, new { tokens = 30, endpoint = "/v1/embed" });
 
         var usage = await UsageWhenAsync(silo, client, u => u.GetProperty("totals").GetProperty("requests").GetInt64() == 3);
-        Assert.Equal(("2026-11-01", "2026-12-01", "UTC", "EUR"), (Text(usage, "period_start"), Text(usage, "period_end"), Text(usage, "time_zone"), Text(usage, "currency")));
+        Assert.Equal(("2026-11-01", "2026-11-30", "UTC", "EUR"), (Text(usage, "period_start"), Text(usage, "period_end"), Text(usage, "time_zone"), Text(usage, "currency")));
         var totals = usage.GetProperty("totals");
         Assert.Equal((3L, 60L, 0.9m, 1L), (totals.GetProperty("requests").GetInt64(), totals.GetProperty("tokens").GetInt64(), totals.GetProperty("cost").GetDecimal(), totals.GetProperty("errors").GetInt64()));
         var day = Assert.Single(usage.GetProperty("days").EnumerateArray());

@@ -33,7 +33,7 @@ public static class BillingSchedulerApi
     private static async Task<IResult> ProcessMonthlyAsync(
         HttpRequest request, BillingRunner runner, IOptions<BillingRunOptions> runOptions, IOptions<BillingOptions> billing, TimeProvider time, CancellationToken cancellationToken)
     {
-        var (body, problem) = await JsonBody.ReadAsync<ProcessMonthlyBillingRequest>(request, cancellationToken, maxBytes: 1024 * 1024);
+        var (body, problem) = await JsonBody.ReadOptionalAsync(request, new ProcessMonthlyBillingRequest(null, null, null, null), cancellationToken, maxBytes: 1024 * 1024);
         if (problem is not null)
         {
             return problem;
@@ -53,9 +53,7 @@ public static class BillingSchedulerApi
     private static async Task<IResult> ProcessShopAsync(
         string shopId, HttpRequest request, BillingRunner runner, ShopTermsReader terms, IOptions<BillingOptions> billing, TimeProvider time, CancellationToken cancellationToken)
     {
-        var (body, problem) = request.ContentLength is 0 or null && !request.HasJsonContentType()
-            ? (new ProcessShopBillingRequest(null, null), null)
-            : await JsonBody.ReadAsync<ProcessShopBillingRequest>(request, cancellationToken);
+        var (body, problem) = await JsonBody.ReadOptionalAsync(request, new ProcessShopBillingRequest(null, null), cancellationToken);
         if (problem is not null)
         {
             return problem;

@@ -54,8 +54,8 @@ public static class PeriodStandingApi
 
     private static async Task<IResult> PayAsync(string id, HttpRequest request, PeriodStandings standings, CancellationToken cancellationToken)
     {
-        // An empty body pays now without a reference.
-        var (body, problem) = request.ContentLength == 0 ? (new PaymentRequest(null, null), null) : await JsonBody.ReadAsync<PaymentRequest>(request, cancellationToken);
+        // No body pays now without a reference.
+        var (body, problem) = await JsonBody.ReadOptionalAsync(request, new PaymentRequest(null, null), cancellationToken);
         if (problem is not null)
         {
             return problem;

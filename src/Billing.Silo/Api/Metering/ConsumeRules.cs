@@ -89,14 +89,14 @@ public static class ConsumeRules
     {
         public static string? ValidateIdempotencyKey(string? key) =>
             key is null ? null
-            : key.Length is 0 or > MaxIdempotencyKeyLength ? $"Idempotency-Key must be 1 to {MaxIdempotencyKeyLength} characters"
+            : key.Length == 0 || TextLength.Exceeds(key, MaxIdempotencyKeyLength) ? $"Idempotency-Key must be 1 to {MaxIdempotencyKeyLength} characters"
             : key.Any(char.IsControl) ? "Idempotency-Key must not contain control characters"
             : null;
     }
 
     private static void CheckLength(List<FieldError> errors, string field, string? value, int max)
     {
-        if (value is { Length: > 0 } && value.Length > max)
+        if (value is not null && TextLength.Exceeds(value, max))
         {
             errors.Add(new FieldError(field, $"{field} must be at most {max} characters"));
         }

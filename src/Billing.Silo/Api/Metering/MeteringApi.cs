@@ -38,6 +38,12 @@ public static class MeteringApi
         var request = body!;
         var idempotencyKey = IdempotencyKeyOf(http.Request);
         var errors = Problems(request, idempotencyKey, backdating);
+        if (errors.Count == 0
+            && BackdateWindow.CheckNotBeforeShop(request, await backdating.FirstPeriodStartAsync(principal.ShopId, [request], cancellationToken)) is { } beforeShop)
+        {
+            errors.Add(beforeShop);
+        }
+
         if (errors.Count > 0)
         {
             return ApiProblem.Invalid("invalid_request", "Invalid consume request", errors);
@@ -52,9 +58,12 @@ public static class MeteringApi
         return Answer(result, request.Tokens);
     }
 
-    /// <summary>The request's <c>Idempotency-Key</c>, or null when it sent none (or an empty one).</summary>
+    /// <summary>
+    /// The request's <c>Idempotency-Key</c>, or null when it sent none. An empty header is a key like any other
+    /// (and is refused as one): a client that meant to send a key must not get a non-idempotent call instead.
+    /// </summary>
     internal static string? IdempotencyKeyOf(HttpRequest request) =>
-        request.Headers[IdempotencyKeyHeader].ToString() is { Length: > 0 } header ? header : null;
+        request.Headers.TryGetValue(IdempotencyKeyHeader, out var values) ? values.ToString() : null;
 
     private static async Task<IResult> UsageAsync(HttpContext http, IGrainFactory grains) =>
         TypedResults.Ok(await grains.Shop(http.GetApiKeyPrincipal().ShopId).GetCurrentPeriodAsync());

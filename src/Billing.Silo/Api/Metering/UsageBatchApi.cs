@@ -25,13 +25,20 @@ internal static class UsageBatchApi
             return ApiProblem.Invalid("invalid_batch", "Invalid usage batch", [new FieldError("events", $"events must hold 1 to {UsageBatchRequest.MaxEvents} events")]);
         }
 
+        // A JSON null in the list is valid JSON of the wrong type: the body is refused, naming each one.
+        if (NullEvents(events) is { Count: > 0 } nulls)
+        {
+            return ApiProblem.Invalid("invalid_request", "Invalid usage batch", nulls);
+        }
+
+        var firstPeriodStart = await backdating.FirstPeriodStartAsync(principal.ShopId, events.Select(e => e.Request), cancellationToken);
         var results = new UsageBatchResult?[events.Count];
         var commands = new List<ConsumeCommand>(events.Count);
         var positions = new List<int>(events.Count);
         for (var i = 0; i < events.Count; i++)
         {
             var request = events[i].Request;
-            if (MeteringApi.Problems(request, events[i].IdempotencyKey, backdating).Count > 0)
+            if (MeteringApi.Problems(request, events[i].IdempotencyKey, backdating).Count > 0 || BackdateWindow.CheckNotBeforeShop(request, firstPeriodStart) is not null)
             {
                 results[i] = new UsageBatchResult(i, StatusCodes.Status400BadRequest, "invalid_request", null, null, null);
                 continue;
@@ -52,5 +59,19 @@ internal static class UsageBatchApi
         var all = results.Select(r => r!).ToList();
         var accepted = all.Count(r => r.Status == StatusCodes.Status200OK);
         return TypedResults.Ok(new UsageBatchResponse(accepted, all.Count - accepted, all));
+    }
+
+    private static List<FieldError> NullEvents(IReadOnlyList<UsageBatchEvent?> events)
+    {
+        var errors = new List<FieldError>();
+        for (var i = 0; i < events.Count; i++)
+        {
+            if (events[i] is null)
+            {
+                errors.Add(new FieldError($"events[{i}]", $"events[{i}] must be an event object, not null"));
+            }
+        }
+
+        return errors;
     }
 }

@@ -106,7 +106,7 @@ public static class PaymentMethodsApi
         }
 
         var holder = sepa.AccountHolder?.Trim();
-        if (string.IsNullOrEmpty(holder) || holder.Length > SepaDebitInput.MaxAccountHolderLength)
+        if (string.IsNullOrEmpty(holder) || TextLength.Exceeds(holder, SepaDebitInput.MaxAccountHolderLength))
         {
             errors.Add(new FieldError("sepa_debit.account_holder", $"sepa_debit.account_holder is required, at most {SepaDebitInput.MaxAccountHolderLength} characters"));
         }
