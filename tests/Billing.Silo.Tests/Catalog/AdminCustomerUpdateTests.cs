@@ -52,7 +52,7 @@ public sealed class AdminCustomerUpdateTests
         var usage = await silo.GetAsync(client, "/api/v1/usage");
 
         Assert.Equal(
-            ("2026-11-01", "2026-12-01", "UTC"),
+            ("2026-11-01", "2026-11-30", "UTC"),
             (usage.GetProperty("period_start").GetString(), usage.GetProperty("period_end").GetString(), usage.GetProperty("time_zone").GetString()));
     }
 

@@ -17,13 +17,11 @@ public sealed class RenewalTests
 {
     private static readonly Dictionary<string, string> RetryOnDayOne = new() { ["Billing:Dunning:RetryDays:0"] = "1" };
 
-    public static TheoryData<string> Dialects => new() { StorageOptions.Sqlite, StorageOptions.Postgres };
-
-    [Theory]
-    [MemberData(nameof(Dialects))]
-    public async Task ARecurringPlanRenewsAtEachPeriodsEndByChargingTheDefaultMethodOnce(string dialect)
+    // On PostgreSQL only: the other renewal tests run on SQLite, where a month's jump of the manual clock costs seconds.
+    [Fact]
+    public async Task ARecurringPlanRenewsAtEachPeriodsEndByChargingTheDefaultMethodOnce()
     {
-        await using var database = await TestDatabase.CreateAsync(dialect);
+        await using var database = await TestDatabase.CreateAsync(StorageOptions.Postgres);
         await using var silo = CatalogSilo.Start(database, null, Bought, RetryOnDayOne);
         var (customerId, key, planId) = await SubscribedAsync(silo, "4242424242424242");
         var scheduled = await RenewalAsync(silo, customerId);
