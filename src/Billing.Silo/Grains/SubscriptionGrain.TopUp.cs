@@ -13,14 +13,14 @@ public sealed partial class SubscriptionGrain
 {
     // Top-ups this activation is writing: a retry arriving while the first waits for the journal
     // must wait for it too, not find the table empty (the grain is reentrant).
-    private Dictionary<Guid, (TokenAmount Tokens, Task<TopUpResult> Result)>? topUps;
+    private Dictionary<Guid, (TokenAmount Tokens, Task<TopUpResult> Writing)>? topUps;
 
     public async Task<TopUpResult> TopUpAsync(TokenTopUp topUp)
     {
         topUps ??= [];
         if (topUps.TryGetValue(topUp.GrantId, out var running))
         {
-            var first = await running.Result;
+            var first = await running.Writing;
             return first.Outcome != TopUpOutcome.ToppedUp ? first
                 : new TopUpResult(running.Tokens == topUp.Tokens ? TopUpOutcome.Replayed : TopUpOutcome.IdempotencyKeyReused, View(subscription));
         }

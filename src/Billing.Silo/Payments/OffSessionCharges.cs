@@ -39,6 +39,18 @@ public sealed class OffSessionCharges(PaymentStore payments, PaymentMethodStore 
         return payment.Status == StoredPaymentStatus.Pending ? await AskAsync(payment, key, cancellationToken) : payment;
     }
 
+    /// <summary>
+    /// What the provider reported on its own (a webhook): a payment still pending or awaiting action
+    /// takes <paramref name="outcome"/>; one already decided keeps its answer.
+    /// </summary>
+    public async Task RecordReportedAsync(StoredPayment payment, ChargeOutcome outcome, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        if (payment.Status is StoredPaymentStatus.Pending or StoredPaymentStatus.RequiresAction)
+        {
+            await payments.RecordAsync(payment.PaymentId, payment.Status, outcome, now, cancellationToken);
+        }
+    }
+
     /// <summary>Finds the payment of <paramref name="key"/>, if one was written.</summary>
     public Task<StoredPayment?> FindAsync(string customerId, PaymentIdempotencyKey key, CancellationToken cancellationToken) =>
         payments.FindByIdempotencyKeyAsync(customerId, key.Value, cancellationToken);

@@ -19,7 +19,6 @@ public sealed record AttemptResult(CollectionStatus Status, DateTimeOffset? Come
 /// </summary>
 public sealed partial class CollectionAttempts(
     InvoiceCollectionStore collections,
-    PaymentStore payments,
     OffSessionCharges charges,
     PeriodStandings standings,
     IGrainFactory grains,
@@ -70,10 +69,7 @@ public sealed partial class CollectionAttempts(
     public async Task ReconcileAsync(StoredPayment payment, ChargeOutcome outcome, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
-        if (payment.Status is StoredPaymentStatus.Pending or StoredPaymentStatus.RequiresAction)
-        {
-            await payments.RecordAsync(payment.PaymentId, payment.Status, outcome, now, cancellationToken);
-        }
+        await charges.RecordReportedAsync(payment, outcome, now, cancellationToken);
 
         if (await collections.GetAsync(payment.InvoiceId!, cancellationToken) is { Status: CollectionStatus.Collecting } collection)
         {

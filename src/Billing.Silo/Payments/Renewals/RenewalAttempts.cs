@@ -75,10 +75,7 @@ public sealed partial class RenewalAttempts(
     public async Task ReconcileAsync(StoredPayment payment, ChargeOutcome outcome, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
-        if (payment.Status is StoredPaymentStatus.Pending or StoredPaymentStatus.RequiresAction)
-        {
-            await payments.RecordAsync(payment.PaymentId, payment.Status, outcome, now, cancellationToken);
-        }
+        await charges.RecordReportedAsync(payment, outcome, now, cancellationToken);
 
         if (await renewals.GetAsync(payment.CustomerId, cancellationToken) is { Status: RenewalStatus.Scheduled } renewal)
         {
