@@ -49,7 +49,9 @@ public sealed class CostAlertMonitor(
             while (!stoppingToken.IsCancellationRequested)
             {
                 // The first evaluation waits an interval too: start-up (migrations, activations) comes first.
-                await Task.Delay(options.Value.EvaluationInterval, time, stoppingToken);
+                // In real time: an evaluation reads the billing clock, but a manual one jumping a month
+                // in a test must not run one per minute of the jump.
+                await Task.Delay(options.Value.EvaluationInterval, TimeProvider.System, stoppingToken);
                 await EvaluateOrLogAsync(stoppingToken);
             }
         }

@@ -33,7 +33,7 @@ public sealed partial class PaymentGrantSweeper(
     // The next pass tries again; nothing is lost while a payment waits.
     protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
         SweepLoop.RunAsync(
-            TimeSpan.FromSeconds(options.Value.SweepIntervalSeconds), time, SweepAsync,
+            TimeSpan.FromSeconds(options.Value.SweepIntervalSeconds), SweepAsync,
             error => LogSweepFailed(logger, options.Value.SweepIntervalSeconds, error.Message), stoppingToken);
 
     [LoggerMessage(EventId = 8001, Level = LogLevel.Warning, Message = "Payment {PaymentId} of {CustomerId} had succeeded without its grant; plan {PlanId} granted now")]

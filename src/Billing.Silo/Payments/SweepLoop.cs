@@ -8,13 +8,13 @@ namespace Billing.Silo.Payments;
 internal static class SweepLoop
 {
     public static async Task RunAsync(
-        TimeSpan interval, TimeProvider delayClock, Func<CancellationToken, Task> sweep, Action<Exception> reportFailure, CancellationToken stoppingToken)
+        TimeSpan interval, Func<CancellationToken, Task> sweep, Action<Exception> reportFailure, CancellationToken stoppingToken)
     {
         try
         {
             while (!stoppingToken.IsCancellationRequested)
             {
-                await Task.Delay(interval, delayClock, stoppingToken);
+                await Task.Delay(interval, TimeProvider.System, stoppingToken);
                 try
                 {
                     await sweep(stoppingToken);

@@ -33,10 +33,9 @@ public sealed partial class CollectionSweeper(
         return (due.Count, settled.Count);
     }
 
-    // Real time, not the billing clock: the sweep is housekeeping, and a test's manual clock must not stall it.
     protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
         SweepLoop.RunAsync(
-            TimeSpan.FromSeconds(options.Value.SweepIntervalSeconds), TimeProvider.System, ct => SweepAsync(ct),
+            TimeSpan.FromSeconds(options.Value.SweepIntervalSeconds), ct => SweepAsync(ct),
             error => LogSweepFailed(logger, options.Value.SweepIntervalSeconds, error.Message), stoppingToken);
 
     [LoggerMessage(EventId = 8221, Level = LogLevel.Warning, Message = "Customer {CustomerId} reinstated by the sweep: invoice {InvoiceId} had been settled during a crash")]

@@ -22,10 +22,9 @@ public sealed partial class RenewalSweeper(PlanRenewalStore renewals, IGrainFact
         return due.Count;
     }
 
-    // Real time, not the billing clock: the sweep is housekeeping, and a test's manual clock must not stall it.
     protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
         SweepLoop.RunAsync(
-            TimeSpan.FromSeconds(options.Value.SweepIntervalSeconds), TimeProvider.System, ct => SweepAsync(ct),
+            TimeSpan.FromSeconds(options.Value.SweepIntervalSeconds), ct => SweepAsync(ct),
             error => LogSweepFailed(logger, options.Value.SweepIntervalSeconds, error.Message), stoppingToken);
 
     [LoggerMessage(EventId = 8321, Level = LogLevel.Error, Message = "The renewal sweep failed ({Reason}); retried in {IntervalSeconds} s")]
