@@ -63,8 +63,8 @@ public sealed class CloseBackoffTests
 
         Assert.Equal(["INV-2026-000001"], await BillingScenario.InvoiceNumbersAsync(after));
         Assert.Equal((0, third.LastFailure, third.LastFailedAt), (healed.FailedAttempts, healed.LastFailure, healed.LastFailedAt));
-        Assert.Equal(Whole(thirdRetryDue), Whole(healed.RecoveredAt!.Value));
-        Assert.Equal(new DateTimeOffset(2027, 1, 1, 0, 0, 0, TimeSpan.Zero), await BillingScenario.CloseReminderDueAsync(after, shopId));
+        Assert.Equal(BillingScenario.WholeSecond(thirdRetryDue), BillingScenario.WholeSecond(healed.RecoveredAt!.Value));
+        Assert.Equal(new DateTimeOffset(2027, 1, 1, 0, 0, 0, TimeSpan.Zero), BillingScenario.WholeSecond(await BillingScenario.CloseReminderDueAsync(after, shopId)));
     }
 
     /// <summary>The bookkeeping as an operator reads it: <c>close</c> in <c>GET /api/v1/admin/shops/{id}/billing</c>.</summary>
@@ -82,8 +82,6 @@ public sealed class CloseBackoffTests
 
     // The test clock moves a millisecond at a time while a tick is delivered; whole seconds are what the back-off sets.
     private static TimeSpan Whole(TimeSpan? span) => TimeSpan.FromSeconds(Math.Floor(span!.Value.TotalSeconds));
-
-    private static DateTimeOffset Whole(DateTimeOffset instant) => instant.AddTicks(-(instant.Ticks % TimeSpan.TicksPerSecond));
 
     private sealed record CloseView(int FailedAttempts, string? LastFailure, DateTimeOffset? LastFailedAt, DateTimeOffset? RecoveredAt);
 }

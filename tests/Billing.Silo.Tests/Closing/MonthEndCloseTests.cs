@@ -105,7 +105,7 @@ public sealed class MonthEndCloseTests
         Assert.Equal(0, invoicesAtRestart);
         Assert.Equal(["INV-2026-000001"], await BillingScenario.InvoiceNumbersAsync(after));
         Assert.Equal(2, await BillingScenario.CountAsync(after, $"SELECT requests FROM billing_periods WHERE shop_id = '{shopId}' AND period_start = '2026-11-01'"));
-        Assert.Equal(new DateTimeOffset(2027, 1, 1, 0, 0, 0, TimeSpan.Zero), await BillingScenario.CloseReminderDueAsync(after, shopId));
+        Assert.Equal(new DateTimeOffset(2027, 1, 1, 0, 0, 0, TimeSpan.Zero), BillingScenario.WholeSecond(await BillingScenario.CloseReminderDueAsync(after, shopId)));
     }
 
     [Theory]

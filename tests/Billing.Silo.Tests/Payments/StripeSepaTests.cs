@@ -107,8 +107,10 @@ public sealed class StripeSepaTests
             async () =>
             {
                 collection = await CollectionAsync(silo, invoiceId);
+                // And the grain's reminder holds the check a day later: the test must not move the clock before.
                 return collection.GetProperty("payments") is { } p && p.GetArrayLength() == 1
-                    && p[0].GetProperty("status").GetString() == "pending" && p[0].GetProperty("provider_reference").GetString() == "pi_standin_000001";
+                    && p[0].GetProperty("status").GetString() == "pending" && p[0].GetProperty("provider_reference").GetString() == "pi_standin_000001"
+                    && await ReminderDueAsync(silo, invoiceId) is { } due && due >= silo.Time.GetUtcNow().AddHours(23);
             },
             $"invoice {invoiceId}: the processing debit",
             timeoutMs: 20_000);
