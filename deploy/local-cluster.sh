@@ -156,6 +156,7 @@ start_silo() {
         Billing__Cluster__ServiceId=billing \
         Billing__Cluster__AdvertisedAddress=127.0.0.1 \
         Billing__Cluster__ListenOnAnyAddress=false \
+        Billing__Proxy__KnownProxies__0=127.0.0.1 \
         "Billing__Cluster__SiloPort=$(silo_port "$n")" \
         "Billing__Cluster__GatewayPort=$(gateway_port "$n")" \
         setsid dotnet "$SILO_DLL" --urls "http://127.0.0.1:$(http_port "$n")" \

@@ -10,6 +10,8 @@ var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = ar
 builder.AddBillingSilo();
 
 var app = builder.Build();
+app.UseTrustedProxies();
+app.UseSecurityHeaders();
 app.UseBillingProblemDetails();
 app.MapHealthApi();
 app.MapLoadTestApi(app.Configuration);

@@ -1,3 +1,4 @@
+using Billing.Silo.Hosting;
 using System.Text.Encodings.Web;
 
 namespace Billing.Silo.Dashboard;
@@ -7,16 +8,12 @@ internal static class DashboardLoginPage
 {
     public const string KeyField = "admin_key";
 
-    // No script, no outside resources, posts only to this silo, never framed.
-    private const string SecurityPolicy = "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
-
     public static IResult Render(HttpContext http, string? error, int statusCode)
     {
         var headers = http.Response.Headers;
         headers.CacheControl = "no-store";
-        headers.ContentSecurityPolicy = SecurityPolicy;
-        headers.XFrameOptions = "DENY";
-        headers["Referrer-Policy"] = "no-referrer";
+        // No script, no outside resources, posts only to this silo, never framed.
+        headers.ContentSecurityPolicy = SecurityHeaders.DocumentPolicy;
         var action = HtmlEncoder.Default.Encode($"{http.Request.PathBase}{DashboardPaths.Login}");
         var message = error is null ? "" : $"""<p class="error" role="alert">{HtmlEncoder.Default.Encode(error)}</p>""";
         return Results.Content(Html(action, message), "text/html; charset=utf-8", statusCode: statusCode);

@@ -64,6 +64,7 @@ public static class SiloHostingExtensions
         builder.Services.AddBillingGrains();
         builder.Services.AddSingleton<BackdateWindow>();
         builder.Services.AddHealthProbes();
+        builder.Services.AddTrustedProxies(builder.Configuration);
         return builder;
     }
 

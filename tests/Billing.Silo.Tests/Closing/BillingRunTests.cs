@@ -1,3 +1,4 @@
+using Billing.Silo.Hosting;
 using Billing.Silo.Grains;
 using System.Net;
 using Billing.Testing;
@@ -74,10 +75,12 @@ public sealed class BillingRunTests
         using var stranger = BillingScenario.Client(silo, other.Key);
         var id = (await silo.GetAsync(client, "/api/v1/billing/invoices")).GetProperty("invoices")[0].GetProperty("id").GetString();
 
-        var html = await client.GetStringAsync(new Uri($"/api/v1/billing/invoices/{id}.html", UriKind.Relative));
+        using var page = await client.GetAsync(new Uri($"/api/v1/billing/invoices/{id}.html", UriKind.Relative));
+        var html = await page.Content.ReadAsStringAsync();
         var csv = await client.GetStringAsync(new Uri($"/api/v1/billing/invoices/{id}.csv", UriKind.Relative));
 
         Assert.Contains("INV-2026-000001", html, StringComparison.Ordinal);
+        Assert.Equal(SecurityHeaders.DocumentPolicy, Assert.Single(page.Headers.GetValues("Content-Security-Policy")));
         Assert.StartsWith("Invoice Number,INV-2026-000001\r\nClient Name,Acme Corporation\r\nBilling Period,2026-11-01 to 2026-11-30\r\n", csv, StringComparison.Ordinal);
         Assert.Contains("API requests,5,0.0100,0.05", csv, StringComparison.Ordinal);
         Assert.Equal("invoice_not_found", (await silo.GetAsync(stranger, $"/api/v1/billing/invoices/{id}", HttpStatusCode.NotFound)).GetProperty("code").GetString());

@@ -3,9 +3,7 @@ using System.Net.Http.Json;
 using Billing.Silo.Tests.Catalog;
 using Billing.Silo.Tests.Closing;
 using Billing.Testing;
-using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Billing.Silo.Tests.Hardening;
@@ -13,8 +11,6 @@ namespace Billing.Silo.Tests.Hardening;
 /// <summary>Rate limits: a metered key past its bucket is 429 with Retry-After; an address past its failed authentications is 429 until its window ends, other addresses are not.</summary>
 public sealed class RateLimitTests
 {
-    private const string PeerHeader = "X-Test-Peer";
-
     [Fact]
     public async Task AKeyPastItsBurstIs429WithRetryAfterWhileAnotherKeyGoesOn()
     {
@@ -70,30 +66,18 @@ public sealed class RateLimitTests
         Assert.Equal(HttpStatusCode.OK, otherAddress.StatusCode);
     }
 
-    private static async Task<HttpResponseMessage> SubscriptionAsync(CatalogSilo silo, string peer, string key)
+    /// <summary>The customer's subscription, asked from <paramref name="peer"/> (a proxy, when <paramref name="forwardedFor"/> names a client).</summary>
+    internal static async Task<HttpResponseMessage> SubscriptionAsync(CatalogSilo silo, string peer, string key, string? forwardedFor = null)
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, "/api/v1/billing/subscription");
         request.Headers.Add("X-API-Key", key);
-        request.Headers.Add(PeerHeader, peer);
+        request.Headers.Add(PeerFromHeader.Header, peer);
+        if (forwardedFor is not null)
+        {
+            request.Headers.Add("X-Forwarded-For", forwardedFor);
+        }
+
         using var client = silo.CreateClient();
         return await client.SendAsync(request);
-    }
-
-    /// <summary>The in-process test server has no peer address: this test gives each request the one its header names.</summary>
-    private sealed class PeerFromHeader : IStartupFilter
-    {
-        public Action<IApplicationBuilder> Configure(Action<IApplicationBuilder> next) => app =>
-        {
-            app.Use(async (context, following) =>
-            {
-                if (context.Request.Headers.TryGetValue(PeerHeader, out var peer))
-                {
-                    context.Connection.RemoteIpAddress = IPAddress.Parse(peer.ToString());
-                }
-
-                await following(context);
-            });
-            next(app);
-        };
     }
 }
