@@ -27,6 +27,7 @@ app.MapRuntimeMetricsApi();
 app.MapAdminApi();
 app.MapAdminCatalogQueryApi();
 app.MapAdminShopApi();
+app.MapPrivacyApi();
 app.MapCustomerCatalogApi();
 app.MapInvoiceApi();
 app.MapAdminInvoiceApi();

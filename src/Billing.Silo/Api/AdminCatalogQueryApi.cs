@@ -112,9 +112,10 @@ public static class AdminCatalogQueryApi
             return ApiProblem.Invalid("invalid_customer", "The customer is invalid", errors);
         }
 
+        // The customer was read above: an update that changed nothing found it erased, and erased stays erased.
         return await store.UpdateCustomerAsync(updated, cancellationToken)
             ? Results.Ok(updated.ToResponse())
-            : ApiProblem.NotFound("customer_not_found", "customer", id);
+            : ApiProblem.Create(StatusCodes.Status409Conflict, "customer_erased", "Customer erased", $"Customer '{id}' was erased; its personal data cannot be set again.");
     }
 
     private static (CatalogListQuery? Query, IResult? Problem) ParseQuery(string? q, string? limit, string? after, string idKind, string noun)

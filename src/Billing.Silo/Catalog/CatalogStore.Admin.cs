@@ -94,12 +94,12 @@ public sealed partial class CatalogStore
             ? ReadOneAsync($"SELECT {ApiKeyColumns} FROM api_keys WHERE id = @id", c => c.With("id", keyId), ReadApiKey, cancellationToken)
             : Task.FromResult<ApiKeyListing?>(null);
 
-    /// <summary>Stores the customer's name, e-mail, zone and VAT rate (the currency never changes); false when there is no such customer.</summary>
+    /// <summary>Stores the customer's name, e-mail, zone and VAT rate (the currency never changes); false when there is no such customer, or it was erased.</summary>
     public async Task<bool> UpdateCustomerAsync(CustomerProfile customer, CancellationToken cancellationToken) =>
         await ExecuteAsync(
             """
             UPDATE customers SET name = @name, email = @email, time_zone = @time_zone, vat_rate_bp = @vat_rate_bp, name_key = @name_key, email_key = @email_key
-            WHERE id = @id
+            WHERE id = @id AND erased_at_ms IS NULL
             """,
             command => BindProfile(command, customer),
             cancellationToken) == 1;

@@ -11,6 +11,7 @@ using Billing.Silo.Grains;
 using Billing.Silo.Metering;
 using Billing.Silo.Notifications;
 using Billing.Silo.Payments;
+using Billing.Silo.Privacy;
 using Billing.Silo.Storage.Sql;
 using Billing.Silo.Telemetry;
 using Microsoft.Extensions.Options;
@@ -56,6 +57,7 @@ public static class SiloHostingExtensions
         // What the HTTP API needs in either role: the stores it reads and writes directly, and
         // billing runs, which close shops through the shop grains wherever those live.
         builder.Services.AddCatalog();
+        builder.Services.AddPrivacy();
         builder.Services.AddAuth(builder.Configuration);
         builder.Services.AddBilling(builder.Configuration);
         builder.Services.AddNotifications(builder.Configuration);
