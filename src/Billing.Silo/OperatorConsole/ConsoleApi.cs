@@ -1,0 +1,81 @@
+using Billing.Domain;
+using Billing.Silo.Alerts;
+using Billing.Silo.Analytics;
+using Billing.Silo.Api;
+using Billing.Silo.Api.Invoicing;
+using Billing.Silo.Dashboard;
+using Billing.Silo.Invoicing.Runs;
+using Microsoft.AspNetCore.Http.HttpResults;
+using NodaTime;
+
+namespace Billing.Silo.OperatorConsole;
+
+/// <summary>
+/// The operator console under <c>/console</c>: server-rendered pages (Razor components, no script)
+/// behind the admin key, logged in like the dashboard. Every figure comes from the services the
+/// admin API answers with, every list is a bounded page.
+/// </summary>
+public static class ConsoleApi
+{
+    /// <summary>No script at all, styles only from this silo, forms post only here, never framed.</summary>
+    public const string SecurityPolicy =
+        "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+
+    /// <summary>Recent alerts on the overview; the alerts page lists more.</summary>
+    public const int OverviewAlerts = 5;
+
+    private static readonly Duration AlertsWindow = Duration.FromDays(7);
+
+    public static IEndpointRouteBuilder MapOperatorConsole(this IEndpointRouteBuilder routes)
+    {
+        routes.MapAdminLogin(ConsolePaths.Area, "Console");
+        var console = routes.MapGroup(ConsolePaths.Root).RequireAdminSession(ConsolePaths.Area).AddEndpointFilter(static (context, next) =>
+        {
+            SetSecurityHeaders(context.HttpContext.Response.Headers);
+            return next(context);
+        });
+        console.MapGet("/", OverviewAsync).WithName("ConsoleOverview");
+        console.MapGet("/console.css", () => Results.Text(ConsoleStyles.Css, "text/css; charset=utf-8")).WithName("ConsoleStyles");
+        console.MapConsoleCustomers();
+        console.MapConsoleInvoices();
+        console.MapConsoleOperations();
+        return routes;
+    }
+
+    public static void SetSecurityHeaders(IHeaderDictionary headers)
+    {
+        headers.CacheControl = "no-store";
+        headers.ContentSecurityPolicy = SecurityPolicy;
+        headers.XFrameOptions = "DENY";
+        headers.XContentTypeOptions = "nosniff";
+        headers["Referrer-Policy"] = "no-referrer";
+    }
+
+    /// <summary>A page: the component <typeparamref name="TPage"/> given its model.</summary>
+    internal static RazorComponentResult<TPage> Page<TPage>(object model)
+        where TPage : Microsoft.AspNetCore.Components.IComponent =>
+        new(new Dictionary<string, object?> { ["Model"] = model });
+
+    /// <summary>404 as a console page: the operator followed a link to something that is not there.</summary>
+    internal static IResult NotFound(string noun, string id) =>
+        new RazorComponentResult<NotFoundPage>(new Dictionary<string, object?> { ["Model"] = $"There is no {noun} {id}." }) { StatusCode = StatusCodes.Status404NotFound };
+
+    private static async Task<IResult> OverviewAsync(
+        MrrQuery mrr, RevenueQuery revenue, ConsoleQueries queries, AlertStore alerts, BillingRunStore runs, TimeProvider time, CancellationToken cancellationToken)
+    {
+        var now = Instant.FromDateTimeOffset(time.GetUtcNow());
+        var today = now.InUtc().Date;
+        var thisMonth = new YearMonth(today.Year, today.Month);
+        var months = new MonthRange(thisMonth.PlusMonths(-1), thisMonth);
+        var mrrThisMonth = MrrResponse.Of(await mrr.RunAsync(new MonthRange(thisMonth, thisMonth), cancellationToken)).Months.Single();
+        var revenueByMonth = RevenueResponse.Of(months, await revenue.RunAsync(months, cancellationToken));
+        var recentAlerts = await alerts.ListAsync(new AlertQuery(null, now - AlertsWindow, OverviewAlerts), cancellationToken);
+        var lastRun = (await runs.RecentAsync(1, cancellationToken)).FirstOrDefault();
+        return Page<OverviewPage>(new OverviewModel(
+            revenueByMonth, mrrThisMonth, await queries.OverdueAsync(cancellationToken), [.. recentAlerts.Select(AlertResponse.From)], (int)AlertsWindow.TotalDays,
+            lastRun is null ? null : BillingRunResponses.From(lastRun, withResults: false)));
+    }
+}
+
+public sealed record OverviewModel(
+    RevenueResponse Revenue, MrrMonthResponse Mrr, IReadOnlyList<OverdueTotal> Overdue, IReadOnlyList<AlertResponse> RecentAlerts, int AlertDays, Billing.Contracts.Runs.RunResponse? LastRun);
