@@ -12,7 +12,7 @@ namespace Billing.Browser.Tests;
 /// customer with a shop, an API key and a subscription, and a bounded burst of consume calls
 /// behind it, so the dashboard has grains, a silo and a reminder to show.
 /// </summary>
-internal sealed class DashboardSilo : IAsyncDisposable
+public sealed class DashboardSilo : IAsyncDisposable
 {
     public const string AdminKey = "browser-test-admin-key-0123456789-abcdefgh";
 
