@@ -1,9 +1,7 @@
 using System.Globalization;
 using System.Net;
-using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
-using Billing.Silo.Tests;
 using Billing.Testing;
 
 namespace Billing.Browser.Tests;
@@ -14,7 +12,7 @@ namespace Billing.Browser.Tests;
 /// since the last evening of last month, with usage then and now, and last month billed by the
 /// process, so the console has MRR, an invoice, usage and a billing run to show.
 /// </summary>
-public sealed class ConsoleSilo : IAsyncDisposable
+public sealed class ConsoleSilo : BrowserSilo
 {
     public const string AdminKey = "console-browser-admin-key-0123456789-abcdef";
     public const string CustomerName = "Console Customer";
@@ -22,18 +20,10 @@ public sealed class ConsoleSilo : IAsyncDisposable
     private const int ConsumesThen = 12;
     private const int ConsumesNow = 7;
 
-    private readonly TestDatabase database;
-    private readonly SiloProcess process;
-    private readonly string workingDirectory;
-
-    private ConsoleSilo(TestDatabase database, SiloProcess process, string workingDirectory)
+    private ConsoleSilo(Started started)
+        : base(started)
     {
-        this.database = database;
-        this.process = process;
-        this.workingDirectory = workingDirectory;
     }
-
-    public Uri Url => process.Url;
 
     public string CustomerId { get; private set; } = "";
 
@@ -47,47 +37,26 @@ public sealed class ConsoleSilo : IAsyncDisposable
     public static async Task<ConsoleSilo> StartAsync(string storage)
     {
         var database = await TestDatabase.CreateAsync(storage);
-        var now = TimeProvider.System.GetUtcNow();
-        var yesterday = now.AddDays(-1);
+        var yesterday = TimeProvider.System.GetUtcNow().AddDays(-1);
         // The last evening of the month before yesterday's month: over for the process's real clock.
         var lastMonthEvening = new DateTimeOffset(yesterday.Year, yesterday.Month, 1, 0, 0, 0, TimeSpan.Zero).AddHours(-4);
         var (customerId, shopId, key) = await SetUpLastMonthAsync(database, lastMonthEvening);
 
-        var workingDirectory = Directory.CreateTempSubdirectory("billing-console-").FullName;
-        var environment = new Dictionary<string, string>
-        {
-            ["Billing__Storage"] = database.Storage,
-            ["ConnectionStrings__Billing"] = database.ConnectionString,
-            ["Billing__AdminKey"] = AdminKey,
-            // The test bills last month itself, through the scheduler API.
-            ["Billing__Invoicing__CloseOnReminders"] = "false",
-            ["Logging__LogLevel__Default"] = "Warning",
-        };
-        var process = SiloProcess.Start(workingDirectory, environment);
-        var silo = new ConsoleSilo(database, process, workingDirectory)
+        // The test bills last month itself, through the scheduler API.
+        var silo = new ConsoleSilo(await StartProcessAsync(database, AdminKey, new Dictionary<string, string> { ["Billing__Invoicing__CloseOnReminders"] = "false" }))
         {
             CustomerId = customerId, ShopId = shopId, ApiKey = key, Period = lastMonthEvening.ToString("yyyy-MM", CultureInfo.InvariantCulture),
         };
-        var status = await process.WaitHealthyAsync(TimeSpan.FromSeconds(60));
-        if (status != HttpStatusCode.OK)
+        try
+        {
+            await silo.BillLastMonthAndUseAsync();
+            return silo;
+        }
+        catch
         {
             await silo.DisposeAsync();
-            throw new InvalidOperationException($"the {storage} silo did not become healthy within 60 s (status {status?.ToString() ?? "none"})");
+            throw;
         }
-
-        await silo.BillLastMonthAndUseAsync();
-        return silo;
-    }
-
-    public HttpClient CreateClient(string? bearer = AdminKey)
-    {
-        var http = new HttpClient { BaseAddress = Url, Timeout = TimeSpan.FromSeconds(30) };
-        if (bearer is not null)
-        {
-            http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", bearer);
-        }
-
-        return http;
     }
 
     public async Task<JsonElement> GetAsync(string path, string? apiKey = null)
@@ -102,13 +71,6 @@ public sealed class ConsoleSilo : IAsyncDisposable
         var text = await response.Content.ReadAsStringAsync();
         Assert.True(response.StatusCode == HttpStatusCode.OK, $"GET {path}: {(int)response.StatusCode} {text}");
         return JsonDocument.Parse(text).RootElement.Clone();
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        process.Dispose();
-        await database.DisposeAsync();
-        Directory.Delete(workingDirectory, recursive: true);
     }
 
     private static async Task<(string CustomerId, string ShopId, string Key)> SetUpLastMonthAsync(TestDatabase database, DateTimeOffset at)
@@ -137,12 +99,12 @@ public sealed class ConsoleSilo : IAsyncDisposable
 
     private async Task BillLastMonthAndUseAsync()
     {
-        using var admin = CreateClient();
+        using var admin = CreateClient(AdminKey);
         using var response = await admin.PostAsJsonAsync($"/api/billing-scheduler/process-shop-billing/{ShopId}", new { period = Period });
         var text = await response.Content.ReadAsStringAsync();
         Assert.True(response.StatusCode == HttpStatusCode.OK, $"billing {Period}: {(int)response.StatusCode} {text}");
         Assert.Equal(1, JsonDocument.Parse(text).RootElement.GetProperty("invoices_issued").GetInt64());
-        using var client = CreateClient(bearer: null);
+        using var client = CreateClient();
         await ConsumeAsync(client, ApiKey, ConsumesNow);
     }
 

@@ -2,6 +2,7 @@ using System.Net;
 using Billing.Silo.Dashboard;
 using Billing.Silo.OperatorConsole;
 using Billing.Silo.Tests.Catalog;
+using Billing.Silo.Tests.Dashboard;
 using Billing.Testing;
 using Microsoft.AspNetCore.Mvc.Testing;
 
@@ -102,15 +103,7 @@ public sealed class ConsoleLoginTests : IAsyncLifetime
         Assert.Contains("\"runs\":[]", await runs.Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }
 
-    private async Task<HttpResponseMessage> LogInAsync(string key)
-    {
-        using var request = new HttpRequestMessage(HttpMethod.Post, ConsolePaths.Area.Login)
-        {
-            Content = new FormUrlEncodedContent([new KeyValuePair<string, string>("admin_key", key)]),
-        };
-        request.Headers.Accept.ParseAdd("text/html");
-        return await browser.SendAsync(request);
-    }
+    private Task<HttpResponseMessage> LogInAsync(string key) => DashboardLoginTests.LogInAsync(browser, key, "text/html", ConsolePaths.Area.Login);
 
     private async Task<HttpResponseMessage> SendAsync(HttpMethod method, string path, string? session, string? cookie = null)
     {
@@ -124,5 +117,5 @@ public sealed class ConsoleLoginTests : IAsyncLifetime
         return await browser.SendAsync(request);
     }
 
-    private static string SessionOf(string setCookie) => setCookie[(setCookie.IndexOf('=', StringComparison.Ordinal) + 1)..setCookie.IndexOf(';', StringComparison.Ordinal)];
+    private static string SessionOf(string setCookie) => DashboardLoginTests.SessionOf(setCookie, ConsolePaths.CookieName);
 }
