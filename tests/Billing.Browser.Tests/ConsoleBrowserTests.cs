@@ -30,6 +30,8 @@ public sealed class ConsoleBrowserTests(ConsoleBrowserFixture fixture, ITestOutp
         var mrr = Currency((await silo.GetAsync($"/api/v1/admin/analytics/mrr?from={month}&to={month}")).GetProperty("months")[0], "EUR");
         Assert.Equal(30m, mrr.GetProperty("mrr").GetDecimal());
         await ExpectAmountAsync(page.Locator("[data-figure=mrr][data-currency=EUR]"), mrr.GetProperty("mrr").GetDecimal());
+        await Expect(page.Locator("#mrr-chart-EUR g[data-bar]")).ToHaveCountAsync(12);
+        Assert.Equal(mrr.GetProperty("mrr").GetDecimal(), decimal.Parse((await page.Locator($"#mrr-chart-EUR g[data-bar='{month}']").GetAttributeAsync("data-value"))!, CultureInfo.InvariantCulture));
         await Expect(page.Locator("[data-figure=active-customers][data-currency=EUR]")).ToHaveAttributeAsync("data-count", mrr.GetProperty("paying_customers").GetInt32().ToString(CultureInfo.InvariantCulture));
 
         var revenue = Currency((await silo.GetAsync($"/api/v1/admin/analytics/revenue?from={month}&to={month}")).GetProperty("months")[0], "EUR");
@@ -62,7 +64,7 @@ public sealed class ConsoleBrowserTests(ConsoleBrowserFixture fixture, ITestOutp
         var requests = usage.GetProperty("totals").GetProperty("requests").GetInt64();
         Assert.True(requests >= 19, $"both months' calls are in the last 30 days: {usage}");
         await Expect(page.Locator("#usage-totals")).ToHaveAttributeAsync("data-requests", requests.ToString(CultureInfo.InvariantCulture));
-        await Expect(page.Locator("#usage-chart g[data-day]")).ToHaveCountAsync(30);
+        await Expect(page.Locator("#usage-chart g[data-bar]")).ToHaveCountAsync(30);
 
         var invoice = Assert.Single((await silo.GetAsync($"/api/v1/admin/invoices?customer_id={silo.CustomerId}")).GetProperty("invoices").EnumerateArray());
         await ExpectAmountAsync(page.Locator($"tr[data-invoice='{invoice.GetProperty("id").GetString()}'] td[data-amount]"), invoice.GetProperty("total").GetDecimal());

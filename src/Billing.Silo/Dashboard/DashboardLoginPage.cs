@@ -16,6 +16,7 @@ internal static class DashboardLoginPage
         headers.CacheControl = "no-store";
         headers.ContentSecurityPolicy = SecurityPolicy;
         headers.XFrameOptions = "DENY";
+        headers.XContentTypeOptions = "nosniff";
         headers["Referrer-Policy"] = "no-referrer";
         var action = HtmlEncoder.Default.Encode($"{http.Request.PathBase}{area.Login}");
         var title = HtmlEncoder.Default.Encode(area.Title);

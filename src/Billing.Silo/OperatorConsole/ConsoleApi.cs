@@ -24,6 +24,9 @@ public static class ConsoleApi
     /// <summary>Recent alerts on the overview; the alerts page lists more.</summary>
     public const int OverviewAlerts = 5;
 
+    /// <summary>Months of MRR the overview charts, this one the last.</summary>
+    public const int MrrChartMonths = 12;
+
     private static readonly Duration AlertsWindow = Duration.FromDays(7);
 
     public static IEndpointRouteBuilder MapOperatorConsole(this IEndpointRouteBuilder routes)
@@ -67,15 +70,23 @@ public static class ConsoleApi
         var today = now.InUtc().Date;
         var thisMonth = new YearMonth(today.Year, today.Month);
         var months = new MonthRange(thisMonth.PlusMonths(-1), thisMonth);
-        var mrrThisMonth = MrrResponse.Of(await mrr.RunAsync(new MonthRange(thisMonth, thisMonth), cancellationToken)).Months.Single();
+        // One scan of the plan history serves a year as well as a month: the chart's year it is.
+        var mrrByMonth = MrrResponse.Of(await mrr.RunAsync(new MonthRange(thisMonth.PlusMonths(1 - MrrChartMonths), thisMonth), cancellationToken));
         var revenueByMonth = RevenueResponse.Of(months, await revenue.RunAsync(months, cancellationToken));
         var recentAlerts = await alerts.ListAsync(new AlertQuery(null, now - AlertsWindow, OverviewAlerts), cancellationToken);
         var lastRun = (await runs.RecentAsync(1, cancellationToken)).FirstOrDefault();
         return Page<OverviewPage>(new OverviewModel(
-            revenueByMonth, mrrThisMonth, await queries.OverdueAsync(cancellationToken), [.. recentAlerts.Select(AlertResponse.From)], (int)AlertsWindow.TotalDays,
+            revenueByMonth, mrrByMonth, await queries.OverdueAsync(cancellationToken), [.. recentAlerts.Select(AlertResponse.From)], (int)AlertsWindow.TotalDays,
             lastRun is null ? null : BillingRunResponses.From(lastRun, withResults: false)));
     }
 }
 
 public sealed record OverviewModel(
-    RevenueResponse Revenue, MrrMonthResponse Mrr, IReadOnlyList<OverdueTotal> Overdue, IReadOnlyList<AlertResponse> RecentAlerts, int AlertDays, Billing.Contracts.Runs.RunResponse? LastRun);
+    RevenueResponse Revenue, MrrResponse MrrByMonth, IReadOnlyList<OverdueTotal> Overdue, IReadOnlyList<AlertResponse> RecentAlerts, int AlertDays, Billing.Contracts.Runs.RunResponse? LastRun)
+{
+    public MrrMonthResponse Mrr => MrrByMonth.Months[^1];
+
+    /// <summary>A currency's MRR month by month (0 where it had none), for the chart.</summary>
+    public IReadOnlyList<(string Month, MrrCurrencyResponse? Figures)> MrrOf(string currency) =>
+        [.. MrrByMonth.Months.Select(m => (m.Month, m.Currencies.FirstOrDefault(c => c.Currency == currency)))];
+}
