@@ -106,6 +106,28 @@ public sealed class ConsoleBrowserTests(ConsoleBrowserFixture fixture, ITestOutp
     }
 
     [Fact]
+    public async Task AnInvoiceMarkedPaidOnTheInvoicesPageIsPaidForTheApi()
+    {
+        var silo = await fixture.SiloAsync(StorageOptions.Sqlite);
+        var page = await LogInAsync(silo);
+        var id = Assert.Single((await silo.GetAsync($"/api/v1/admin/invoices?period={silo.Period}")).GetProperty("invoices").EnumerateArray()).GetProperty("id").GetString()!;
+        var list = $"/console/invoices?period={silo.Period}";
+
+        await page.GotoAsync(new Uri(silo.Url, list).ToString());
+        var row = page.Locator($"tr[data-invoice='{id}']");
+        await row.Locator("input[name=reference]").FillAsync("bank-2026-0042");
+        await row.Locator("button.pay").ClickAsync();
+        await page.WaitForURLAsync(new Uri(silo.Url, list).ToString());
+
+        await Expect(row.Locator("td.status-paid")).ToHaveTextAsync("paid");
+        await Expect(row.Locator("button.pay")).ToHaveCountAsync(0);
+        var invoice = await silo.GetAsync($"/api/v1/admin/invoices/{id}");
+        Assert.Equal("paid", invoice.GetProperty("status").GetString());
+        var period = Assert.Single((await silo.GetAsync($"/api/v1/admin/shops/{silo.ShopId}/periods")).GetProperty("periods").EnumerateArray(), p => p.GetProperty("invoice_id").GetString() == id);
+        Assert.Equal("bank-2026-0042", period.GetProperty("payment_reference").GetString());
+    }
+
+    [Fact]
     public async Task ADryRunStartedFromTheRunsPageFinishesAsTheSchedulerApiReportsIt()
     {
         var silo = await fixture.SiloAsync(StorageOptions.Sqlite);

@@ -60,8 +60,11 @@ public static class ConsoleApi
         new(new Dictionary<string, object?> { ["Model"] = model });
 
     /// <summary>404 as a console page: the operator followed a link to something that is not there.</summary>
-    internal static IResult NotFound(string noun, string id) =>
-        new RazorComponentResult<NotFoundPage>(new Dictionary<string, object?> { ["Model"] = $"There is no {noun} {id}." }) { StatusCode = StatusCodes.Status404NotFound };
+    internal static IResult NotFound(string noun, string id) => Message(StatusCodes.Status404NotFound, "Not found", $"There is no {noun} {id}.");
+
+    /// <summary>A page that says why nothing was done (a refused form), with its status code.</summary>
+    internal static IResult Message(int statusCode, string title, string message) =>
+        new RazorComponentResult<MessagePage>(new Dictionary<string, object?> { ["Model"] = message, ["Title"] = title }) { StatusCode = statusCode };
 
     private static async Task<IResult> OverviewAsync(
         MrrQuery mrr, RevenueQuery revenue, ConsoleQueries queries, AlertStore alerts, BillingRunStore runs, TimeProvider time, CancellationToken cancellationToken)

@@ -2,12 +2,17 @@ using System.Globalization;
 using Billing.Domain;
 using Billing.Silo.Api.Invoicing;
 using Billing.Silo.Invoicing;
+using Microsoft.AspNetCore.Antiforgery;
 using NodaTime;
 using NodaTime.Text;
 
 namespace Billing.Silo.OperatorConsole;
 
-public sealed record InvoiceListModel(string? Status, string? Period, string? CustomerId, IReadOnlyList<InvoiceResponse> Invoices, string? NextAfter, string? Problem);
+public sealed record InvoiceListModel(
+    string? Status, string? Period, string? CustomerId, IReadOnlyList<InvoiceResponse> Invoices, string? NextAfter, string? Problem, InvoiceActions? Actions = null);
+
+/// <summary>What the pay and waive forms of a list need: this browser's antiforgery token and the list to come back to.</summary>
+public sealed record InvoiceActions(AntiforgeryTokenSet Antiforgery, string Back);
 
 /// <summary>Invoices: the admin list filtered by status and period month, paged; each one as HTML or CSV, as the admin API renders it.</summary>
 internal static class ConsoleInvoicePages
@@ -18,12 +23,13 @@ internal static class ConsoleInvoicePages
     {
         console.MapGet("/invoices", ListAsync).WithName("ConsoleInvoices");
         console.MapGet("/invoices/{id}", DocumentAsync).WithName("ConsoleInvoiceDocument");
+        console.MapConsoleInvoiceActions();
         return console;
     }
 
     private static async Task<IResult> ListAsync(
         string? status, string? period, [Microsoft.AspNetCore.Mvc.FromQuery(Name = "customer_id")] string? customerId, string? after,
-        PeriodStandings standings, CancellationToken cancellationToken)
+        HttpContext http, IAntiforgery antiforgery, PeriodStandings standings, CancellationToken cancellationToken)
     {
         status = string.IsNullOrWhiteSpace(status) ? null : status.Trim();
         period = string.IsNullOrWhiteSpace(period) ? null : period.Trim();
@@ -40,8 +46,9 @@ internal static class ConsoleInvoicePages
         }
 
         var (invoices, nextAfter) = await standings.ListInvoicesAsync(new AdminInvoiceQuery(null, customerId, wanted, month, after, InvoicesPerPage), cancellationToken);
+        var actions = new InvoiceActions(antiforgery.GetAndStoreTokens(http), $"/invoices{http.Request.QueryString}");
         return ConsoleApi.Page<InvoicesPage>(new InvoiceListModel(
-            status, period, customerId, [.. invoices.Select(i => InvoiceResponse.From(i.Document, i.Period))], nextAfter, null));
+            status, period, customerId, [.. invoices.Select(i => InvoiceResponse.From(i.Document, i.Period))], nextAfter, null, actions));
     }
 
     /// <summary><c>inv_….html</c> or <c>inv_….csv</c>: the admin route's renderings; the invoice's own styles are inline, so its policy allows them.</summary>

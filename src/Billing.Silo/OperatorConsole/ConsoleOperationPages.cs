@@ -53,12 +53,11 @@ internal static class ConsoleOperationPages
     private static async Task<IResult> StartRunAsync(
         HttpContext http, BillingRunner runner, BillingRunStore store, IAntiforgery antiforgery, IOptions<BillingOptions> billing, TimeProvider time, CancellationToken cancellationToken)
     {
-        if (!await antiforgery.IsRequestValidAsync(http))
+        if (await ConsoleForms.ReadAsync(http, antiforgery, cancellationToken) is not { } form)
         {
-            return ApiProblem.Create(StatusCodes.Status400BadRequest, "antiforgery_failed", "The form has expired", "Reload the page and send the form again.");
+            return ConsoleForms.Expired();
         }
 
-        var form = await http.Request.ReadFormAsync(cancellationToken);
         var errors = new List<FieldError>();
         var period = BillingSchedulerApi.ParsePeriod(errors, form[PeriodField] is [{ Length: > 0 } text] ? text : null, billing.Value, time);
         if (errors.Count > 0)
@@ -77,9 +76,7 @@ internal static class ConsoleOperationPages
             return await RunsAsync(http, store, antiforgery, billing.Value, time, limit.Message, cancellationToken);
         }
 
-        // 303: the browser follows with a GET of the run, and a reload does not start another.
-        http.Response.Headers.Location = $"{http.Request.PathBase}{ConsolePaths.Root}/runs/{run.Id}";
-        return Results.StatusCode(StatusCodes.Status303SeeOther);
+        return ConsoleForms.SeeOther(http, $"/runs/{run.Id}");
     }
 
     private static async Task<IResult> RunAsync(string id, BillingRunner runner, CancellationToken cancellationToken) =>

@@ -25,6 +25,7 @@ internal static class ConsoleStyles
         form.inline label { display: flex; flex-direction: column; font-size: .85rem; gap: .2rem; }
         input, select, button { font-size: .95rem; padding: .3rem .5rem; }
         .problem { color: #b00020; }
+        form.action { display: flex; gap: .3rem; margin: .15rem 0; } form.action input[type=text] { width: 9rem; font-size: .85rem; }
         .pager { margin-top: .8rem; }
         svg.chart { background: #fff; border: 1px solid #dde1e8; border-radius: 6px; }
         svg.chart rect.bar { fill: #3b6fd8; } svg.chart rect.errors { fill: #d8573b; }
