@@ -194,28 +194,9 @@ public sealed class ConsoleBrowserTests(ConsoleBrowserFixture fixture, ITestOutp
     /// <summary>SQLite's run makes the README's screenshots; PostgreSQL's checks the same figures.</summary>
     private async Task ScreenshotAsync(IPage page, string storage, string name)
     {
-        if (storage != StorageOptions.Sqlite)
+        if (storage == StorageOptions.Sqlite)
         {
-            return;
+            output.WriteLine($"screenshot: {await Screenshots.SaveAsync(page, "console", name)}");
         }
-
-        var path = Path.Combine(RepositoryRoot(), "docs", "console", $"{name}.png");
-        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-        await page.ScreenshotAsync(new PageScreenshotOptions { Path = path, FullPage = true });
-        output.WriteLine($"screenshot: {path}");
-    }
-
-    private static string RepositoryRoot()
-    {
-        var directory = new DirectoryInfo(AppContext.BaseDirectory);
-        for (var depth = 0; depth < 10 && directory is not null; depth++, directory = directory.Parent)
-        {
-            if (File.Exists(Path.Combine(directory.FullName, "Billing.Orleans.sln")))
-            {
-                return directory.FullName;
-            }
-        }
-
-        throw new InvalidOperationException($"No Billing.Orleans.sln above {AppContext.BaseDirectory}.");
     }
 }

@@ -55,7 +55,7 @@ public static class DashboardApi
         var remote = http.Connection.RemoteIpAddress?.ToString() ?? "an unknown address";
         if (presented is null || !await adminKey.VerifyAsync(presented))
         {
-            DashboardLog.LoginRefused(logger, remote);
+            DashboardLog.LoginRefused(logger, area.Title, remote);
             const string Refused = "That is not the admin key.";
             return DashboardSessionFilter.AcceptsHtml(request)
                 ? DashboardLoginPage.Render(http, area, Refused, StatusCodes.Status401Unauthorized)
@@ -64,7 +64,7 @@ public static class DashboardApi
 
         var (token, expiresAt) = await sessions.IssueAsync();
         http.Response.Cookies.Append(area.CookieName, token, CookieOptions(http, area, expiresAt));
-        DashboardLog.LoggedIn(logger, remote, expiresAt);
+        DashboardLog.LoggedIn(logger, area.Title, remote, expiresAt);
         // 303: the browser follows with a GET, and a reload does not post the key again.
         http.Response.Headers.Location = $"{request.PathBase}{area.Root}/";
         return Results.StatusCode(StatusCodes.Status303SeeOther);
