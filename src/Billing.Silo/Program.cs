@@ -4,6 +4,7 @@ using Billing.Silo.Api.Metering;
 using Billing.Silo.Api.Payments;
 using Billing.Silo.Dashboard;
 using Billing.Silo.Hosting;
+using Billing.Silo.OperatorConsole;
 
 // Settings files ship beside the binary; relative data paths (./data) follow the working directory.
 var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
@@ -44,8 +45,10 @@ app.MapEmailApi();
 app.MapAnalyticsApi();
 if (app.HostsSilo())
 {
-    // The Orleans dashboard reads each silo's counters through a grain service on it: silos only.
+    // The Orleans dashboard reads each silo's counters through a grain service on it: silos only;
+    // the operator console shares its login.
     app.MapDashboardApi();
+    app.MapOperatorConsole();
 }
 
 return await app.RunSiloAsync();

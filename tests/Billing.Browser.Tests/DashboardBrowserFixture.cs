@@ -1,35 +1,7 @@
-using System.Collections.Concurrent;
-using Microsoft.Playwright;
-
 namespace Billing.Browser.Tests;
 
-/// <summary>One chromium for the class, and one silo per storage, started when a test first asks for it.</summary>
-public sealed class DashboardBrowserFixture : IAsyncLifetime
+/// <summary>The dashboard's silos: a shop with load behind it.</summary>
+public sealed class DashboardBrowserFixture : SiloBrowserFixture<DashboardSilo>
 {
-    private readonly ConcurrentDictionary<string, Lazy<Task<DashboardSilo>>> silos = new(StringComparer.Ordinal);
-    private IPlaywright? playwright;
-
-    public IBrowser Browser { get; private set; } = null!;
-
-    internal Task<DashboardSilo> SiloAsync(string storage) =>
-        silos.GetOrAdd(storage, s => new Lazy<Task<DashboardSilo>>(() => DashboardSilo.StartAsync(s))).Value;
-
-    public async Task InitializeAsync() => (playwright, Browser) = await Chromium.LaunchAsync();
-
-    public async Task DisposeAsync()
-    {
-        if (Browser is not null)
-        {
-            await Browser.DisposeAsync();
-        }
-
-        playwright?.Dispose();
-        foreach (var silo in silos.Values.Where(s => s.IsValueCreated))
-        {
-            if (silo.Value.IsCompletedSuccessfully)
-            {
-                await silo.Value.Result.DisposeAsync();
-            }
-        }
-    }
+    private protected override Task<DashboardSilo> StartAsync(string storage) => DashboardSilo.StartAsync(storage);
 }

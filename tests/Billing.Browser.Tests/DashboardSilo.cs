@@ -2,7 +2,6 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
-using Billing.Silo.Tests;
 using Billing.Testing;
 
 namespace Billing.Browser.Tests;
@@ -12,7 +11,7 @@ namespace Billing.Browser.Tests;
 /// customer with a shop, an API key and a subscription, and a bounded burst of consume calls
 /// behind it, so the dashboard has grains, a silo and a reminder to show.
 /// </summary>
-internal sealed class DashboardSilo : IAsyncDisposable
+public sealed class DashboardSilo : BrowserSilo
 {
     public const string AdminKey = "browser-test-admin-key-0123456789-abcdefgh";
 
@@ -20,62 +19,26 @@ internal sealed class DashboardSilo : IAsyncDisposable
     private const int Workers = 4;
     private const int ConsumesPerWorker = 25;
 
-    private readonly TestDatabase database;
-    private readonly SiloProcess process;
-    private readonly string workingDirectory;
-
-    private DashboardSilo(TestDatabase database, SiloProcess process, string workingDirectory, string shopId)
+    private DashboardSilo(Started started)
+        : base(started)
     {
-        this.database = database;
-        this.process = process;
-        this.workingDirectory = workingDirectory;
-        ShopId = shopId;
     }
 
-    public Uri Url => process.Url;
-
-    public string ShopId { get; }
+    public string ShopId { get; private set; } = "";
 
     public static async Task<DashboardSilo> StartAsync(string storage)
     {
-        var database = await TestDatabase.CreateAsync(storage);
-        var workingDirectory = Directory.CreateTempSubdirectory("billing-dashboard-").FullName;
-        var environment = new Dictionary<string, string>
+        var silo = new DashboardSilo(await StartProcessAsync(await TestDatabase.CreateAsync(storage), AdminKey));
+        try
         {
-            ["Billing__Storage"] = database.Storage,
-            ["ConnectionStrings__Billing"] = database.ConnectionString,
-            ["Billing__AdminKey"] = AdminKey,
-            ["Logging__LogLevel__Default"] = "Warning",
-        };
-        var process = SiloProcess.Start(workingDirectory, environment);
-        var status = await process.WaitHealthyAsync(TimeSpan.FromSeconds(60));
-        if (status != HttpStatusCode.OK)
-        {
-            process.Dispose();
-            await database.DisposeAsync();
-            throw new InvalidOperationException($"the {storage} silo did not become healthy within 60 s (status {status?.ToString() ?? "none"})");
+            silo.ShopId = await CreateShopAndLoadAsync(silo.Url);
+            return silo;
         }
-
-        var shopId = await CreateShopAndLoadAsync(process.Url);
-        return new DashboardSilo(database, process, workingDirectory, shopId);
-    }
-
-    public HttpClient CreateClient(string? bearer = null)
-    {
-        var http = new HttpClient { BaseAddress = Url, Timeout = TimeSpan.FromSeconds(15) };
-        if (bearer is not null)
+        catch
         {
-            http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", bearer);
+            await silo.DisposeAsync();
+            throw;
         }
-
-        return http;
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        process.Dispose();
-        await database.DisposeAsync();
-        Directory.Delete(workingDirectory, recursive: true);
     }
 
     private static async Task<string> CreateShopAndLoadAsync(Uri silo)

@@ -18,15 +18,24 @@ public static class DashboardApi
 
     public static IEndpointRouteBuilder MapDashboardApi(this IEndpointRouteBuilder routes)
     {
-        routes.MapGet(DashboardPaths.Login, (HttpContext http) => DashboardLoginPage.Render(http, error: null, StatusCodes.Status200OK))
-            .WithName("DashboardLoginForm");
-        routes.MapPost(DashboardPaths.Login, LogInAsync).WithName("DashboardLogin");
-        routes.MapMethods(DashboardPaths.Logout, [HttpMethods.Get, HttpMethods.Post], LogOut).WithName("DashboardLogout");
+        routes.MapAdminLogin(AdminLoginArea.Dashboard, "Dashboard");
         routes.MapOrleansDashboard(routePrefix: DashboardPaths.Root).RequireDashboardSession();
         return routes;
     }
 
-    private static async Task<IResult> LogInAsync(HttpContext http, AdminKeyVerifier adminKey, DashboardSessions sessions, ILogger<DashboardSessions> logger)
+    /// <summary>The login form, login and logout of <paramref name="area"/>; endpoint names start with <paramref name="name"/>.</summary>
+    public static IEndpointRouteBuilder MapAdminLogin(this IEndpointRouteBuilder routes, AdminLoginArea area, string name)
+    {
+        routes.MapGet(area.Login, (HttpContext http) => DashboardLoginPage.Render(http, area, error: null, StatusCodes.Status200OK))
+            .WithName($"{name}LoginForm");
+        routes.MapPost(area.Login, (HttpContext http, AdminKeyVerifier adminKey, DashboardSessions sessions, ILogger<DashboardSessions> logger) =>
+            LogInAsync(http, area, adminKey, sessions, logger)).WithName($"{name}Login");
+        routes.MapMethods(area.Logout, [HttpMethods.Get, HttpMethods.Post], (HttpContext http) => LogOut(http, area)).WithName($"{name}Logout");
+        return routes;
+    }
+
+    private static async Task<IResult> LogInAsync(
+        HttpContext http, AdminLoginArea area, AdminKeyVerifier adminKey, DashboardSessions sessions, ILogger<DashboardSessions> logger)
     {
         var request = http.Request;
         if (http.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
@@ -46,38 +55,38 @@ public static class DashboardApi
         var remote = http.Connection.RemoteIpAddress?.ToString() ?? "an unknown address";
         if (presented is null || !await adminKey.VerifyAsync(presented))
         {
-            DashboardLog.LoginRefused(logger, remote);
+            DashboardLog.LoginRefused(logger, area.Title, remote);
             const string Refused = "That is not the admin key.";
             return DashboardSessionFilter.AcceptsHtml(request)
-                ? DashboardLoginPage.Render(http, Refused, StatusCodes.Status401Unauthorized)
+                ? DashboardLoginPage.Render(http, area, Refused, StatusCodes.Status401Unauthorized)
                 : ApiProblem.Create(StatusCodes.Status401Unauthorized, "unauthorized", "Unauthorized", Refused);
         }
 
         var (token, expiresAt) = await sessions.IssueAsync();
-        http.Response.Cookies.Append(DashboardSessions.CookieName, token, CookieOptions(http, expiresAt));
-        DashboardLog.LoggedIn(logger, remote, expiresAt);
+        http.Response.Cookies.Append(area.CookieName, token, CookieOptions(http, area, expiresAt));
+        DashboardLog.LoggedIn(logger, area.Title, remote, expiresAt);
         // 303: the browser follows with a GET, and a reload does not post the key again.
-        http.Response.Headers.Location = $"{request.PathBase}{DashboardPaths.Root}/";
+        http.Response.Headers.Location = $"{request.PathBase}{area.Root}/";
         return Results.StatusCode(StatusCodes.Status303SeeOther);
     }
 
-    private static IResult LogOut(HttpContext http)
+    private static IResult LogOut(HttpContext http, AdminLoginArea area)
     {
-        http.Response.Cookies.Delete(DashboardSessions.CookieName, CookieOptions(http, expiresAt: null));
-        http.Response.Headers.Location = $"{http.Request.PathBase}{DashboardPaths.Login}";
+        http.Response.Cookies.Delete(area.CookieName, CookieOptions(http, area, expiresAt: null));
+        http.Response.Headers.Location = $"{http.Request.PathBase}{area.Login}";
         return Results.StatusCode(StatusCodes.Status303SeeOther);
     }
 
     /// <summary>
-    /// HttpOnly: the dashboard's script never needs it. Strict: no other site's page can make the
+    /// HttpOnly: no page's script needs it. Strict: no other site's page can make the
     /// browser send it. Secure only over HTTPS, since a plain-HTTP silo on loopback must work too.
     /// </summary>
-    private static CookieOptions CookieOptions(HttpContext http, DateTimeOffset? expiresAt) => new()
+    private static CookieOptions CookieOptions(HttpContext http, AdminLoginArea area, DateTimeOffset? expiresAt) => new()
     {
         HttpOnly = true,
         SameSite = SameSiteMode.Strict,
         Secure = http.Request.IsHttps,
-        Path = $"{http.Request.PathBase}{DashboardPaths.Root}",
+        Path = $"{http.Request.PathBase}{area.Root}",
         Expires = expiresAt,
         IsEssential = true,
     };

@@ -13,31 +13,35 @@ namespace Billing.Silo.Dashboard;
 public static class DashboardSessionFilter
 {
     public static TBuilder RequireDashboardSession<TBuilder>(this TBuilder builder)
+        where TBuilder : IEndpointConventionBuilder => builder.RequireAdminSession(AdminLoginArea.Dashboard);
+
+    /// <summary>As <see cref="RequireDashboardSession"/>, with <paramref name="area"/>'s cookie and login form.</summary>
+    public static TBuilder RequireAdminSession<TBuilder>(this TBuilder builder, AdminLoginArea area)
         where TBuilder : IEndpointConventionBuilder =>
-        builder.AddEndpointFilter(static async (context, next) =>
+        builder.AddEndpointFilter(async (context, next) =>
         {
             var http = context.HttpContext;
-            if (await IsAllowedAsync(http))
+            if (await IsAllowedAsync(http, area))
             {
-                // The dashboard shows the cluster's internals; no other site may frame it.
+                // The dashboard shows the cluster's internals, the console the books; no other site may frame them.
                 http.Response.Headers.XFrameOptions = "DENY";
                 return await next(context);
             }
 
             return WantsPage(http.Request)
-                ? Results.Redirect($"{http.Request.PathBase}{DashboardPaths.Login}")
+                ? Results.Redirect($"{http.Request.PathBase}{area.Login}")
                 : AuthEndpointExtensions.Unauthorized(
-                    http, "unauthorized", $"The dashboard needs a login at {DashboardPaths.Login}, or Authorization: Bearer <admin key>.");
+                    http, "unauthorized", $"The {area.Title} needs a login at {area.Login}, or Authorization: Bearer <admin key>.");
         });
 
     /// <summary>A presented Bearer credential decides alone: a wrong one is refused even beside a valid cookie.</summary>
-    private static async ValueTask<bool> IsAllowedAsync(HttpContext http)
+    private static async ValueTask<bool> IsAllowedAsync(HttpContext http, AdminLoginArea area)
     {
         var services = http.RequestServices;
         var bearer = AuthEndpointExtensions.BearerToken(http.Request);
         return bearer is not null
             ? await services.GetRequiredService<AdminKeyVerifier>().VerifyAsync(bearer)
-            : await services.GetRequiredService<DashboardSessions>().IsValidAsync(http.Request.Cookies[DashboardSessions.CookieName]);
+            : await services.GetRequiredService<DashboardSessions>().IsValidAsync(http.Request.Cookies[area.CookieName]);
     }
 
     /// <summary>A browser navigating (it asks for HTML), not the dashboard's script asking for JSON.</summary>

@@ -6,6 +6,7 @@ using Billing.Silo.Api.Metering;
 using Billing.Silo.Invoicing;
 using Billing.Silo.Catalog;
 using Billing.Silo.Dashboard;
+using Billing.Silo.OperatorConsole;
 using Billing.Silo.Email;
 using Billing.Silo.Grains;
 using Billing.Silo.Metering;
@@ -85,6 +86,7 @@ public static class SiloHostingExtensions
         builder.Services.AddPaymentSweeper();
         builder.Services.AddEmailSender();
         builder.Services.AddDashboardLogin(builder.Configuration);
+        builder.Services.AddOperatorConsole();
     }
 
     /// <summary>

@@ -128,9 +128,10 @@ public sealed class DashboardLoginTests : IAsyncLifetime
     private HttpClient Browser(string baseAddress) =>
         silo.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = false, BaseAddress = new Uri(baseAddress) });
 
-    private static async Task<HttpResponseMessage> LogInAsync(HttpClient browser, string key, string? accept = null)
+    /// <summary>Posts the login form of the dashboard, or of the area whose login is <paramref name="login"/>.</summary>
+    internal static async Task<HttpResponseMessage> LogInAsync(HttpClient browser, string key, string? accept = null, string login = DashboardPaths.Login)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Post, DashboardPaths.Login)
+        using var request = new HttpRequestMessage(HttpMethod.Post, login)
         {
             Content = new FormUrlEncodedContent([new KeyValuePair<string, string>("admin_key", key)]),
         };
@@ -159,7 +160,7 @@ public sealed class DashboardLoginTests : IAsyncLifetime
         return response.StatusCode;
     }
 
-    private static string SessionOf(string setCookie) => setCookie.Split(';')[0][(DashboardSessions.CookieName.Length + 1)..];
+    internal static string SessionOf(string setCookie, string cookieName = DashboardSessions.CookieName) => setCookie.Split(';')[0][(cookieName.Length + 1)..];
 
     private static async Task<string?> CodeAsync(HttpResponseMessage response) =>
         JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("code").GetString();
