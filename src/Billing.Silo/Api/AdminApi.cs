@@ -3,7 +3,10 @@ using Billing.Silo.Grains;
 using Billing.Domain;
 using Billing.Silo.Auth;
 using Billing.Silo.Catalog;
+using Billing.Silo.Invoicing;
 using Billing.Silo.Metering;
+using Microsoft.Extensions.Options;
+using NodaTime;
 
 namespace Billing.Silo.Api;
 
@@ -65,27 +68,51 @@ public static class AdminApi
             ? Results.Ok(customer.ToResponse())
             : ApiProblem.NotFound("customer_not_found", "customer", id);
 
-    /// <summary>The shop's first billing period opens and its closing reminder is registered before the answer.</summary>
-    private static async Task<IResult> CreateShopAsync(string id, HttpRequest request, CatalogStore store, IGrainFactory grains, CancellationToken cancellationToken)
+    /// <summary>
+    /// The shop's first billing period opens and its closing reminder is registered before the answer, unless the
+    /// shop opened (<c>opened_on</c>) in a period already due: then billing starts at its first close (a run, or
+    /// closing the shop), so its history can be loaded before anything is invoiced.
+    /// </summary>
+    private static async Task<IResult> CreateShopAsync(
+        string id, HttpRequest request, CatalogStore store, IGrainFactory grains, ShopPeriods periods, TimeProvider time, IOptions<BillingOptions> options,
+        CancellationToken cancellationToken)
     {
-        var (name, problem) = await ReadNameAsync(request, "invalid_shop", "The shop is invalid", cancellationToken);
+        var (body, problem) = await JsonBody.ReadAsync<ShopRequest>(request, cancellationToken);
         if (problem is not null)
         {
             return problem;
         }
 
-        if (!CatalogIds.IsWellFormed(id, CatalogIds.Customer))
+        var name = body!.Name?.Trim();
+        var errors = CatalogNames.Validate("name", name).ToList();
+        var customer = CatalogIds.IsWellFormed(id, CatalogIds.Customer) ? await store.GetCustomerAsync(id, cancellationToken) : null;
+        if (customer is null)
         {
             return ApiProblem.NotFound("customer_not_found", "customer", id);
+        }
+
+        var openedAt = body.OpenedOn is { } day ? ShopHistory.StartOf(day, customer.TimeZoneId) : (Instant?)null;
+        if (body.OpenedOn is { } openedOn && ShopHistory.CheckOpenedOn(openedOn, customer.TimeZoneId, Instant.FromDateTimeOffset(time.GetUtcNow()), options.Value.MaxBackdateDays) is { } openedError)
+        {
+            errors.Add(openedError);
+        }
+
+        if (errors.Count > 0)
+        {
+            return ApiProblem.Invalid("invalid_shop", "The shop is invalid", errors);
         }
 
         var shop = new Shop(CatalogIds.New(CatalogIds.Shop), id, name!);
-        if (!await store.CreateShopAsync(shop, cancellationToken))
+        if (!await store.CreateShopAsync(shop, cancellationToken, openedAt?.ToUnixTimeMilliseconds()))
         {
             return ApiProblem.NotFound("customer_not_found", "customer", id);
         }
 
-        await grains.Shop(shop.Id).EnsureBillingAsync();
+        if (openedAt is null || !await periods.FirstPeriodDueAsync(shop.Id, Instant.FromDateTimeOffset(time.GetUtcNow()), cancellationToken))
+        {
+            await grains.Shop(shop.Id).EnsureBillingAsync();
+        }
+
         return Results.Created($"/api/v1/admin/shops/{shop.Id}", shop.ToResponse());
     }
 

@@ -106,6 +106,13 @@ public sealed class ShopPeriods(ShopTermsReader terms, InvoiceBook book, PeriodP
     }
 
     /// <summary>When the open period may close: its end plus the grace for late events.</summary>
+    /// <summary>Whether the shop's first period (the one holding its creation) is due at <paramref name="now"/>: a shop opened in the past.</summary>
+    public async Task<bool> FirstPeriodDueAsync(string shopId, Instant now, CancellationToken cancellationToken)
+    {
+        var shop = await TermsAsync(shopId, cancellationToken);
+        return DueAt(BillingPeriod.Containing(shop.ShopCreatedAt, BillingCycles.Parse(shop.Cycle), shop.Customer.TimeZoneId)) <= now;
+    }
+
     public Instant DueAt(BillingPeriod period) => period.EndInstant + Duration.FromTimeSpan(settings.GracePeriod);
 
     private bool IsDue(BillingPeriod period, YearMonth? throughMonth, Instant now) =>
