@@ -8,19 +8,29 @@ namespace Billing.Cli.Generate;
 /// </summary>
 internal static class ReportConsole
 {
+    /// <summary>The line width of plain output: wider than any line the reports write.</summary>
+    public const int MaxPlainWidth = 4096;
+
     /// <summary>Whether <paramref name="stdout"/> is the process's own console output and a terminal.</summary>
     public static bool IsTerminal(TextWriter stdout) => ReferenceEquals(stdout, Console.Out) && !Console.IsOutputRedirected;
 
     public static IAnsiConsole Create(TextWriter stdout)
     {
         var terminal = IsTerminal(stdout);
-        return AnsiConsole.Create(new AnsiConsoleSettings
+        var console = AnsiConsole.Create(new AnsiConsoleSettings
         {
             Out = new AnsiConsoleOutput(stdout),
             Ansi = terminal ? AnsiSupport.Detect : AnsiSupport.No,
             ColorSystem = terminal ? ColorSystemSupport.Detect : ColorSystemSupport.NoColors,
             Interactive = terminal ? InteractionSupport.Detect : InteractionSupport.No,
         });
+        if (!terminal)
+        {
+            // Spectre wraps at 80 columns where it cannot ask the terminal; a script reading the report wants whole lines.
+            console.Profile.Width = MaxPlainWidth;
+        }
+
+        return console;
     }
 
     /// <summary>Runs <paramref name="work"/> with a progress bar of <paramref name="steps"/> steps on a terminal; plainly otherwise.</summary>

@@ -37,9 +37,12 @@ public sealed class ShopPeriods(ShopTermsReader terms, InvoiceBook book, PeriodP
             throw new ShopClosedException(shop.Shop.Id);
         }
 
-        var first = BillingPeriod.Containing(shop.ShopCreatedAt, BillingCycles.Parse(shop.Cycle), shop.Customer.TimeZoneId);
-        return await book.OpenFirstPeriodAsync(shop.Shop.Id, first, OpeningTerms.Current(shop), cancellationToken);
+        return await OpenFirstPeriodAsync(shop, cancellationToken);
     }
+
+    private Task<OpenPeriodRow> OpenFirstPeriodAsync(ShopTermsRow shop, CancellationToken cancellationToken) =>
+        book.OpenFirstPeriodAsync(
+            shop.Shop.Id, BillingPeriod.Containing(shop.ShopCreatedAt, BillingCycles.Parse(shop.Cycle), shop.Customer.TimeZoneId), OpeningTerms.Current(shop), cancellationToken);
 
     /// <summary>
     /// Closes what is due; also returns the open period after it (as it would be, for a dry run),
@@ -49,13 +52,14 @@ public sealed class ShopPeriods(ShopTermsReader terms, InvoiceBook book, PeriodP
     public async Task<(ShopBillingResult Result, BillingPeriod? OpenPeriod)> CloseDueAsync(string shopId, CloseRequest request, Instant now, CancellationToken cancellationToken)
     {
         var shop = await TermsAsync(shopId, cancellationToken);
-        if (shop.ClosedAt is not null && shop.Open is null)
+        var lastClose = await book.LastCloseAsync(shopId, cancellationToken);
+        if (shop.ClosedAt is not null && shop.Open is null && lastClose is not null)
         {
             return (new ShopBillingResult(shopId, ShopBillingOutcome.NotDue, []), null);
         }
 
-        var open = await EnsureOpenPeriodAsync(shop, cancellationToken);
-        var lastClose = await book.LastCloseAsync(shopId, cancellationToken);
+        // A shop closed before its billing started (opened and closed in the past, history loaded) has its first period opened here.
+        var open = shop.Open ?? await OpenFirstPeriodAsync(shop, cancellationToken);
         var walk = new Walk(open, lastClose?.WatermarkSequence ?? 0, lastClose?.ClosedAt);
         var invoices = new List<InvoiceSummary>();
         var ended = false;
