@@ -84,22 +84,22 @@ public static class AdminApi
         }
 
         var name = body!.Name?.Trim();
-        var errors = CatalogNames.Validate("name", name).ToList();
-        var customer = CatalogIds.IsWellFormed(id, CatalogIds.Customer) ? await store.GetCustomerAsync(id, cancellationToken) : null;
-        if (customer is null)
+        var errors = CatalogNames.Validate("name", name);
+        if (errors.Count > 0)
+        {
+            return ApiProblem.Invalid("invalid_shop", "The shop is invalid", errors);
+        }
+
+        if (!CatalogIds.IsWellFormed(id, CatalogIds.Customer))
         {
             return ApiProblem.NotFound("customer_not_found", "customer", id);
         }
 
-        var openedAt = body.OpenedOn is { } day ? ShopHistory.StartOf(day, customer.TimeZoneId) : (Instant?)null;
-        if (body.OpenedOn is { } openedOn && ShopHistory.CheckOpenedOn(openedOn, customer.TimeZoneId, Instant.FromDateTimeOffset(time.GetUtcNow()), options.Value.MaxBackdateDays) is { } openedError)
+        var now = Instant.FromDateTimeOffset(time.GetUtcNow());
+        var (openedAt, refusal) = body.OpenedOn is { } openedOn ? await OpenedAtAsync(id, openedOn, store, now, options.Value.MaxBackdateDays, cancellationToken) : (null, null);
+        if (refusal is not null)
         {
-            errors.Add(openedError);
-        }
-
-        if (errors.Count > 0)
-        {
-            return ApiProblem.Invalid("invalid_shop", "The shop is invalid", errors);
+            return refusal;
         }
 
         var shop = new Shop(CatalogIds.New(CatalogIds.Shop), id, name!);
@@ -108,12 +108,26 @@ public static class AdminApi
             return ApiProblem.NotFound("customer_not_found", "customer", id);
         }
 
-        if (openedAt is null || !await periods.FirstPeriodDueAsync(shop.Id, Instant.FromDateTimeOffset(time.GetUtcNow()), cancellationToken))
+        if (openedAt is null || !await periods.FirstPeriodDueAsync(shop.Id, now, cancellationToken))
         {
             await grains.Shop(shop.Id).EnsureBillingAsync();
         }
 
         return Results.Created($"/api/v1/admin/shops/{shop.Id}", shop.ToResponse());
+    }
+
+    /// <summary>Where a shop opened on <paramref name="openedOn"/> starts (the day's start in its customer's zone), or why it may not open then.</summary>
+    private static async Task<(Instant? OpenedAt, IResult? Problem)> OpenedAtAsync(
+        string customerId, DateOnly openedOn, CatalogStore store, Instant now, int maxBackdateDays, CancellationToken cancellationToken)
+    {
+        if (await store.GetCustomerAsync(customerId, cancellationToken) is not { } customer)
+        {
+            return (null, ApiProblem.NotFound("customer_not_found", "customer", customerId));
+        }
+
+        return ShopHistory.CheckOpenedOn(openedOn, customer.TimeZoneId, now, maxBackdateDays) is { } error
+            ? (null, ApiProblem.Invalid("invalid_shop", "The shop is invalid", [error]))
+            : (ShopHistory.StartOf(openedOn, customer.TimeZoneId), null);
     }
 
     private static async Task<IResult> IssueApiKeyAsync(string id, HttpRequest request, CatalogStore store, CancellationToken cancellationToken)
