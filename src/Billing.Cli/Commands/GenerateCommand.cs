@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Globalization;
 using System.CommandLine.Parsing;
 using Billing.Cli.Generate;
 
@@ -33,7 +34,8 @@ internal static class GenerateCommand
         command.Validators.Add(result =>
         {
             adminKey.Require(result, "generate periods");
-            if (result.GetValue(min) > result.GetValue(max))
+            // Read from the tokens: a value out of its range has its own error, and GetValue would throw on it.
+            if (Given(result, min, PeriodRules.DefaultMinPerDay) > Given(result, max, PeriodRules.DefaultMaxPerDay))
             {
                 result.AddError("--min must not be above --max.");
             }
@@ -74,6 +76,11 @@ internal static class GenerateCommand
             new GeneratedCleanup(api, console, globals.Time.GetUtcNow()).RunAsync(parseResult.GetValue(email)!.Trim(), cancellationToken)));
         return command;
     }
+
+    private static int? Given(CommandResult result, Option<int> option, int fallback) =>
+        result.GetResult(option) is not { Implicit: false } given ? fallback
+        : given.Tokens is [.., var last] && int.TryParse(last.Value, NumberStyles.None, CultureInfo.InvariantCulture, out var value) ? value
+        : null;
 
     private static PeriodStatus? ParseStatus(ArgumentResult result)
     {
