@@ -73,6 +73,8 @@ public sealed class GenerateCommandTests
             Enumerable.Range(1, 12).Select(PeriodRules.KeyName));
         Assert.Equal("JUNE 2025 (generated)", PeriodRules.ShopName(2025, 6));
         Assert.Equal(new DateOnly(2025, 6, 1), PeriodVerifier.MonthOf("JUNE 2025 (generated)"));
+        Assert.Null(PeriodVerifier.MonthOf("My shop (generated)"));
+        Assert.Null(PeriodVerifier.MonthOf("JUNE 25 (generated)"));
     }
 
     [Fact]

@@ -1,6 +1,5 @@
 using System.Text.Json.Serialization;
 using Billing.Contracts.Catalog;
-using Billing.Contracts.Metering;
 
 namespace Billing.Cli.Generate;
 
@@ -15,16 +14,12 @@ internal sealed record PaymentBody(string? PaidAt, string? Reference);
 
 internal sealed record WaiverBody(string Reason);
 
-/// <summary>Source-generated snake_case JSON for what the generators send; replies are read as JSON documents.</summary>
+/// <summary>Source-generated snake_case JSON for what the generators send beyond <see cref="SiloJson"/>; replies are read as JSON documents.</summary>
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
 [JsonSerializable(typeof(ShopRequest))]
 [JsonSerializable(typeof(ShopCloseRequest))]
 [JsonSerializable(typeof(UsageBatchBody))]
 [JsonSerializable(typeof(PaymentBody))]
 [JsonSerializable(typeof(WaiverBody))]
-[JsonSerializable(typeof(CustomerRequest))]
 [JsonSerializable(typeof(CustomerPatchRequest))]
-[JsonSerializable(typeof(PlanRequest))]
-[JsonSerializable(typeof(NameRequest))]
-[JsonSerializable(typeof(GrantSubscriptionRequest))]
 internal sealed partial class GenerateJson : JsonSerializerContext;

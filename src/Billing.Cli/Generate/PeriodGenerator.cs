@@ -33,11 +33,11 @@ internal sealed class PeriodGenerator(GeneratorApi api, IAnsiConsole console, Te
         var currency = customer.GetProperty("currency").GetString()!;
         await api.PostAsync(
             $"api/v1/admin/customers/{customerId}/subscription", new GrantSubscriptionRequest(await PlanIdAsync(currency, cancellationToken)),
-            GenerateJson.Default.GrantSubscriptionRequest, cancellationToken);
+            SiloJson.Default.GrantSubscriptionRequest, cancellationToken);
         var shop = await api.PostAsync(
             $"api/v1/admin/customers/{customerId}/shops", new ShopRequest(shopName, plan.FirstDay), GenerateJson.Default.ShopRequest, cancellationToken);
         var shopId = shop.GetProperty("id").GetString()!;
-        var key = await api.PostAsync($"api/v1/admin/shops/{shopId}/api-keys", new NameRequest(plan.KeyName), GenerateJson.Default.NameRequest, cancellationToken);
+        var key = await api.PostAsync($"api/v1/admin/shops/{shopId}/api-keys", new NameRequest(plan.KeyName), SiloJson.Default.NameRequest, cancellationToken);
         await SendUsageAsync(plan, shopId, key.GetProperty("key").GetString()!, cancellationToken);
         JsonElement? invoice = plan.IsCurrent ? null : await InvoiceAsync(plan, request.Seed, shopId, cancellationToken);
         Summarize(plan, request, shopId, invoice);
@@ -54,7 +54,7 @@ internal sealed class PeriodGenerator(GeneratorApi api, IAnsiConsole console, Te
         // Dollars at no VAT, days in UTC: the seed's $0.01 a request is then the invoice's total.
         var name = email.Split('@')[0];
         return await api.PostAsync(
-            "api/v1/admin/customers", new CustomerRequest(name, email, "USD", "UTC", 0m), GenerateJson.Default.CustomerRequest, cancellationToken);
+            "api/v1/admin/customers", new CustomerRequest(name, email, "USD", "UTC", 0m), SiloJson.Default.CustomerRequest, cancellationToken);
     }
 
     private async Task<string> PlanIdAsync(string currency, CancellationToken cancellationToken)
@@ -68,7 +68,7 @@ internal sealed class PeriodGenerator(GeneratorApi api, IAnsiConsole console, Te
 
         var created = await api.PostAsync(
             "api/v1/admin/plans", new PlanRequest(name, 0m, currency, PlanTokens, null, false, "Tokens for the requests billing generate periods makes."),
-            GenerateJson.Default.PlanRequest, cancellationToken);
+            SiloJson.Default.PlanRequest, cancellationToken);
         return created.GetProperty("id").GetString()!;
     }
 

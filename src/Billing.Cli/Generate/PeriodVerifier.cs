@@ -22,7 +22,8 @@ internal sealed class PeriodVerifier(GeneratorApi api, IAnsiConsole console, Dat
 
         var customerId = customer.GetProperty("id").GetString()!;
         var shops = await api.GeneratedShopsAsync(customerId, cancellationToken);
-        var months = shops.Select(s => (Shop: s, Month: MonthOf(s.GetProperty("name").GetString()!))).OrderBy(m => m.Month).ToList();
+        var months = shops.Select(s => (Shop: s, Month: MonthOf(s.GetProperty("name").GetString()!)))
+            .Where(m => m.Month is not null).Select(m => (m.Shop, Month: m.Month!.Value)).OrderBy(m => m.Month).ToList();
         console.MarkupLine(Markup.Escape($"Billing periods of {email} ({customerId}): {months.Count} generated"));
         var statuses = new List<string>();
         decimal total = 0;
@@ -104,11 +105,14 @@ internal sealed class PeriodVerifier(GeneratorApi api, IAnsiConsole console, Dat
         }
     }
 
-    /// <summary>The first day of the month a generated shop's name ("JUNE 2026 (generated)") stands for.</summary>
-    public static DateOnly MonthOf(string shopName)
+    /// <summary>The first day of the month a generated shop's name ("JUNE 2026 (generated)") stands for; null for another name.</summary>
+    public static DateOnly? MonthOf(string shopName)
     {
         var words = shopName.Split(' ');
-        var month = Enumerable.Range(1, 12).First(m => PeriodRules.KeyName(m) == words[0]);
-        return new DateOnly(int.Parse(words[1], CultureInfo.InvariantCulture), month, 1);
+        var month = Enumerable.Range(1, 12).FirstOrDefault(m => PeriodRules.KeyName(m) == words[0]);
+        return words.Length == 3 && month > 0 && int.TryParse(words[1], NumberStyles.None, CultureInfo.InvariantCulture, out var year)
+            && year is >= PeriodRules.MinYear and <= PeriodRules.MaxYear && PeriodRules.ShopName(year, month) == shopName
+            ? new DateOnly(year, month, 1)
+            : null;
     }
 }
