@@ -40,7 +40,7 @@ public static class AdminShopApi
         if (body!.ClosedOn is { } closedOn && CatalogIds.IsWellFormed(id, CatalogIds.Shop) && await terms.GetAsync(id, cancellationToken) is { ClosedAt: null } shop)
         {
             // The first day a close may end the shop on: its open period's, or (billing not started yet) its first period's.
-            var open = shop.Open?.Period ?? BillingPeriod.Containing(shop.ShopCreatedAt, BillingCycles.Parse(shop.Cycle), shop.Customer.TimeZoneId);
+            var open = shop.Open?.Period ?? ShopPeriods.FirstPeriod(shop);
             if (ShopHistory.CheckClosedOn(closedOn, open.ZoneId, Instant.FromDateTimeOffset(time.GetUtcNow()), open.Start) is { } error)
             {
                 return ApiProblem.Invalid("invalid_shop_close", "The shop close is invalid", [error]);

@@ -40,9 +40,12 @@ public sealed class ShopPeriods(ShopTermsReader terms, InvoiceBook book, PeriodP
         return await OpenFirstPeriodAsync(shop, cancellationToken);
     }
 
+    /// <summary>The shop's first period: the one holding its creation (or the day it opened, for a shop with a past).</summary>
+    public static BillingPeriod FirstPeriod(ShopTermsRow shop) =>
+        BillingPeriod.Containing(shop.ShopCreatedAt, BillingCycles.Parse(shop.Cycle), shop.Customer.TimeZoneId);
+
     private Task<OpenPeriodRow> OpenFirstPeriodAsync(ShopTermsRow shop, CancellationToken cancellationToken) =>
-        book.OpenFirstPeriodAsync(
-            shop.Shop.Id, BillingPeriod.Containing(shop.ShopCreatedAt, BillingCycles.Parse(shop.Cycle), shop.Customer.TimeZoneId), OpeningTerms.Current(shop), cancellationToken);
+        book.OpenFirstPeriodAsync(shop.Shop.Id, FirstPeriod(shop), OpeningTerms.Current(shop), cancellationToken);
 
     /// <summary>
     /// Closes what is due; also returns the open period after it (as it would be, for a dry run),
@@ -109,14 +112,11 @@ public sealed class ShopPeriods(ShopTermsReader terms, InvoiceBook book, PeriodP
             : new BillingPeriod(open.Period.Start, end, open.Period.ZoneId);
     }
 
-    /// <summary>When the open period may close: its end plus the grace for late events.</summary>
-    /// <summary>Whether the shop's first period (the one holding its creation) is due at <paramref name="now"/>: a shop opened in the past.</summary>
-    public async Task<bool> FirstPeriodDueAsync(string shopId, Instant now, CancellationToken cancellationToken)
-    {
-        var shop = await TermsAsync(shopId, cancellationToken);
-        return DueAt(BillingPeriod.Containing(shop.ShopCreatedAt, BillingCycles.Parse(shop.Cycle), shop.Customer.TimeZoneId)) <= now;
-    }
+    /// <summary>Whether the shop's first period is due at <paramref name="now"/>: a shop opened in the past.</summary>
+    public async Task<bool> FirstPeriodDueAsync(string shopId, Instant now, CancellationToken cancellationToken) =>
+        DueAt(FirstPeriod(await TermsAsync(shopId, cancellationToken))) <= now;
 
+    /// <summary>When the open period may close: its end plus the grace for late events.</summary>
     public Instant DueAt(BillingPeriod period) => period.EndInstant + Duration.FromTimeSpan(settings.GracePeriod);
 
     private bool IsDue(BillingPeriod period, YearMonth? throughMonth, Instant now) =>
