@@ -10,10 +10,14 @@ internal static class CliApp
     public static Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken = default) =>
         RunAsync(args, stdout, stderr, Environment.GetEnvironmentVariable, cancellationToken);
 
-    internal static async Task<int> RunAsync(
-        string[] args, TextWriter stdout, TextWriter stderr, Func<string, string?> environment, CancellationToken cancellationToken = default)
+    internal static Task<int> RunAsync(
+        string[] args, TextWriter stdout, TextWriter stderr, Func<string, string?> environment, CancellationToken cancellationToken = default) =>
+        RunAsync(args, stdout, stderr, new GlobalOptions(environment), cancellationToken);
+
+    /// <summary>With <paramref name="globals"/> made by the caller: a test's clock and in-memory silo.</summary>
+    internal static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr, GlobalOptions globals, CancellationToken cancellationToken = default)
     {
-        var parseResult = BuildRootCommand(environment).Parse(args);
+        var parseResult = BuildRootCommand(globals).Parse(args);
         if (parseResult.Action is ParseErrorAction)
         {
             return ReportParseErrors(parseResult, stderr);
@@ -23,16 +27,19 @@ internal static class CliApp
         return await parseResult.InvokeAsync(configuration, cancellationToken);
     }
 
-    internal static RootCommand BuildRootCommand(Func<string, string?> environment)
+    internal static RootCommand BuildRootCommand(Func<string, string?> environment) => BuildRootCommand(new GlobalOptions(environment));
+
+    private static RootCommand BuildRootCommand(GlobalOptions globals)
     {
-        var globals = new GlobalOptions(environment);
         var root = new RootCommand("Command-line client for the billing silo.");
         root.Add(globals.Url);
+        root.Add(GenerateCommand.Create(globals));
         root.Add(HealthCommand.Create(globals));
         root.Add(LoadTestCommand.Create(globals));
         root.Add(ProcessCommand.Create(globals));
         root.Add(StatusCommand.Create(globals));
         root.Add(TestShopCommand.Create(globals));
+        root.Add(VerifyCommand.Create(globals));
         root.Add(VersionCommand.Create());
         return root;
     }

@@ -10,9 +10,11 @@ internal sealed class GlobalOptions
     public const string UrlEnvironmentVariable = "BILLING_URL";
     public const string DefaultUrl = "http://127.0.0.1:5080";
 
-    public GlobalOptions(Func<string, string?> environment)
+    public GlobalOptions(Func<string, string?> environment, TimeProvider? time = null, HttpMessageHandler? handler = null)
     {
         Environment = environment;
+        Time = time ?? TimeProvider.System;
+        Handler = handler;
         Url = new Option<Uri>("--url")
         {
             Description = $"Base URL of the silo. Defaults to ${UrlEnvironmentVariable}, else {DefaultUrl}.",
@@ -28,6 +30,12 @@ internal sealed class GlobalOptions
 
     /// <summary>Reads an environment variable; injected so tests control what commands see.</summary>
     public Func<string, string?> Environment { get; }
+
+    /// <summary>"Now" for the commands whose rules depend on the date (the generators); a test puts the silo's clock here.</summary>
+    public TimeProvider Time { get; }
+
+    /// <summary>Null: real HTTP. A test passes an in-memory silo's handler, which the commands must not dispose.</summary>
+    public HttpMessageHandler? Handler { get; }
 
     /// <summary>
     /// The URL in effect, for a command's validator: there a default is not filled in yet, so it is worked out here.

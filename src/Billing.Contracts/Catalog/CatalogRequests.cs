@@ -13,5 +13,15 @@ public sealed record CustomerRequest(string? Name, string? Email, string? Curren
 /// <summary>Body of the requests that only name something (a shop, an API key).</summary>
 public sealed record NameRequest(string? Name);
 
+/// <summary>
+/// Body of <c>POST /api/v1/admin/customers/{id}/shops</c>. <c>opened_on</c> (optional) is the shop's first day when
+/// it began before it was registered here (history moved from another system): its first period is the one holding
+/// that day, and usage may be back-dated to it.
+/// </summary>
+public sealed record ShopRequest(string? Name, DateOnly? OpenedOn = null);
+
+/// <summary>Body of <c>POST /api/v1/admin/shops/{id}/close</c>, optional: <c>closed_on</c> is the shop's last day when it stopped before today.</summary>
+public sealed record ShopCloseRequest(DateOnly? ClosedOn);
+
 /// <summary>Body of <c>PATCH /api/v1/admin/customers/{id}</c>: absent fields keep their value; the currency never changes.</summary>
 public sealed record CustomerPatchRequest(string? Name, string? Email, string? TimeZone, decimal? VatRate);

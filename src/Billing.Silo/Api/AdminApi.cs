@@ -3,7 +3,10 @@ using Billing.Silo.Grains;
 using Billing.Domain;
 using Billing.Silo.Auth;
 using Billing.Silo.Catalog;
+using Billing.Silo.Invoicing;
 using Billing.Silo.Metering;
+using Microsoft.Extensions.Options;
+using NodaTime;
 
 namespace Billing.Silo.Api;
 
@@ -65,13 +68,26 @@ public static class AdminApi
             ? Results.Ok(customer.ToResponse())
             : ApiProblem.NotFound("customer_not_found", "customer", id);
 
-    /// <summary>The shop's first billing period opens and its closing reminder is registered before the answer.</summary>
-    private static async Task<IResult> CreateShopAsync(string id, HttpRequest request, CatalogStore store, IGrainFactory grains, CancellationToken cancellationToken)
+    /// <summary>
+    /// The shop's first billing period opens and its closing reminder is registered before the answer, unless the
+    /// shop opened (<c>opened_on</c>) in a period already due: then billing starts at its first close (a run, or
+    /// closing the shop), so its history can be loaded before anything is invoiced.
+    /// </summary>
+    private static async Task<IResult> CreateShopAsync(
+        string id, HttpRequest request, CatalogStore store, IGrainFactory grains, ShopPeriods periods, TimeProvider time, IOptions<BillingOptions> options,
+        CancellationToken cancellationToken)
     {
-        var (name, problem) = await ReadNameAsync(request, "invalid_shop", "The shop is invalid", cancellationToken);
+        var (body, problem) = await JsonBody.ReadAsync<ShopRequest>(request, cancellationToken);
         if (problem is not null)
         {
             return problem;
+        }
+
+        var name = body!.Name?.Trim();
+        var errors = CatalogNames.Validate("name", name);
+        if (errors.Count > 0)
+        {
+            return ApiProblem.Invalid("invalid_shop", "The shop is invalid", errors);
         }
 
         if (!CatalogIds.IsWellFormed(id, CatalogIds.Customer))
@@ -79,14 +95,39 @@ public static class AdminApi
             return ApiProblem.NotFound("customer_not_found", "customer", id);
         }
 
+        var now = Instant.FromDateTimeOffset(time.GetUtcNow());
+        var (openedAt, refusal) = body.OpenedOn is { } openedOn ? await OpenedAtAsync(id, openedOn, store, now, options.Value.MaxBackdateDays, cancellationToken) : (null, null);
+        if (refusal is not null)
+        {
+            return refusal;
+        }
+
         var shop = new Shop(CatalogIds.New(CatalogIds.Shop), id, name!);
-        if (!await store.CreateShopAsync(shop, cancellationToken))
+        if (!await store.CreateShopAsync(shop, cancellationToken, openedAt?.ToUnixTimeMilliseconds()))
         {
             return ApiProblem.NotFound("customer_not_found", "customer", id);
         }
 
-        await grains.Shop(shop.Id).EnsureBillingAsync();
+        if (openedAt is null || !await periods.FirstPeriodDueAsync(shop.Id, now, cancellationToken))
+        {
+            await grains.Shop(shop.Id).EnsureBillingAsync();
+        }
+
         return Results.Created($"/api/v1/admin/shops/{shop.Id}", shop.ToResponse());
+    }
+
+    /// <summary>Where a shop opened on <paramref name="openedOn"/> starts (the day's start in its customer's zone), or why it may not open then.</summary>
+    private static async Task<(Instant? OpenedAt, IResult? Problem)> OpenedAtAsync(
+        string customerId, DateOnly openedOn, CatalogStore store, Instant now, int maxBackdateDays, CancellationToken cancellationToken)
+    {
+        if (await store.GetCustomerAsync(customerId, cancellationToken) is not { } customer)
+        {
+            return (null, ApiProblem.NotFound("customer_not_found", "customer", customerId));
+        }
+
+        return ShopHistory.CheckOpenedOn(openedOn, customer.TimeZoneId, now, maxBackdateDays) is { } error
+            ? (null, ApiProblem.Invalid("invalid_shop", "The shop is invalid", [error]))
+            : (ShopHistory.StartOf(openedOn, customer.TimeZoneId), null);
     }
 
     private static async Task<IResult> IssueApiKeyAsync(string id, HttpRequest request, CatalogStore store, CancellationToken cancellationToken)

@@ -1,7 +1,10 @@
+using Billing.Contracts.Catalog;
+using Billing.Domain;
 using Billing.Silo.Auth;
 using Billing.Silo.Catalog;
 using Billing.Silo.Grains;
 using Billing.Silo.Invoicing;
+using NodaTime;
 
 namespace Billing.Silo.Api;
 
@@ -11,7 +14,8 @@ public sealed record ShopClosedResponse(string ShopId, DateTimeOffset ClosedAt, 
 /// <summary>
 /// <c>POST /api/v1/admin/shops/{id}/close</c>, behind the admin key: the shop's keys are revoked, its
 /// open period ends the day it closes and is invoiced at once (with any earlier period still due),
-/// and no period opens after it. Idempotent: closing a closed shop is 200 with
+/// and no period opens after it. An optional <c>{"closed_on": "YYYY-MM-DD"}</c> ends it on that past day instead (its
+/// last period ends there). Idempotent: closing a closed shop is 200 with
 /// <c>Idempotent-Replayed: true</c>, nothing revoked or invoiced again.
 /// </summary>
 public static class AdminShopApi
@@ -23,9 +27,29 @@ public static class AdminShopApi
     }
 
     private static async Task<IResult> CloseAsync(
-        string id, HttpContext http, CatalogStore store, ApiKeyAuthenticator authenticator, IGrainFactory grains, CancellationToken cancellationToken)
+        string id, HttpContext http, CatalogStore store, ApiKeyAuthenticator authenticator, IGrainFactory grains, ShopTermsReader terms, TimeProvider time,
+        CancellationToken cancellationToken)
     {
-        if (await store.CloseShopAsync(id, cancellationToken) is not { } closure)
+        var (body, problem) = await JsonBody.ReadOptionalAsync(http.Request, new ShopCloseRequest(null), cancellationToken);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        long? closedAtMs = null;
+        if (body!.ClosedOn is { } closedOn && CatalogIds.IsWellFormed(id, CatalogIds.Shop) && await terms.GetAsync(id, cancellationToken) is { ClosedAt: null } shop)
+        {
+            // The first day a close may end the shop on: its open period's, or (billing not started yet) its first period's.
+            var open = shop.Open?.Period ?? ShopPeriods.FirstPeriod(shop);
+            if (ShopHistory.CheckClosedOn(closedOn, open.ZoneId, Instant.FromDateTimeOffset(time.GetUtcNow()), open.Start) is { } error)
+            {
+                return ApiProblem.Invalid("invalid_shop_close", "The shop close is invalid", [error]);
+            }
+
+            closedAtMs = ShopHistory.StartOf(closedOn, open.ZoneId).ToUnixTimeMilliseconds();
+        }
+
+        if (await store.CloseShopAsync(id, cancellationToken, closedAtMs) is not { } closure)
         {
             return ApiProblem.NotFound("shop_not_found", "shop", id);
         }

@@ -14,8 +14,9 @@ public sealed partial class CatalogStore
     /// <summary>
     /// Marks the shop closed (keeping the first close time) and revokes its live keys, in one
     /// transaction; null when there is no such shop. Again: the same close time, nothing revoked.
+    /// <paramref name="closedAtMs"/> dates a close that happened before today (the keys are revoked now all the same).
     /// </summary>
-    public Task<ShopClosure?> CloseShopAsync(string shopId, CancellationToken cancellationToken)
+    public Task<ShopClosure?> CloseShopAsync(string shopId, CancellationToken cancellationToken, long? closedAtMs = null)
     {
         if (!CatalogIds.IsWellFormed(shopId, CatalogIds.Shop))
         {
@@ -36,8 +37,8 @@ public sealed partial class CatalogStore
 
                 var closedBeforeMs = reader.IsDBNull(0) ? (long?)null : reader.GetInt64(0);
                 await reader.DisposeAsync();
-                await using var close = connection.CreateCommand("UPDATE shops SET closed_at_ms = @now_ms WHERE id = @id AND closed_at_ms IS NULL", transaction)
-                    .With("id", shopId).With("now_ms", nowMs);
+                await using var close = connection.CreateCommand("UPDATE shops SET closed_at_ms = @closed_at_ms WHERE id = @id AND closed_at_ms IS NULL", transaction)
+                    .With("id", shopId).With("closed_at_ms", closedAtMs ?? nowMs);
                 await close.ExecuteNonQueryAsync(ct);
                 await using var revoke = connection.CreateCommand(
                         "UPDATE api_keys SET revoked_at_ms = @now_ms WHERE shop_id = @id AND revoked_at_ms IS NULL RETURNING id, prefix", transaction)
@@ -53,7 +54,7 @@ public sealed partial class CatalogStore
                 }
 
                 await transaction.CommitAsync(ct);
-                return new ShopClosure(DateTimeOffset.FromUnixTimeMilliseconds(closedBeforeMs ?? nowMs), closedBeforeMs is not null, prefixes);
+                return new ShopClosure(DateTimeOffset.FromUnixTimeMilliseconds(closedBeforeMs ?? closedAtMs ?? nowMs), closedBeforeMs is not null, prefixes);
             },
             cancellationToken);
     }

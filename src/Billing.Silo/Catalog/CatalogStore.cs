@@ -56,14 +56,17 @@ public sealed partial class CatalogStore(SqlDatabase database, TimeProvider time
             ? ReadOneAsync($"SELECT {CustomerColumns} FROM customers WHERE id = @id", c => c.With("id", customerId), ReadCustomer, cancellationToken)
             : Task.FromResult<CustomerProfile?>(null);
 
-    /// <summary>False when the shop's customer does not exist (checked in the same statement, so no race with a delete).</summary>
-    public async Task<bool> CreateShopAsync(Shop shop, CancellationToken cancellationToken) =>
+    /// <summary>
+    /// Creates the shop as of now, or as of <paramref name="openedAtMs"/> when it opened before (history). False when the
+    /// shop's customer does not exist (checked in the same statement, so no race with a delete).
+    /// </summary>
+    public async Task<bool> CreateShopAsync(Shop shop, CancellationToken cancellationToken, long? openedAtMs = null) =>
         await ExecuteAsync(
             """
             INSERT INTO shops (id, customer_id, name, created_at_ms, name_key)
-            SELECT @id, @customer_id, @name, @now_ms, @name_key WHERE EXISTS (SELECT 1 FROM customers WHERE id = @customer_id)
+            SELECT @id, @customer_id, @name, @created_at_ms, @name_key WHERE EXISTS (SELECT 1 FROM customers WHERE id = @customer_id)
             """,
-            command => command.With("id", shop.Id).With("customer_id", shop.CustomerId).With("name", shop.Name).With("name_key", CatalogSearch.KeyOf(shop.Name)),
+            command => command.With("id", shop.Id).With("created_at_ms", openedAtMs ?? NowMs()).With("customer_id", shop.CustomerId).With("name", shop.Name).With("name_key", CatalogSearch.KeyOf(shop.Name)),
             cancellationToken) == 1;
 
     public Task<Shop?> GetShopAsync(string shopId, CancellationToken cancellationToken) =>

@@ -37,9 +37,15 @@ public sealed class ShopPeriods(ShopTermsReader terms, InvoiceBook book, PeriodP
             throw new ShopClosedException(shop.Shop.Id);
         }
 
-        var first = BillingPeriod.Containing(shop.ShopCreatedAt, BillingCycles.Parse(shop.Cycle), shop.Customer.TimeZoneId);
-        return await book.OpenFirstPeriodAsync(shop.Shop.Id, first, OpeningTerms.Current(shop), cancellationToken);
+        return await OpenFirstPeriodAsync(shop, cancellationToken);
     }
+
+    /// <summary>The shop's first period: the one holding its creation (or the day it opened, for a shop with a past).</summary>
+    public static BillingPeriod FirstPeriod(ShopTermsRow shop) =>
+        BillingPeriod.Containing(shop.ShopCreatedAt, BillingCycles.Parse(shop.Cycle), shop.Customer.TimeZoneId);
+
+    private Task<OpenPeriodRow> OpenFirstPeriodAsync(ShopTermsRow shop, CancellationToken cancellationToken) =>
+        book.OpenFirstPeriodAsync(shop.Shop.Id, FirstPeriod(shop), OpeningTerms.Current(shop), cancellationToken);
 
     /// <summary>
     /// Closes what is due; also returns the open period after it (as it would be, for a dry run),
@@ -49,13 +55,14 @@ public sealed class ShopPeriods(ShopTermsReader terms, InvoiceBook book, PeriodP
     public async Task<(ShopBillingResult Result, BillingPeriod? OpenPeriod)> CloseDueAsync(string shopId, CloseRequest request, Instant now, CancellationToken cancellationToken)
     {
         var shop = await TermsAsync(shopId, cancellationToken);
-        if (shop.ClosedAt is not null && shop.Open is null)
+        var lastClose = await book.LastCloseAsync(shopId, cancellationToken);
+        if (shop.ClosedAt is not null && shop.Open is null && lastClose is not null)
         {
             return (new ShopBillingResult(shopId, ShopBillingOutcome.NotDue, []), null);
         }
 
-        var open = await EnsureOpenPeriodAsync(shop, cancellationToken);
-        var lastClose = await book.LastCloseAsync(shopId, cancellationToken);
+        // A shop closed before its billing started (opened and closed in the past, history loaded) has its first period opened here.
+        var open = shop.Open ?? await OpenFirstPeriodAsync(shop, cancellationToken);
         var walk = new Walk(open, lastClose?.WatermarkSequence ?? 0, lastClose?.ClosedAt);
         var invoices = new List<InvoiceSummary>();
         var ended = false;
@@ -104,6 +111,10 @@ public sealed class ShopPeriods(ShopTermsReader terms, InvoiceBook book, PeriodP
             : end >= open.Period.EndExclusive ? open.Period
             : new BillingPeriod(open.Period.Start, end, open.Period.ZoneId);
     }
+
+    /// <summary>Whether the shop's first period is due at <paramref name="now"/>: a shop opened in the past.</summary>
+    public async Task<bool> FirstPeriodDueAsync(string shopId, Instant now, CancellationToken cancellationToken) =>
+        DueAt(FirstPeriod(await TermsAsync(shopId, cancellationToken))) <= now;
 
     /// <summary>When the open period may close: its end plus the grace for late events.</summary>
     public Instant DueAt(BillingPeriod period) => period.EndInstant + Duration.FromTimeSpan(settings.GracePeriod);
