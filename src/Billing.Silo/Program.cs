@@ -1,3 +1,4 @@
+using Billing.Silo.Api.Docs;
 using Billing.Silo.Api;
 using Billing.Silo.Api.Invoicing;
 using Billing.Silo.Api.Metering;
@@ -8,9 +9,11 @@ using Billing.Silo.Hosting;
 // Settings files ship beside the binary; relative data paths (./data) follow the working directory.
 var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
 builder.AddBillingSilo();
+builder.Services.AddApiDocs();
 
 var app = builder.Build();
 app.UseBillingProblemDetails();
+app.MapApiDocs(app.Configuration);
 app.MapHealthApi();
 app.MapLoadTestApi(app.Configuration);
 app.MapMeteringApi();

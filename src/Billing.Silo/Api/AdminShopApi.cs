@@ -1,3 +1,4 @@
+using Billing.Silo.Api.Docs;
 using Billing.Silo.Auth;
 using Billing.Silo.Catalog;
 using Billing.Silo.Grains;
@@ -18,7 +19,8 @@ public static class AdminShopApi
 {
     public static IEndpointRouteBuilder MapAdminShopApi(this IEndpointRouteBuilder routes)
     {
-        routes.MapGroup("/api/v1/admin").RequireAdminKey().MapPost("/shops/{id}/close", CloseAsync).WithName("CloseShop");
+        routes.MapGroup("/api/v1/admin").RequireAdminKey().MapPost("/shops/{id}/close", CloseAsync).WithName("CloseShop")
+            .Produces<ShopClosedResponse>().ProducesProblems(StatusCodes.Status404NotFound, "shop_not_found");
         return routes;
     }
 

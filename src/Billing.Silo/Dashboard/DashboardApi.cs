@@ -1,9 +1,13 @@
+using Billing.Silo.Api.Docs;
 using Billing.Silo.Api;
 using Billing.Silo.Auth;
 using Microsoft.AspNetCore.Http.Features;
 using Orleans.Dashboard;
 
 namespace Billing.Silo.Dashboard;
+
+/// <summary>The login form's one field, for the API description (the handler reads the form itself).</summary>
+public sealed record DashboardLoginRequest(string AdminKey);
 
 /// <summary>
 /// The Orleans dashboard under <c>/dashboard</c>, behind the admin key, and its login:
@@ -19,9 +23,13 @@ public static class DashboardApi
     public static IEndpointRouteBuilder MapDashboardApi(this IEndpointRouteBuilder routes)
     {
         routes.MapGet(DashboardPaths.Login, (HttpContext http) => DashboardLoginPage.Render(http, error: null, StatusCodes.Status200OK))
-            .WithName("DashboardLoginForm");
-        routes.MapPost(DashboardPaths.Login, LogInAsync).WithName("DashboardLogin");
-        routes.MapMethods(DashboardPaths.Logout, [HttpMethods.Get, HttpMethods.Post], LogOut).WithName("DashboardLogout");
+            .WithName("DashboardLoginForm")
+                .Produces<string>(StatusCodes.Status200OK, "text/html");
+        routes.MapPost(DashboardPaths.Login, LogInAsync).WithName("DashboardLogin")
+            .Accepts<DashboardLoginRequest>("application/x-www-form-urlencoded").Produces(StatusCodes.Status303SeeOther)
+            .ProducesProblems(StatusCodes.Status401Unauthorized, "unauthorized").ProducesProblems(StatusCodes.Status415UnsupportedMediaType, "unsupported_media_type");
+        routes.MapMethods(DashboardPaths.Logout, [HttpMethods.Get, HttpMethods.Post], LogOut).WithName("DashboardLogout")
+            .Produces(StatusCodes.Status303SeeOther);
         routes.MapOrleansDashboard(routePrefix: DashboardPaths.Root).RequireDashboardSession();
         return routes;
     }

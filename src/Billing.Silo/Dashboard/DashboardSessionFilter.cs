@@ -1,3 +1,4 @@
+using Billing.Silo.Api.Docs;
 using Billing.Silo.Api;
 using Billing.Silo.Auth;
 using Microsoft.Net.Http.Headers;
@@ -14,7 +15,7 @@ public static class DashboardSessionFilter
 {
     public static TBuilder RequireDashboardSession<TBuilder>(this TBuilder builder)
         where TBuilder : IEndpointConventionBuilder =>
-        builder.AddEndpointFilter(static async (context, next) =>
+        builder.RequiresCredential(ApiCredential.DashboardSession).ProducesProblems(StatusCodes.Status401Unauthorized, "unauthorized").AddEndpointFilter(static async (context, next) =>
         {
             var http = context.HttpContext;
             if (await IsAllowedAsync(http))

@@ -1,7 +1,9 @@
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using Billing.Contracts.Runs;
 using Billing.Domain;
+using Billing.Silo.Api.Docs;
 using Billing.Silo.Invoicing;
 using Billing.Silo.Invoicing.Runs;
 using Microsoft.Extensions.Options;
@@ -23,7 +25,10 @@ public static class GitHubWebhookApi
 
     public static IEndpointRouteBuilder MapGitHubWebhookApi(this IEndpointRouteBuilder routes)
     {
-        routes.MapPost("/api/billing-scheduler/github-webhook", ReceiveAsync).WithName("GitHubWebhook");
+        routes.MapPost("/api/billing-scheduler/github-webhook", ReceiveAsync).WithName("GitHubWebhook")
+            .Accepts<JsonElement>("application/json").Produces<RunStartedResponse>(StatusCodes.Status202Accepted).Produces(StatusCodes.Status200OK)
+            .ProducesProblems(StatusCodes.Status400BadRequest, "invalid_signature", "invalid_billing_request").ProducesProblems(StatusCodes.Status404NotFound, "webhook_not_configured")
+            .ProducesProblems(StatusCodes.Status413PayloadTooLarge, "payload_too_large").ProducesProblems(StatusCodes.Status429TooManyRequests, "run_limit_reached");
         return routes;
     }
 

@@ -1,0 +1,163 @@
+using System.Net;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using Billing.Silo.Api.Docs;
+using Billing.Testing;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Billing.Silo.Tests.OpenApi;
+
+/// <summary>One silo (SQLite, every optional endpoint on) and its <c>/openapi/v1.json</c>, shared by the tests below.</summary>
+public sealed partial class OpenApiSilo : IAsyncLifetime
+{
+    private TestDatabase? database;
+    private SiloFactory? root;
+
+    public WebApplicationFactory<Program> Factory { get; private set; } = null!;
+
+    public JsonElement Document { get; private set; }
+
+    public async Task InitializeAsync()
+    {
+        database = TestDatabase.CreateSqlite();
+        root = new SiloFactory(database);
+        Factory = root.WithWebHostBuilder(builder => builder.UseSetting("Billing:LoadTest:BareEndpointEnabled", "true"));
+        using var client = Factory.CreateClient();
+        using var response = await client.GetAsync(new Uri("/openapi/v1.json", UriKind.Relative));
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == HttpStatusCode.OK, $"/openapi/v1.json answered {(int)response.StatusCode}: {text}");
+        Document = JsonDocument.Parse(text).RootElement.Clone();
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (root is not null)
+        {
+            await root.DisposeAsync(); // and the derived factory
+        }
+
+        if (database is not null)
+        {
+            await database.DisposeAsync();
+        }
+    }
+
+    /// <summary>"/dashboard/Reminders/{page:int}" → "/dashboard/Reminders/{page}", "/a/b/" → "/a/b", as OpenAPI writes paths.</summary>
+    public static string OpenApiPath(RouteEndpoint endpoint) =>
+        "/" + RouteParameter().Replace(endpoint.RoutePattern.RawText!.Trim('/'), "{$1}");
+
+    [GeneratedRegex(@"\{\*{0,2}([A-Za-z0-9_]+)[^}]*\}")]
+    private static partial Regex RouteParameter();
+}
+
+public sealed class OpenApiDocumentTests(OpenApiSilo silo) : IClassFixture<OpenApiSilo>
+{
+    [Fact]
+    public void EveryMappedEndpointIsInTheDocument()
+    {
+        var described = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var path in silo.Document.GetProperty("paths").EnumerateObject())
+        {
+            foreach (var operation in path.Value.EnumerateObject())
+            {
+                described.Add($"{operation.Name.ToUpperInvariant()} {path.Name}");
+            }
+        }
+
+        var mapped = silo.Factory.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>()
+            .Where(e => !IsDocsOrAsset(e))
+            .SelectMany(e => (e.Metadata.GetMetadata<IHttpMethodMetadata>()?.HttpMethods ?? ["(any method)"]).Select(m => $"{m} {OpenApiSilo.OpenApiPath(e)}"))
+            .Distinct(StringComparer.Ordinal)
+            .ToList();
+        var missing = mapped.Where(m => !described.Contains(m)).Order(StringComparer.Ordinal).ToList();
+
+        Assert.True(mapped.Count > 80, $"only {mapped.Count} endpoints found: is the route table read after start?");
+        Assert.True(missing.Count == 0, $"{missing.Count} endpoint(s) missing from /openapi/v1.json:\n{string.Join("\n", missing)}");
+    }
+
+    [Fact]
+    public void ConsumeIsDescribedWithItsBodyAnswersCodesAndKey()
+    {
+        var consume = silo.Document.GetProperty("paths").GetProperty("/api/v1/billing/tokens/consume").GetProperty("post");
+
+        Assert.Equal("ConsumeTokens", consume.GetProperty("operationId").GetString());
+        Assert.Equal(
+            ["description", "endpoint", "method", "occurred_at", "status_code", "tokens"],
+            PropertyNames(Schema(consume.GetProperty("requestBody").GetProperty("content").GetProperty("application/json"))));
+        Assert.Equal(
+            ["tokens_remaining", "usage_id", "used_tokens"],
+            PropertyNames(Schema(consume.GetProperty("responses").GetProperty("200").GetProperty("content").GetProperty("application/json"))));
+        var codes = consume.GetProperty("x-problem-codes");
+        Assert.Equal(["invalid_json", "invalid_request"], Codes(codes, "400"));
+        Assert.Equal(["invalid_api_key"], Codes(codes, "401"));
+        Assert.Equal(["insufficient_tokens", "account_suspended"], Codes(codes, "402"));
+        Assert.Equal(["no_active_subscription"], Codes(codes, "403"));
+        Assert.Equal(["idempotency_key_reused"], Codes(codes, "422"));
+        Assert.Equal(["too_many_failed_authentications", "rate_limited"], Codes(codes, "429"));
+        Assert.Equal(["journal_unavailable", "silo_unavailable", "overloaded", "storage_unavailable"], Codes(codes, "503"));
+        var problem = consume.GetProperty("responses").GetProperty("402");
+        Assert.Contains("`insufficient_tokens`", problem.GetProperty("description").GetString(), StringComparison.Ordinal);
+        Assert.Equal("#/components/schemas/Problem", problem.GetProperty("content").GetProperty("application/problem+json").GetProperty("schema").GetProperty("$ref").GetString());
+        Assert.Equal(["api_key", "api_key_header"], Schemes(consume));
+    }
+
+    [Fact]
+    public void AdminOperationsNeedTheAdminKeyAndSecuritySchemesAreDeclared()
+    {
+        var createPlan = silo.Document.GetProperty("paths").GetProperty("/api/v1/admin/plans").GetProperty("post");
+        var schemes = silo.Document.GetProperty("components").GetProperty("securitySchemes");
+
+        Assert.Equal(["admin_key"], Schemes(createPlan));
+        Assert.Equal(["unauthorized"], Codes(createPlan.GetProperty("x-problem-codes"), "401"));
+        Assert.Equal(["invalid_json", "invalid_request", "invalid_plan"], Codes(createPlan.GetProperty("x-problem-codes"), "400"));
+        Assert.Equal("bearer", schemes.GetProperty("admin_key").GetProperty("scheme").GetString());
+        Assert.Equal("bearer", schemes.GetProperty("api_key").GetProperty("scheme").GetString());
+        Assert.Equal("X-API-Key", schemes.GetProperty("api_key_header").GetProperty("name").GetString());
+        Assert.False(silo.Document.GetProperty("paths").GetProperty("/health").GetProperty("get").TryGetProperty("security", out _));
+    }
+
+    [Fact]
+    public async Task DocsServeTheReferenceUiAsHtml()
+    {
+        using var client = silo.Factory.CreateClient();
+
+        using var response = await client.GetAsync(new Uri("/docs", UriKind.Relative));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("text/html", response.Content.Headers.ContentType?.MediaType);
+        Assert.Contains("<title>Billing.Orleans API</title>", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    /// <summary>The document's own endpoints, the reference UI's, and the Orleans dashboard's page and static files.</summary>
+    private static bool IsDocsOrAsset(RouteEndpoint endpoint)
+    {
+        var path = OpenApiSilo.OpenApiPath(endpoint);
+        return path.StartsWith("/openapi/", StringComparison.Ordinal) || path == ApiDocs.UiPath || path.StartsWith(ApiDocs.UiPath + "/", StringComparison.Ordinal)
+            || ApiDocs.IsDashboardAsset(path);
+    }
+
+    private JsonElement Schema(JsonElement mediaType)
+    {
+        var schema = mediaType.GetProperty("schema");
+        if (!schema.TryGetProperty("$ref", out var reference))
+        {
+            return schema;
+        }
+
+        var name = reference.GetString()!["#/components/schemas/".Length..];
+        return silo.Document.GetProperty("components").GetProperty("schemas").GetProperty(name);
+    }
+
+    private static string[] PropertyNames(JsonElement schema) =>
+        [.. schema.GetProperty("properties").EnumerateObject().Select(p => p.Name).Order(StringComparer.Ordinal)];
+
+    private static string[] Codes(JsonElement problemCodes, string status) =>
+        [.. problemCodes.GetProperty(status).EnumerateArray().Select(c => c.GetString()!)];
+
+    private static string[] Schemes(JsonElement operation) =>
+        [.. operation.GetProperty("security").EnumerateArray().SelectMany(r => r.EnumerateObject().Select(s => s.Name))];
+}
