@@ -77,6 +77,9 @@ public sealed class OpenApiDocumentTests(OpenApiSilo silo) : IClassFixture<OpenA
 
         Assert.True(mapped.Count > 80, $"only {mapped.Count} endpoints found: is the route table read after start?");
         Assert.True(missing.Count == 0, $"{missing.Count} endpoint(s) missing from /openapi/v1.json:\n{string.Join("\n", missing)}");
+        var ids = silo.Document.GetProperty("paths").EnumerateObject().SelectMany(p => p.Value.EnumerateObject())
+            .Select(o => o.Value.TryGetProperty("operationId", out var id) ? id.GetString() : null).OfType<string>().ToList();
+        Assert.Empty(ids.GroupBy(id => id, StringComparer.Ordinal).Where(g => g.Count() > 1).Select(g => g.Key));
     }
 
     [Fact]
@@ -88,6 +91,10 @@ public sealed class OpenApiDocumentTests(OpenApiSilo silo) : IClassFixture<OpenA
         Assert.Equal(
             ["description", "endpoint", "method", "occurred_at", "status_code", "tokens"],
             PropertyNames(Schema(consume.GetProperty("requestBody").GetProperty("content").GetProperty("application/json"))));
+        Assert.Equal(["tokens"], [.. Schema(consume.GetProperty("requestBody").GetProperty("content").GetProperty("application/json")).GetProperty("required").EnumerateArray().Select(r => r.GetString()!)]);
+        var idempotencyKey = Assert.Single(consume.GetProperty("parameters").EnumerateArray());
+        Assert.Equal(("Idempotency-Key", "header"), (idempotencyKey.GetProperty("name").GetString(), idempotencyKey.GetProperty("in").GetString()));
+        Assert.False(idempotencyKey.TryGetProperty("required", out var required) && required.GetBoolean());
         Assert.Equal(
             ["tokens_remaining", "usage_id", "used_tokens"],
             PropertyNames(Schema(consume.GetProperty("responses").GetProperty("200").GetProperty("content").GetProperty("application/json"))));

@@ -17,6 +17,7 @@ public static class ApiDocs
         services.AddOpenApi(options =>
         {
             options.ShouldInclude = description => !IsDashboardAsset("/" + description.RelativePath);
+            options.AddSchemaTransformer<OptionalNullableMembersTransformer>();
             options.AddOperationTransformer<ApiDocsOperationTransformer>();
             options.AddDocumentTransformer<ApiDocsDocumentTransformer>();
         });

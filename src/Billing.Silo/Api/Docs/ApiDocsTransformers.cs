@@ -22,17 +22,25 @@ internal sealed class ApiDocsOperationTransformer : IOpenApiOperationTransformer
         var document = context.Document ?? throw new InvariantViolationException("An operation is described outside a document.");
         var metadata = context.Description.ActionDescriptor.EndpointMetadata;
         ApiDocsDescriber.Describe(operation, document, metadata);
+        if (metadata.OfType<IHttpMethodMetadata>().LastOrDefault()?.HttpMethods is [var first, ..]
+            && context.Description.HttpMethod is { } method && !string.Equals(method, first, StringComparison.OrdinalIgnoreCase))
+        {
+            // GET and HEAD of one endpoint share its name; operation ids must differ: Health, HealthHead.
+            operation.OperationId = ApiDocsDescriber.OperationId(operation.OperationId, method, first);
+        }
+
         if (metadata.OfType<MethodInfo>().FirstOrDefault() is { } handler && TagOf(handler) is { } tag)
         {
-            operation.Tags = new HashSet<OpenApiTagReference> { new(tag, document) };
-            document.Tags ??= new HashSet<OpenApiTag>();
-            document.Tags.Add(new OpenApiTag { Name = tag });
+            ApiDocsDescriber.Tag(operation, document, tag);
         }
 
         return Task.CompletedTask;
     }
 
-    /// <summary>MeteringApi → "Metering": the outermost class of the handler (lambdas live in nested closure classes).</summary>
+    /// <summary>
+    /// MeteringApi → "Metering": the outermost class of the handler (lambdas live in nested closure classes);
+    /// a library's endpoints (the Orleans dashboard's) by the library's name.
+    /// </summary>
     private static string? TagOf(MethodInfo handler)
     {
         var type = handler.DeclaringType;
@@ -41,7 +49,39 @@ internal sealed class ApiDocsOperationTransformer : IOpenApiOperationTransformer
             type = type.DeclaringType;
         }
 
-        return type?.Name is { } name && name.EndsWith("Api", StringComparison.Ordinal) && name.Length > 3 ? name[..^3] : type?.Name;
+        if (type is null || type.Assembly != typeof(ApiDocsOperationTransformer).Assembly)
+        {
+            return type?.Assembly.GetName().Name;
+        }
+
+        return type.Name.EndsWith("Api", StringComparison.Ordinal) && type.Name.Length > 3 ? type.Name[..^3] : type.Name;
+    }
+}
+
+/// <summary>
+/// Decimals are described as <c>decimal</c>, not <c>double</c>. And request records are read with constructor parameters that are not required (an absent member is its
+/// default, and the handler validates): a member that may be null may also be left out, so it is not
+/// listed as required. A non-nullable member (e.g. a consume's <c>tokens</c>) stays required.
+/// </summary>
+internal sealed class OptionalNullableMembersTransformer : IOpenApiSchemaTransformer
+{
+    public Task TransformAsync(OpenApiSchema schema, OpenApiSchemaTransformerContext context, CancellationToken cancellationToken)
+    {
+        // Money and rates are decimals on the wire, never binary floating point.
+        if (context.JsonTypeInfo.Type == typeof(decimal) || context.JsonTypeInfo.Type == typeof(decimal?))
+        {
+            schema.Format = "decimal";
+        }
+
+        if (schema.Required is { Count: > 0 } required && schema.Properties is { } properties)
+        {
+            foreach (var name in required.Where(name => properties.TryGetValue(name, out var property) && property.Type is { } type && type.HasFlag(JsonSchemaType.Null)).ToList())
+            {
+                required.Remove(name);
+            }
+        }
+
+        return Task.CompletedTask;
     }
 }
 
@@ -73,7 +113,7 @@ internal sealed class ApiDocsDocumentTransformer(EndpointDataSource endpoints) :
 
         // Operations were tagged by their API class; the default tag (the application's name) is left unused.
         var used = document.Paths.Values.SelectMany(p => p.Operations?.Values.AsEnumerable() ?? []).SelectMany(o => o.Tags?.AsEnumerable() ?? []).Select(t => t.Name).ToHashSet(StringComparer.Ordinal);
-        document.Tags = document.Tags?.Where(t => t.Name is { } name && used.Contains(name)).ToHashSet();
+        document.Tags = document.Tags?.Where(t => t.Name is { } name && used.Contains(name)).DistinctBy(t => t.Name).OrderBy(t => t.Name, StringComparer.Ordinal).ToHashSet();
         return Task.CompletedTask;
     }
 
@@ -98,7 +138,7 @@ internal sealed class ApiDocsDocumentTransformer(EndpointDataSource endpoints) :
         {
             var operation = new OpenApiOperation
             {
-                OperationId = endpoint.Metadata.GetMetadata<IEndpointNameMetadata>()!.EndpointName,
+                OperationId = ApiDocsDescriber.OperationId(endpoint.Metadata.GetMetadata<IEndpointNameMetadata>()!.EndpointName, method, endpoint.Metadata.GetMetadata<IHttpMethodMetadata>()!.HttpMethods[0]),
                 Summary = endpoint.Metadata.GetMetadata<IEndpointSummaryMetadata>()?.Summary,
                 Responses = [],
             };
@@ -111,6 +151,9 @@ internal sealed class ApiDocsDocumentTransformer(EndpointDataSource endpoints) :
                 };
             }
 
+            // Tagged by the path's first segment: /health/live → Health.
+            var tag = string.Concat(char.ToUpperInvariant(path[1]).ToString(), path[2..].Split('/')[0]);
+            ApiDocsDescriber.Tag(operation, document, tag);
             ApiDocsDescriber.Describe(operation, document, endpoint.Metadata);
             pathItem.Operations[HttpMethod.Parse(method)] = operation;
         }
@@ -208,7 +251,7 @@ internal static class ApiDocsDescriber
             if (operation.Responses.TryGetValue(key, out var existing) && existing is OpenApiResponse response)
             {
                 // e.g. /health's 503 is its own body when degraded, a problem when the database is away.
-                response.Description = $"{response.Description} {text}";
+                response.Description = $"{response.Description}; or a problem with code {string.Join(", ", codes.Select(c => $"`{c}`"))}.";
                 response.Content ??= new Dictionary<string, OpenApiMediaType>(StringComparer.Ordinal);
                 response.Content[ProblemResponses.ProblemContentType] = media;
             }
@@ -224,12 +267,39 @@ internal static class ApiDocsDescriber
             extension[key] = new JsonArray([.. codes.Select(c => (JsonNode)JsonValue.Create(c))]);
         }
 
+        foreach (var read in items.OfType<ReadParameterMetadata>())
+        {
+            operation.Parameters ??= [];
+            operation.Parameters.Add(new OpenApiParameter
+            {
+                Name = read.Name,
+                In = read.InHeader ? ParameterLocation.Header : ParameterLocation.Query,
+                Required = read.Required,
+                Description = read.Description,
+                Schema = new OpenApiSchema { Type = JsonSchemaType.String },
+            });
+        }
+
         operation.Extensions ??= new Dictionary<string, IOpenApiExtension>(StringComparer.Ordinal);
         operation.Extensions[ProblemCodesExtension] = new JsonNodeExtension(extension);
         if (items.OfType<ApiCredentialMetadata>().LastOrDefault() is { } credential)
         {
             operation.Security = [.. Requirements(credential.Credential, document)];
         }
+    }
+
+    /// <summary>The endpoint's name for its first method; with the method appended for the others (HealthHead).</summary>
+    public static string? OperationId(string? name, string method, string firstMethod) =>
+        name is null || string.Equals(method, firstMethod, StringComparison.OrdinalIgnoreCase)
+            ? name
+            : name + char.ToUpperInvariant(method[0]) + method[1..].ToLowerInvariant();
+
+    /// <summary>Puts the operation under <paramref name="tag"/> alone; the document lists each tag once (see the document transformer).</summary>
+    public static void Tag(OpenApiOperation operation, OpenApiDocument document, string tag)
+    {
+        operation.Tags = new HashSet<OpenApiTagReference> { new(tag, document) };
+        document.Tags ??= new HashSet<OpenApiTag>();
+        document.Tags.Add(new OpenApiTag { Name = tag });
     }
 
     /// <summary>Alternatives: any one of the returned requirements is enough.</summary>

@@ -18,6 +18,9 @@ public enum ApiCredential
 /// <summary>Endpoint metadata naming the <see cref="ApiCredential"/> an endpoint requires.</summary>
 public sealed record ApiCredentialMetadata(ApiCredential Credential);
 
+/// <summary>A header or query parameter the handler reads itself, which the API explorer cannot see.</summary>
+public sealed record ReadParameterMetadata(string Name, bool InHeader, bool Required, string Description);
+
 /// <summary>
 /// <c>ProducesProblems</c>, <c>AcceptsJson</c> and <c>AcceptsOptionalJson</c>: what the OpenAPI document says an
 /// endpoint reads and answers, beside its handler. Bodies are read by <see cref="JsonBody"/>, not by parameter
@@ -53,6 +56,23 @@ public static class ProblemResponses
     public static TBuilder RequiresCredential<TBuilder>(this TBuilder builder, ApiCredential credential)
         where TBuilder : IEndpointConventionBuilder =>
         builder.WithMetadata(new ApiCredentialMetadata(credential));
+
+    /// <summary>The handler reads the request header <paramref name="name"/> itself.</summary>
+    public static TBuilder ReadsHeader<TBuilder>(this TBuilder builder, string name, bool required, string description)
+        where TBuilder : IEndpointConventionBuilder =>
+        builder.WithMetadata(new ReadParameterMetadata(name, InHeader: true, required, description));
+
+    /// <summary>The handler reads <c>Idempotency-Key</c>: a retry with the same key and body is answered as the first request was.</summary>
+    public static TBuilder ReadsIdempotencyKey<TBuilder>(this TBuilder builder, bool required = false)
+        where TBuilder : IEndpointConventionBuilder =>
+        builder.ReadsHeader(
+            Metering.MeteringApi.IdempotencyKeyHeader, required,
+            "Makes a retry safe: the same key and body are answered as the first time (Idempotent-Replayed: true); the same key with another body is 422 idempotency_key_reused.");
+
+    /// <summary>The handler reads the optional query parameter <paramref name="name"/> itself.</summary>
+    public static TBuilder ReadsQuery<TBuilder>(this TBuilder builder, string name, string description)
+        where TBuilder : IEndpointConventionBuilder =>
+        builder.WithMetadata(new ReadParameterMetadata(name, InHeader: false, Required: false, description));
 
     // What JsonBody and JsonContract answer for a body they refuse.
     private static RouteHandlerBuilder WithJsonBodyProblems(this RouteHandlerBuilder builder) => builder

@@ -24,6 +24,7 @@ public static class CreditNoteApi
     {
         var admin = routes.MapGroup("/api/v1/admin").RequireAdminKey();
         admin.MapPost("/invoices/{id}/refunds", RefundAsync).WithName("RefundInvoice")
+            .ReadsIdempotencyKey()
             .AcceptsJson<RefundRequest>().Produces<CreditNoteResponse>(StatusCodes.Status201Created).Produces<CreditNoteResponse>().ProducesProblems(StatusCodes.Status400BadRequest, "invalid_refund").ProducesProblems(StatusCodes.Status404NotFound, "invoice_not_found")
             .ProducesProblems(StatusCodes.Status409Conflict, "refund_provider_unavailable", "invoice_not_paid", "refund_exceeds_invoice_total").ProducesProblems(StatusCodes.Status422UnprocessableEntity, "idempotency_key_reused").ProducesProblems(StatusCodes.Status502BadGateway, "payment_provider_unavailable");
         admin.MapGet("/invoices/{id}/credit-notes", (string id, InvoiceBook invoices, CreditNoteBook notes, CancellationToken ct) =>

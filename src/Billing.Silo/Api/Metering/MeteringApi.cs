@@ -19,6 +19,7 @@ public static class MeteringApi
     {
         var customer = routes.MapGroup("/api/v1").RequireApiKey();
         customer.MapPost("/billing/tokens/consume", ConsumeAsync).WithName("ConsumeTokens")
+            .ReadsIdempotencyKey()
             .AcceptsJson<ConsumeRequest>().Produces<ConsumeResponse>()
             .ProducesProblems(StatusCodes.Status402PaymentRequired, "insufficient_tokens", "account_suspended").ProducesProblems(StatusCodes.Status403Forbidden, "no_active_subscription")
             .ProducesProblems(StatusCodes.Status422UnprocessableEntity, "idempotency_key_reused").ProducesProblems(StatusCodes.Status503ServiceUnavailable, "journal_unavailable").RequireMeteredRateLimit();

@@ -23,6 +23,7 @@ public static class TopUpApi
     {
         routes.MapGroup("/api/v1/admin").RequireAdminKey()
             .MapPost("/customers/{id}/subscription/top-ups", TopUpAsync).WithName("TopUpTokens")
+                .ReadsIdempotencyKey(required: true)
                 .AcceptsJson<TopUpRequest>().Produces<SubscriptionResponse>().ProducesProblems(StatusCodes.Status400BadRequest, "invalid_top_up").ProducesProblems(StatusCodes.Status404NotFound, "customer_not_found")
                 .ProducesProblems(StatusCodes.Status409Conflict, "no_subscription").ProducesProblems(StatusCodes.Status422UnprocessableEntity, "idempotency_key_reused").ProducesProblems(StatusCodes.Status503ServiceUnavailable, "journal_unavailable");
         return routes;

@@ -20,6 +20,7 @@ public static class PaymentsApi
     {
         var customer = routes.MapGroup("/api/v1/billing").RequireApiKey();
         customer.MapPost("/purchase", PurchaseAsync).WithName("PurchasePlan")
+            .ReadsIdempotencyKey()
             .AcceptsJson<PurchaseRequest>().Produces<PurchaseResponse>().Produces<PurchaseResponse>(StatusCodes.Status202Accepted)
             .ProducesProblems(StatusCodes.Status400BadRequest, "paypal_not_configured", "payment_method_not_supported").ProducesProblems(StatusCodes.Status402PaymentRequired, "payment_failed").ProducesProblems(StatusCodes.Status404NotFound, "plan_not_found")
             .ProducesProblems(StatusCodes.Status422UnprocessableEntity, "currency_mismatch", "idempotency_key_reused").ProducesProblems(StatusCodes.Status502BadGateway, "payment_provider_unavailable");
