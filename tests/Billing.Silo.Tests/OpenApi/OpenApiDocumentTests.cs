@@ -128,7 +128,7 @@ public sealed class OpenApiDocumentTests(OpenApiSilo silo) : IClassFixture<OpenA
     }
 
     [Fact]
-    public async Task DocsServeTheReferenceUiAsHtml()
+    public async Task DocsServeTheReferenceUiAsHtmlWithItsOwnScript()
     {
         using var client = silo.Factory.CreateClient();
 
@@ -137,6 +137,9 @@ public sealed class OpenApiDocumentTests(OpenApiSilo silo) : IClassFixture<OpenA
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("text/html", response.Content.Headers.ContentType?.MediaType);
         Assert.Contains("<title>Billing.Orleans API</title>", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        // The UI's script comes from the silo, not from a CDN.
+        using var script = await client.GetAsync(new Uri("/docs/scalar.js", UriKind.Relative));
+        Assert.Equal(HttpStatusCode.OK, script.StatusCode);
     }
 
     /// <summary>The document's own endpoints, the reference UI's, and the Orleans dashboard's page and static files.</summary>
