@@ -25,7 +25,9 @@ public sealed partial class OpenApiSilo : IAsyncLifetime
     {
         database = TestDatabase.CreateSqlite();
         root = new SiloFactory(database);
-        Factory = root.WithWebHostBuilder(builder => builder.UseSetting("Billing:LoadTest:BareEndpointEnabled", "true"));
+        Factory = root.WithWebHostBuilder(builder => builder
+            .UseSetting("Billing:LoadTest:BareEndpointEnabled", "true")
+            .UseSetting("Billing:AdminKey", Catalog.CatalogSilo.AdminKey));
         using var client = Factory.CreateClient();
         using var response = await client.GetAsync(new Uri("/openapi/v1.json", UriKind.Relative));
         var text = await response.Content.ReadAsStringAsync();
@@ -140,6 +142,39 @@ public sealed class OpenApiDocumentTests(OpenApiSilo silo) : IClassFixture<OpenA
         // The UI's script comes from the silo, not from a CDN.
         using var script = await client.GetAsync(new Uri("/docs/scalar.js", UriKind.Relative));
         Assert.Equal(HttpStatusCode.OK, script.StatusCode);
+    }
+
+    [Fact]
+    public async Task ProblemsTheSiloAnswersAreAmongTheDocumentedCodes()
+    {
+        using var anonymous = silo.Factory.CreateClient();
+        using var admin = silo.Factory.CreateClient();
+        admin.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", Catalog.CatalogSilo.AdminKey);
+
+        await AssertDocumentedAsync(anonymous, HttpMethod.Post, "/api/v1/billing/tokens/consume", "/api/v1/billing/tokens/consume", """{"tokens":1}""", "invalid_api_key");
+        await AssertDocumentedAsync(anonymous, HttpMethod.Get, "/api/v1/admin/customers", "/api/v1/admin/customers", null, "unauthorized");
+        await AssertDocumentedAsync(admin, HttpMethod.Post, "/api/v1/admin/plans", "/api/v1/admin/plans", "{", "invalid_json");
+        await AssertDocumentedAsync(admin, HttpMethod.Post, "/api/v1/admin/plans", "/api/v1/admin/plans", """{"name":""}""", "invalid_plan");
+        await AssertDocumentedAsync(admin, HttpMethod.Get, "/api/v1/admin/customers/cus_missing", "/api/v1/admin/customers/{id}", null, "customer_not_found");
+        await AssertDocumentedAsync(admin, HttpMethod.Get, "/api/v1/admin/analytics/mrr?from=2026-13&to=2026-12", "/api/v1/admin/analytics/mrr", null, "invalid_month");
+        await AssertDocumentedAsync(admin, HttpMethod.Post, "/api/billing-scheduler/process-shop-billing/shop_missing", "/api/billing-scheduler/process-shop-billing/{shopId}", null, "shop_not_found");
+    }
+
+    /// <summary>The request is answered with <paramref name="code"/>, which the document lists for that operation and status.</summary>
+    private async Task AssertDocumentedAsync(HttpClient client, HttpMethod method, string url, string path, string? json, string code)
+    {
+        using var request = new HttpRequestMessage(method, url);
+        if (json is not null)
+        {
+            request.Content = new StringContent(json, System.Text.Encoding.UTF8, "application/json");
+        }
+
+        using var response = await client.SendAsync(request);
+        using var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        var status = ((int)response.StatusCode).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        Assert.Equal((url, code), (url, body.RootElement.GetProperty("code").GetString()));
+        var operation = silo.Document.GetProperty("paths").GetProperty(path).GetProperty(method.Method.ToLowerInvariant());
+        Assert.Contains(code, Codes(operation.GetProperty("x-problem-codes"), status));
     }
 
     /// <summary>The document's own endpoints, the reference UI's, and the Orleans dashboard's page and static files.</summary>
