@@ -160,6 +160,19 @@ public sealed class OpenApiDocumentTests(OpenApiSilo silo) : IClassFixture<OpenA
         await AssertDocumentedAsync(admin, HttpMethod.Post, "/api/billing-scheduler/process-shop-billing/shop_missing", "/api/billing-scheduler/process-shop-billing/{shopId}", null, "shop_not_found");
     }
 
+    [Fact]
+    public async Task DocsCanBeTurnedOff()
+    {
+        await using var database = TestDatabase.CreateSqlite();
+        await using var root = new SiloFactory(database);
+        using var client = root.WithWebHostBuilder(builder => builder.UseSetting("Billing:Docs:Enabled", "false")).CreateClient();
+
+        using var document = await client.GetAsync(new Uri("/openapi/v1.json", UriKind.Relative));
+        using var ui = await client.GetAsync(new Uri("/docs", UriKind.Relative));
+
+        Assert.Equal((HttpStatusCode.NotFound, HttpStatusCode.NotFound), (document.StatusCode, ui.StatusCode));
+    }
+
     /// <summary>The request is answered with <paramref name="code"/>, which the document lists for that operation and status.</summary>
     private async Task AssertDocumentedAsync(HttpClient client, HttpMethod method, string url, string path, string? json, string code)
     {
