@@ -16,8 +16,9 @@ public static class ApiDocs
     public static IServiceCollection AddApiDocs(this IServiceCollection services) =>
         services.AddOpenApi(options =>
         {
-            options.ShouldInclude = description => !IsDashboardAsset("/" + description.RelativePath);
-            options.AddSchemaTransformer<OptionalNullableMembersTransformer>();
+            var byGroup = options.ShouldInclude;
+            options.ShouldInclude = description => byGroup(description) && !IsDashboardAsset("/" + description.RelativePath);
+            options.AddSchemaTransformer<ApiDocsSchemaTransformer>();
             options.AddOperationTransformer<ApiDocsOperationTransformer>();
             options.AddDocumentTransformer<ApiDocsDocumentTransformer>();
         });

@@ -38,12 +38,12 @@ internal static class ApiDocsDescriber
         foreach (var (status, codes) in problems)
         {
             var key = status.ToString(CultureInfo.InvariantCulture);
-            var text = $"{ReasonPhrases.GetReasonPhrase(status)}: problem with code {string.Join(", ", codes.Select(c => $"`{c}`"))}.";
+            var listed = string.Join(", ", codes.Select(c => $"`{c}`"));
             var media = new OpenApiMediaType { Schema = new OpenApiSchemaReference(ProblemSchemaId, document) };
             if (operation.Responses.TryGetValue(key, out var existing) && existing is OpenApiResponse response)
             {
                 // e.g. /health's 503 is its own body when degraded, a problem when the database is away.
-                response.Description = $"{response.Description}; or a problem with code {string.Join(", ", codes.Select(c => $"`{c}`"))}.";
+                response.Description = $"{response.Description}; or a problem with code {listed}.";
                 response.Content ??= new Dictionary<string, OpenApiMediaType>(StringComparer.Ordinal);
                 response.Content[ProblemResponses.ProblemContentType] = media;
             }
@@ -51,7 +51,7 @@ internal static class ApiDocsDescriber
             {
                 operation.Responses[key] = new OpenApiResponse
                 {
-                    Description = text,
+                    Description = $"{ReasonPhrases.GetReasonPhrase(status)}: problem with code {listed}.",
                     Content = new Dictionary<string, OpenApiMediaType>(StringComparer.Ordinal) { [ProblemResponses.ProblemContentType] = media },
                 };
             }

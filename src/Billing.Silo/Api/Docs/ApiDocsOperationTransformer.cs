@@ -55,15 +55,15 @@ internal sealed class ApiDocsOperationTransformer : IOpenApiOperationTransformer
 }
 
 /// <summary>
-/// Decimals are described as <c>decimal</c>, not <c>double</c>. And request records are read with constructor parameters that are not required (an absent member is its
-/// default, and the handler validates): a member that may be null may also be left out, so it is not
-/// listed as required. A non-nullable member (e.g. a consume's <c>tokens</c>) stays required.
+/// Schemas as the JSON contract reads and writes them: decimals (money, rates) as <c>decimal</c>, never
+/// binary floating point; and a request member that may be null may also be left out (constructor
+/// parameters are not required: an absent member is its default and the handler validates), so it is
+/// not listed as required. A non-nullable member (e.g. a consume's <c>tokens</c>) stays required.
 /// </summary>
-internal sealed class OptionalNullableMembersTransformer : IOpenApiSchemaTransformer
+internal sealed class ApiDocsSchemaTransformer : IOpenApiSchemaTransformer
 {
     public Task TransformAsync(OpenApiSchema schema, OpenApiSchemaTransformerContext context, CancellationToken cancellationToken)
     {
-        // Money and rates are decimals on the wire, never binary floating point.
         if (context.JsonTypeInfo.Type == typeof(decimal) || context.JsonTypeInfo.Type == typeof(decimal?))
         {
             schema.Format = "decimal";
