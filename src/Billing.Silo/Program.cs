@@ -1,3 +1,4 @@
+using Billing.Silo.Api.Docs;
 using Billing.Silo.Api;
 using Billing.Silo.Api.Invoicing;
 using Billing.Silo.Api.Metering;
@@ -9,11 +10,13 @@ using Billing.Silo.OperatorConsole;
 // Settings files ship beside the binary; relative data paths (./data) follow the working directory.
 var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
 builder.AddBillingSilo();
+builder.Services.AddApiDocs();
 
 var app = builder.Build();
 app.UseTrustedProxies();
 app.UseSecurityHeaders();
 app.UseBillingProblemDetails();
+app.MapApiDocs(app.Configuration);
 app.MapHealthApi();
 app.MapLoadTestApi(app.Configuration);
 app.MapMeteringApi();

@@ -1,4 +1,5 @@
 using Billing.Contracts.Catalog;
+using Billing.Silo.Api.Docs;
 using Billing.Silo.Grains;
 using Billing.Domain;
 using Billing.Silo.Auth;
@@ -19,13 +20,21 @@ public static class AdminApi
     public static IEndpointRouteBuilder MapAdminApi(this IEndpointRouteBuilder routes)
     {
         var admin = routes.MapGroup("/api/v1/admin").RequireAdminKey();
-        admin.MapPost("/plans", CreatePlanAsync).WithName("CreatePlan");
-        admin.MapGet("/plans", CustomerCatalogApi.ListPlansAsync).WithName("AdminListPlans");
-        admin.MapPost("/customers", CreateCustomerAsync).WithName("CreateCustomer");
-        admin.MapGet("/customers/{id}", GetCustomerAsync).WithName("GetCustomer");
-        admin.MapPost("/customers/{id}/shops", CreateShopAsync).WithName("CreateShop");
-        admin.MapPost("/shops/{id}/api-keys", IssueApiKeyAsync).WithName("IssueApiKey");
-        admin.MapDelete("/api-keys/{id}", RevokeApiKeyAsync).WithName("RevokeApiKey");
+        admin.MapPost("/plans", CreatePlanAsync).WithName("CreatePlan")
+            .AcceptsJson<PlanRequest>().Produces<PlanResponse>(StatusCodes.Status201Created).ProducesProblems(StatusCodes.Status400BadRequest, "invalid_plan");
+        admin.MapGet("/plans", CustomerCatalogApi.ListPlansAsync).WithName("AdminListPlans")
+            .Produces<PlanPage>().ProducesProblems(StatusCodes.Status400BadRequest, "invalid_query");
+        admin.MapPost("/customers", CreateCustomerAsync).WithName("CreateCustomer")
+            .AcceptsJson<CustomerRequest>().Produces<CustomerResponse>(StatusCodes.Status201Created).ProducesProblems(StatusCodes.Status400BadRequest, "invalid_customer");
+        admin.MapGet("/customers/{id}", GetCustomerAsync).WithName("GetCustomer")
+            .Produces<CustomerResponse>().ProducesProblems(StatusCodes.Status404NotFound, "customer_not_found");
+        admin.MapPost("/customers/{id}/shops", CreateShopAsync).WithName("CreateShop")
+            .AcceptsJson<NameRequest>().Produces<ShopResponse>(StatusCodes.Status201Created).ProducesProblems(StatusCodes.Status400BadRequest, "invalid_shop").ProducesProblems(StatusCodes.Status404NotFound, "customer_not_found");
+        admin.MapPost("/shops/{id}/api-keys", IssueApiKeyAsync).WithName("IssueApiKey")
+            .AcceptsJson<NameRequest>().Produces<ApiKeyCreatedResponse>(StatusCodes.Status201Created)
+            .ProducesProblems(StatusCodes.Status400BadRequest, "invalid_api_key_request").ProducesProblems(StatusCodes.Status404NotFound, "shop_not_found");
+        admin.MapDelete("/api-keys/{id}", RevokeApiKeyAsync).WithName("RevokeApiKey")
+            .Produces(StatusCodes.Status204NoContent).ProducesProblems(StatusCodes.Status404NotFound, "api_key_not_found");
         return routes;
     }
 

@@ -1,5 +1,6 @@
 using Billing.Contracts.Catalog;
 using Billing.Domain;
+using Billing.Silo.Api.Docs;
 using Billing.Silo.Catalog;
 using Microsoft.AspNetCore.Mvc;
 
@@ -21,13 +22,20 @@ public static class AdminCatalogQueryApi
     public static IEndpointRouteBuilder MapAdminCatalogQueryApi(this IEndpointRouteBuilder routes)
     {
         var admin = routes.MapGroup("/api/v1/admin").RequireAdminKey();
-        admin.MapGet("/plans/{id}", GetPlanAsync).WithName("AdminGetPlan");
-        admin.MapGet("/customers", ListCustomersAsync).WithName("AdminListCustomers");
-        admin.MapPatch("/customers/{id}", UpdateCustomerAsync).WithName("UpdateCustomer");
-        admin.MapGet("/shops", ListShopsAsync).WithName("AdminListShops");
-        admin.MapGet("/shops/{id}", GetShopAsync).WithName("AdminGetShop");
-        admin.MapGet("/api-keys", ListApiKeysAsync).WithName("AdminListApiKeys");
-        admin.MapGet("/api-keys/{id}", GetApiKeyAsync).WithName("AdminGetApiKey");
+        admin.MapGet("/plans/{id}", GetPlanAsync).WithName("AdminGetPlan")
+            .Produces<PlanResponse>().ProducesProblems(StatusCodes.Status404NotFound, "plan_not_found");
+        admin.MapGet("/customers", ListCustomersAsync).WithName("AdminListCustomers")
+            .Produces<CustomerPage>().ProducesProblems(StatusCodes.Status400BadRequest, "invalid_query");
+        admin.MapPatch("/customers/{id}", UpdateCustomerAsync).WithName("UpdateCustomer")
+            .AcceptsJson<CustomerPatchRequest>().Produces<CustomerResponse>().ProducesProblems(StatusCodes.Status400BadRequest, "invalid_customer").ProducesProblems(StatusCodes.Status404NotFound, "customer_not_found");
+        admin.MapGet("/shops", ListShopsAsync).WithName("AdminListShops")
+            .Produces<ShopPage>().ProducesProblems(StatusCodes.Status400BadRequest, "invalid_query");
+        admin.MapGet("/shops/{id}", GetShopAsync).WithName("AdminGetShop")
+            .Produces<ShopResponse>().ProducesProblems(StatusCodes.Status404NotFound, "shop_not_found");
+        admin.MapGet("/api-keys", ListApiKeysAsync).WithName("AdminListApiKeys")
+            .Produces<ApiKeyPage>().ProducesProblems(StatusCodes.Status400BadRequest, "invalid_query");
+        admin.MapGet("/api-keys/{id}", GetApiKeyAsync).WithName("AdminGetApiKey")
+            .Produces<ApiKeyResponse>().ProducesProblems(StatusCodes.Status404NotFound, "api_key_not_found");
         return routes;
     }
 

@@ -1,5 +1,6 @@
 using Billing.Contracts.Catalog;
 using Billing.Domain;
+using Billing.Silo.Api.Docs;
 using Billing.Silo.Auth;
 using Billing.Silo.Catalog;
 using Billing.Silo.Grains;
@@ -22,7 +23,8 @@ public static class AdminShopApi
 {
     public static IEndpointRouteBuilder MapAdminShopApi(this IEndpointRouteBuilder routes)
     {
-        routes.MapGroup("/api/v1/admin").RequireAdminKey().MapPost("/shops/{id}/close", CloseAsync).WithName("CloseShop");
+        routes.MapGroup("/api/v1/admin").RequireAdminKey().MapPost("/shops/{id}/close", CloseAsync).WithName("CloseShop")
+            .Produces<ShopClosedResponse>().ProducesProblems(StatusCodes.Status404NotFound, "shop_not_found");
         return routes;
     }
 

@@ -1,5 +1,6 @@
 using Billing.Domain;
 using Billing.Silo.Analytics;
+using Billing.Silo.Api.Docs;
 using Billing.Silo.Auth;
 
 namespace Billing.Silo.Api;
@@ -16,9 +17,13 @@ public static class AnalyticsApi
     public static IEndpointRouteBuilder MapAnalyticsApi(this IEndpointRouteBuilder routes)
     {
         var admin = routes.MapGroup("/api/v1/admin/analytics").RequireAdminKey();
-        admin.MapGet("/mrr", MrrAsync).WithName("GetMrr");
-        admin.MapGet("/revenue", RevenueAsync).WithName("GetRevenue");
-        admin.MapGet("/usage", UsageAsync).WithName("GetUsage");
+        admin.MapGet("/mrr", MrrAsync).WithName("GetMrr")
+            .Produces<MrrResponse>().ProducesProblems(StatusCodes.Status400BadRequest, "invalid_month", "range_reversed", "range_too_long");
+        admin.MapGet("/revenue", RevenueAsync).WithName("GetRevenue")
+            .Produces<RevenueResponse>().ProducesProblems(StatusCodes.Status400BadRequest, "invalid_month", "range_reversed", "range_too_long");
+        admin.MapGet("/usage", UsageAsync).WithName("GetUsage")
+            .Produces<UsageResponse>().ProducesProblems(StatusCodes.Status400BadRequest, "customer_id_required", "invalid_date", "range_reversed", "range_too_long")
+            .ProducesProblems(StatusCodes.Status404NotFound, "customer_not_found").ProducesProblems(StatusCodes.Status422UnprocessableEntity, "usage_range_too_large");
         return routes;
     }
 

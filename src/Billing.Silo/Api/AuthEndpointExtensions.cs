@@ -1,3 +1,4 @@
+using Billing.Silo.Api.Docs;
 using Billing.Silo.Auth;
 using Microsoft.Extensions.Primitives;
 
@@ -20,7 +21,7 @@ public static class AuthEndpointExtensions
     /// <summary>Only requests with <c>Authorization: Bearer &lt;admin key&gt;</c>; otherwise 401 <c>unauthorized</c>.</summary>
     public static TBuilder RequireAdminKey<TBuilder>(this TBuilder builder)
         where TBuilder : IEndpointConventionBuilder =>
-        builder.AddEndpointFilter(static async (context, next) =>
+        builder.DocumentCredential(ApiCredential.AdminKey, "unauthorized").AddEndpointFilter(static async (context, next) =>
         {
             var http = context.HttpContext;
             var limits = http.RequestServices.GetRequiredService<RequestLimits>();
@@ -45,7 +46,7 @@ public static class AuthEndpointExtensions
     /// </summary>
     public static TBuilder RequireApiKey<TBuilder>(this TBuilder builder)
         where TBuilder : IEndpointConventionBuilder =>
-        builder.AddEndpointFilter(static async (context, next) =>
+        builder.DocumentCredential(ApiCredential.ApiKey, "invalid_api_key").AddEndpointFilter(static async (context, next) =>
         {
             var http = context.HttpContext;
             var limits = http.RequestServices.GetRequiredService<RequestLimits>();
@@ -78,7 +79,7 @@ public static class AuthEndpointExtensions
     /// </summary>
     public static TBuilder RequireMeteredRateLimit<TBuilder>(this TBuilder builder)
         where TBuilder : IEndpointConventionBuilder =>
-        builder.AddEndpointFilter(static async (context, next) =>
+        builder.ProducesProblems(StatusCodes.Status429TooManyRequests, "rate_limited").AddEndpointFilter(static async (context, next) =>
         {
             var http = context.HttpContext;
             if (!http.RequestServices.GetRequiredService<RequestLimits>().TryAcquireMetered(http.GetApiKeyPrincipal().KeyId, out var wait))
@@ -122,6 +123,13 @@ public static class AuthEndpointExtensions
         return ApiProblem.Create(StatusCodes.Status429TooManyRequests, "too_many_failed_authentications", "Too many failed authentications",
             "This address sent too many requests with a missing or wrong key; wait before trying again.");
     }
+
+    /// <summary>For the API description: the credential, the 401 <paramref name="unauthorizedCode"/>, and the 429 of too many failures.</summary>
+    internal static TBuilder DocumentCredential<TBuilder>(this TBuilder builder, ApiCredential credential, string unauthorizedCode)
+        where TBuilder : IEndpointConventionBuilder =>
+        builder.RequiresCredential(credential)
+            .ProducesProblems(StatusCodes.Status401Unauthorized, unauthorizedCode)
+            .ProducesProblems(StatusCodes.Status429TooManyRequests, "too_many_failed_authentications");
 
     internal static IResult Unauthorized(HttpContext http, string code, string detail)
     {

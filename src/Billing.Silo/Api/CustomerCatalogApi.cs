@@ -1,4 +1,5 @@
 using Billing.Domain;
+using Billing.Silo.Api.Docs;
 using Billing.Silo.Auth;
 using Billing.Silo.Catalog;
 
@@ -10,7 +11,8 @@ public static class CustomerCatalogApi
     public static IEndpointRouteBuilder MapCustomerCatalogApi(this IEndpointRouteBuilder routes)
     {
         var billing = routes.MapGroup("/api/v1/billing").RequireApiKey();
-        billing.MapGet("/plans", ListPlansAsync).WithName("ListPlans");
+        billing.MapGet("/plans", ListPlansAsync).WithName("ListPlans")
+            .Produces<PlanPage>().ProducesProblems(StatusCodes.Status400BadRequest, "invalid_query");
         return routes;
     }
 

@@ -1,4 +1,5 @@
 using Billing.Domain;
+using Billing.Silo.Api.Docs;
 using Billing.Silo.Auth;
 using Billing.Silo.Email;
 
@@ -12,7 +13,8 @@ public static class EmailApi
     public static IEndpointRouteBuilder MapEmailApi(this IEndpointRouteBuilder routes)
     {
         var admin = routes.MapGroup("/api/v1/admin").RequireAdminKey();
-        admin.MapGet("/emails", ListAsync).WithName("ListEmails");
+        admin.MapGet("/emails", ListAsync).WithName("ListEmails")
+            .Produces<EmailPageResponse>().ProducesProblems(StatusCodes.Status400BadRequest, "invalid_query");
         return routes;
     }
 

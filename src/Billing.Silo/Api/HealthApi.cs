@@ -1,4 +1,5 @@
 using Billing.Contracts.Health;
+using Billing.Silo.Api.Docs;
 using Billing.Silo.Storage.Sql;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
@@ -17,7 +18,8 @@ public static class HealthApi
 
     public static IEndpointRouteBuilder MapHealthApi(this IEndpointRouteBuilder routes)
     {
-        routes.MapMethods("/health", [HttpMethods.Get, HttpMethods.Head], CheckAsync).WithName("Health");
+        routes.MapMethods("/health", [HttpMethods.Get, HttpMethods.Head], CheckAsync).WithName("Health")
+            .Produces<HealthResponse>().Produces<HealthResponse>(StatusCodes.Status503ServiceUnavailable).ProducesProblems(StatusCodes.Status503ServiceUnavailable, "database_unavailable");
         routes.MapHealthProbes();
         return routes;
     }

@@ -16,6 +16,13 @@ public static class HealthProbes
 
     private static readonly string[] ProbeMethods = [HttpMethods.Get, HttpMethods.Head];
 
+    // For the API description, which cannot infer a health check's answers: "Healthy" or "Unhealthy" as text.
+    private static readonly ProducesResponseTypeMetadata[] ProbeAnswers =
+    [
+        new(StatusCodes.Status200OK, typeof(string), ["text/plain"]),
+        new(StatusCodes.Status503ServiceUnavailable, typeof(string), ["text/plain"]),
+    ];
+
     public static IServiceCollection AddHealthProbes(this IServiceCollection services)
     {
         services.AddHealthChecks()
@@ -27,9 +34,9 @@ public static class HealthProbes
     public static IEndpointRouteBuilder MapHealthProbes(this IEndpointRouteBuilder routes)
     {
         routes.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false })
-            .WithMetadata(new HttpMethodMetadata(ProbeMethods)).WithName("HealthLive");
+            .WithMetadata(new HttpMethodMetadata(ProbeMethods), ProbeAnswers[0], ProbeAnswers[1]).WithName("HealthLive");
         routes.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains(ReadyTag) })
-            .WithMetadata(new HttpMethodMetadata(ProbeMethods)).WithName("HealthReady");
+            .WithMetadata(new HttpMethodMetadata(ProbeMethods), ProbeAnswers[0], ProbeAnswers[1]).WithName("HealthReady");
         return routes;
     }
 

@@ -1,9 +1,13 @@
+using Billing.Silo.Api.Docs;
 using Billing.Silo.Api;
 using Billing.Silo.Auth;
 using Microsoft.AspNetCore.Http.Features;
 using Orleans.Dashboard;
 
 namespace Billing.Silo.Dashboard;
+
+/// <summary>The login form's one field, for the API description (the handler reads the form itself).</summary>
+public sealed record DashboardLoginRequest(string AdminKey);
 
 /// <summary>
 /// The Orleans dashboard under <c>/dashboard</c>, behind the admin key, and its login:
@@ -27,10 +31,13 @@ public static class DashboardApi
     public static IEndpointRouteBuilder MapAdminLogin(this IEndpointRouteBuilder routes, AdminLoginArea area, string name)
     {
         routes.MapGet(area.Login, (HttpContext http) => DashboardLoginPage.Render(http, area, error: null, StatusCodes.Status200OK))
-            .WithName($"{name}LoginForm");
+            .WithName($"{name}LoginForm").Produces<string>(StatusCodes.Status200OK, "text/html");
         routes.MapPost(area.Login, (HttpContext http, AdminKeyVerifier adminKey, DashboardSessions sessions, ILogger<DashboardSessions> logger) =>
-            LogInAsync(http, area, adminKey, sessions, logger)).WithName($"{name}Login");
-        routes.MapMethods(area.Logout, [HttpMethods.Get, HttpMethods.Post], (HttpContext http) => LogOut(http, area)).WithName($"{name}Logout");
+                LogInAsync(http, area, adminKey, sessions, logger)).WithName($"{name}Login")
+            .Accepts<DashboardLoginRequest>("application/x-www-form-urlencoded").Produces(StatusCodes.Status303SeeOther)
+            .ProducesProblems(StatusCodes.Status401Unauthorized, "unauthorized").ProducesProblems(StatusCodes.Status415UnsupportedMediaType, "unsupported_media_type");
+        routes.MapMethods(area.Logout, [HttpMethods.Get, HttpMethods.Post], (HttpContext http) => LogOut(http, area)).WithName($"{name}Logout")
+            .Produces(StatusCodes.Status303SeeOther);
         return routes;
     }
 

@@ -1,3 +1,4 @@
+using Billing.Silo.Api.Docs;
 using Billing.Silo.Api;
 using Billing.Silo.Auth;
 using Microsoft.Net.Http.Headers;
@@ -18,7 +19,7 @@ public static class DashboardSessionFilter
     /// <summary>As <see cref="RequireDashboardSession"/>, with <paramref name="area"/>'s cookie and login form.</summary>
     public static TBuilder RequireAdminSession<TBuilder>(this TBuilder builder, AdminLoginArea area)
         where TBuilder : IEndpointConventionBuilder =>
-        builder.AddEndpointFilter(async (context, next) =>
+        builder.RequiresCredential(ApiCredential.DashboardSession).ProducesProblems(StatusCodes.Status401Unauthorized, "unauthorized").AddEndpointFilter(async (context, next) =>
         {
             var http = context.HttpContext;
             if (await IsAllowedAsync(http, area))

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Billing.Domain;
+using Billing.Silo.Api.Docs;
 using Billing.Silo.Invoicing;
 using Microsoft.AspNetCore.Mvc;
 using NodaTime;
@@ -18,8 +19,10 @@ public static class AdminInvoiceApi
     public static IEndpointRouteBuilder MapAdminInvoiceApi(this IEndpointRouteBuilder routes)
     {
         var admin = routes.MapGroup("/api/v1/admin").RequireAdminKey();
-        admin.MapGet("/invoices", ListAsync).WithName("AdminListInvoices");
-        admin.MapGet("/invoices/{id}", GetAsync).WithName("AdminGetInvoice");
+        admin.MapGet("/invoices", ListAsync).WithName("AdminListInvoices")
+            .Produces<InvoicePage>().ProducesProblems(StatusCodes.Status400BadRequest, "invalid_query");
+        admin.MapGet("/invoices/{id}", GetAsync).WithName("AdminGetInvoice")
+            .Produces<InvoiceResponse>().ProducesProblems(StatusCodes.Status404NotFound, "invoice_not_found", "unknown_invoice_format");
         return routes;
     }
 

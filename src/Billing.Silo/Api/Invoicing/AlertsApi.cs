@@ -1,5 +1,6 @@
 using Billing.Domain;
 using Billing.Silo.Alerts;
+using Billing.Silo.Api.Docs;
 using Billing.Silo.Auth;
 
 namespace Billing.Silo.Api.Invoicing;
@@ -10,7 +11,8 @@ public static class AlertsApi
     public static IEndpointRouteBuilder MapAlertsApi(this IEndpointRouteBuilder routes)
     {
         var admin = routes.MapGroup("/api/v1/admin").RequireAdminKey();
-        admin.MapGet("/alerts", ListAsync).WithName("ListAlerts");
+        admin.MapGet("/alerts", ListAsync).WithName("ListAlerts")
+            .Produces<AlertListResponse>().ProducesProblems(StatusCodes.Status400BadRequest, "invalid_query");
         return routes;
     }
 

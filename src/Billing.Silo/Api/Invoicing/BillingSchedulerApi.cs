@@ -1,5 +1,6 @@
 using Billing.Contracts.Runs;
 using Billing.Domain;
+using Billing.Silo.Api.Docs;
 using Billing.Silo.Auth;
 using Billing.Silo.Invoicing;
 using Billing.Silo.Invoicing.Runs;
@@ -22,11 +23,18 @@ public static class BillingSchedulerApi
     public static IEndpointRouteBuilder MapBillingSchedulerApi(this IEndpointRouteBuilder routes)
     {
         var scheduler = routes.MapGroup("/api/billing-scheduler").RequireAdminKey();
-        scheduler.MapPost("/process-monthly-billing", ProcessMonthlyAsync).WithName("ProcessMonthlyBilling");
-        scheduler.MapPost("/process-shop-billing/{shopId}", ProcessShopAsync).WithName("ProcessShopBilling");
-        scheduler.MapGet("/runs/{runId}", GetRunAsync).WithName("GetBillingRun");
-        scheduler.MapGet("/status", GetStatusAsync).WithName("GetBillingStatus");
-        scheduler.MapGet("/health", GetHealthAsync).WithName("GetBillingHealth");
+        scheduler.MapPost("/process-monthly-billing", ProcessMonthlyAsync).WithName("ProcessMonthlyBilling")
+            .AcceptsOptionalJson<ProcessMonthlyBillingRequest>().Produces<RunResponse>().Produces<RunStartedResponse>(StatusCodes.Status202Accepted)
+            .ProducesProblems(StatusCodes.Status400BadRequest, "invalid_billing_request").ProducesProblems(StatusCodes.Status429TooManyRequests, "run_limit_reached");
+        scheduler.MapPost("/process-shop-billing/{shopId}", ProcessShopAsync).WithName("ProcessShopBilling")
+            .AcceptsOptionalJson<ProcessShopBillingRequest>().Produces<RunResponse>()
+            .ProducesProblems(StatusCodes.Status400BadRequest, "invalid_billing_request").ProducesProblems(StatusCodes.Status404NotFound, "shop_not_found").ProducesProblems(StatusCodes.Status429TooManyRequests, "run_limit_reached");
+        scheduler.MapGet("/runs/{runId}", GetRunAsync).WithName("GetBillingRun")
+            .Produces<RunResponse>().ProducesProblems(StatusCodes.Status404NotFound, "run_not_found");
+        scheduler.MapGet("/status", GetStatusAsync).WithName("GetBillingStatus")
+            .Produces<SchedulerStatusResponse>();
+        scheduler.MapGet("/health", GetHealthAsync).WithName("GetBillingHealth")
+            .Produces<SchedulerHealthResponse>();
         return routes;
     }
 

@@ -3,6 +3,7 @@ using System.Text;
 using Billing.Contracts.Metering;
 using Billing.Domain;
 using Billing.Domain.Payments;
+using Billing.Silo.Api.Docs;
 using Billing.Silo.Api.Metering;
 using Billing.Silo.Auth;
 using Billing.Silo.Invoicing;
@@ -22,21 +23,30 @@ public static class CreditNoteApi
     public static IEndpointRouteBuilder MapCreditNoteApi(this IEndpointRouteBuilder routes)
     {
         var admin = routes.MapGroup("/api/v1/admin").RequireAdminKey();
-        admin.MapPost("/invoices/{id}/refunds", RefundAsync).WithName("RefundInvoice");
+        admin.MapPost("/invoices/{id}/refunds", RefundAsync).WithName("RefundInvoice")
+            .ReadsIdempotencyKey()
+            .AcceptsJson<RefundRequest>().Produces<CreditNoteResponse>(StatusCodes.Status201Created).Produces<CreditNoteResponse>().ProducesProblems(StatusCodes.Status400BadRequest, "invalid_refund").ProducesProblems(StatusCodes.Status404NotFound, "invoice_not_found")
+            .ProducesProblems(StatusCodes.Status409Conflict, "refund_provider_unavailable", "invoice_not_paid", "refund_exceeds_invoice_total").ProducesProblems(StatusCodes.Status422UnprocessableEntity, "idempotency_key_reused").ProducesProblems(StatusCodes.Status502BadGateway, "payment_provider_unavailable");
         admin.MapGet("/invoices/{id}/credit-notes", (string id, InvoiceBook invoices, CreditNoteBook notes, CancellationToken ct) =>
-            ListAsync(id, shopId: null, invoices, notes, ct)).WithName("ListCreditNotes");
-        admin.MapGet("/credit-notes/{id}", (string id, CreditNoteBook notes, CancellationToken ct) => GetAsync(id, shopId: null, notes, ct)).WithName("GetCreditNote");
+            ListAsync(id, shopId: null, invoices, notes, ct)).WithName("ListCreditNotes")
+                .Produces<CreditNoteListResponse>().ProducesProblems(StatusCodes.Status404NotFound, "invoice_not_found");
+        admin.MapGet("/credit-notes/{id}", (string id, CreditNoteBook notes, CancellationToken ct) => GetAsync(id, shopId: null, notes, ct)).WithName("GetCreditNote")
+            .Produces<CreditNoteResponse>().ProducesProblems(StatusCodes.Status404NotFound, "credit_note_not_found");
         admin.MapGet("/credit-notes/{id}/html", (string id, CreditNoteBook notes, CancellationToken ct) =>
-            GetHtmlAsync(id, shopId: null, notes, ct)).WithName("GetCreditNoteHtml");
+            GetHtmlAsync(id, shopId: null, notes, ct)).WithName("GetCreditNoteHtml")
+                .Produces<string>(StatusCodes.Status200OK, "text/html").ProducesProblems(StatusCodes.Status404NotFound, "credit_note_not_found");
 
         // The customer's own (the API key's shop): another shop's invoice or note is answered 404.
         var customer = routes.MapGroup("/api/v1/billing").RequireApiKey();
         customer.MapGet("/invoices/{id}/credit-notes", (string id, HttpContext http, InvoiceBook invoices, CreditNoteBook notes, CancellationToken ct) =>
-            ListAsync(id, http.GetApiKeyPrincipal().ShopId, invoices, notes, ct)).WithName("ListOwnCreditNotes");
+            ListAsync(id, http.GetApiKeyPrincipal().ShopId, invoices, notes, ct)).WithName("ListOwnCreditNotes")
+                .Produces<CreditNoteListResponse>().ProducesProblems(StatusCodes.Status404NotFound, "invoice_not_found");
         customer.MapGet("/credit-notes/{id}", (string id, HttpContext http, CreditNoteBook notes, CancellationToken ct) =>
-            GetAsync(id, http.GetApiKeyPrincipal().ShopId, notes, ct)).WithName("GetOwnCreditNote");
+            GetAsync(id, http.GetApiKeyPrincipal().ShopId, notes, ct)).WithName("GetOwnCreditNote")
+                .Produces<CreditNoteResponse>().ProducesProblems(StatusCodes.Status404NotFound, "credit_note_not_found");
         customer.MapGet("/credit-notes/{id}/html", (string id, HttpContext http, CreditNoteBook notes, CancellationToken ct) =>
-            GetHtmlAsync(id, http.GetApiKeyPrincipal().ShopId, notes, ct)).WithName("GetOwnCreditNoteHtml");
+            GetHtmlAsync(id, http.GetApiKeyPrincipal().ShopId, notes, ct)).WithName("GetOwnCreditNoteHtml")
+                .Produces<string>(StatusCodes.Status200OK, "text/html").ProducesProblems(StatusCodes.Status404NotFound, "credit_note_not_found");
         return routes;
     }
 

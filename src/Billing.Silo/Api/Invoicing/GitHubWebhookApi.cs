@@ -1,7 +1,9 @@
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using Billing.Contracts.Runs;
 using Billing.Domain;
+using Billing.Silo.Api.Docs;
 using Billing.Silo.Invoicing;
 using Billing.Silo.Invoicing.Runs;
 using Microsoft.Extensions.Options;
@@ -23,7 +25,12 @@ public static class GitHubWebhookApi
 
     public static IEndpointRouteBuilder MapGitHubWebhookApi(this IEndpointRouteBuilder routes)
     {
-        routes.MapPost("/api/billing-scheduler/github-webhook", ReceiveAsync).WithName("GitHubWebhook");
+        routes.MapPost("/api/billing-scheduler/github-webhook", ReceiveAsync).WithName("GitHubWebhook")
+            .ReadsHeader("X-Hub-Signature-256", required: true, "sha256= and the HMAC-SHA256 of the raw body under Billing:GitHub:WebhookSecret.")
+            .ReadsHeader("X-GitHub-Event", required: true, "workflow_dispatch or repository_dispatch starts a run; ping is answered; others are ignored.")
+            .Accepts<JsonElement>("application/json").Produces<RunStartedResponse>(StatusCodes.Status202Accepted).Produces(StatusCodes.Status200OK)
+            .ProducesProblems(StatusCodes.Status400BadRequest, "invalid_signature", "invalid_billing_request").ProducesProblems(StatusCodes.Status404NotFound, "webhook_not_configured")
+            .ProducesProblems(StatusCodes.Status413PayloadTooLarge, "payload_too_large").ProducesProblems(StatusCodes.Status429TooManyRequests, "run_limit_reached");
         return routes;
     }
 

@@ -1,5 +1,6 @@
 using System.Text;
 using Billing.Domain;
+using Billing.Silo.Api.Docs;
 using Billing.Silo.Auth;
 using Billing.Silo.Invoicing;
 
@@ -16,8 +17,10 @@ public static class InvoiceApi
     public static IEndpointRouteBuilder MapInvoiceApi(this IEndpointRouteBuilder routes)
     {
         var billing = routes.MapGroup("/api/v1/billing").RequireApiKey();
-        billing.MapGet("/invoices", ListAsync).WithName("ListInvoices");
-        billing.MapGet("/invoices/{id}", GetAsync).WithName("GetInvoice");
+        billing.MapGet("/invoices", ListAsync).WithName("ListInvoices")
+            .Produces<InvoiceListResponse>();
+        billing.MapGet("/invoices/{id}", GetAsync).WithName("GetInvoice")
+            .Produces<InvoiceResponse>().ProducesProblems(StatusCodes.Status404NotFound, "invoice_not_found", "unknown_invoice_format");
         return routes;
     }
 

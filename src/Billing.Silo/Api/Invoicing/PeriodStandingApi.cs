@@ -1,4 +1,5 @@
 using Billing.Domain;
+using Billing.Silo.Api.Docs;
 using Billing.Silo.Auth;
 using Billing.Silo.Catalog;
 using Billing.Silo.Invoicing;
@@ -16,13 +17,23 @@ public static class PeriodStandingApi
     public const int DefaultPeriodsListed = 24;
     public const int MaxPeriodsListed = 120;
 
+    private static readonly string LimitDescription = $"How many periods, newest first: 1..{MaxPeriodsListed} (default {DefaultPeriodsListed}).";
+
     public static IEndpointRouteBuilder MapPeriodStandingApi(this IEndpointRouteBuilder routes)
     {
         var admin = routes.MapGroup("/api/v1/admin").RequireAdminKey();
-        admin.MapGet("/shops/{id}/periods", AdminListAsync).WithName("AdminListPeriods");
-        admin.MapPost("/invoices/{id}/pay", PayAsync).WithName("PayInvoice");
-        admin.MapPost("/invoices/{id}/waive", WaiveAsync).WithName("WaiveInvoice");
-        routes.MapGroup("/api/v1/billing").RequireApiKey().MapGet("/periods", CustomerListAsync).WithName("ListPeriods");
+        admin.MapGet("/shops/{id}/periods", AdminListAsync).WithName("AdminListPeriods")
+            .ReadsQuery(ListLimit.Field, LimitDescription)
+            .Produces<PeriodListResponse>().ProducesProblems(StatusCodes.Status400BadRequest, "invalid_limit").ProducesProblems(StatusCodes.Status404NotFound, "shop_not_found");
+        admin.MapPost("/invoices/{id}/pay", PayAsync).WithName("PayInvoice")
+            .AcceptsOptionalJson<PaymentRequest>().Produces<PeriodResponse>().ProducesProblems(StatusCodes.Status400BadRequest, "invalid_payment")
+            .ProducesProblems(StatusCodes.Status404NotFound, "invoice_not_found").ProducesProblems(StatusCodes.Status409Conflict, "invalid_period_transition");
+        admin.MapPost("/invoices/{id}/waive", WaiveAsync).WithName("WaiveInvoice")
+            .AcceptsJson<WaiverRequest>().Produces<PeriodResponse>().ProducesProblems(StatusCodes.Status400BadRequest, "invalid_waiver")
+            .ProducesProblems(StatusCodes.Status404NotFound, "invoice_not_found").ProducesProblems(StatusCodes.Status409Conflict, "invalid_period_transition");
+        routes.MapGroup("/api/v1/billing").RequireApiKey().MapGet("/periods", CustomerListAsync).WithName("ListPeriods")
+            .ReadsQuery(ListLimit.Field, LimitDescription)
+            .Produces<PeriodListResponse>().ProducesProblems(StatusCodes.Status400BadRequest, "invalid_limit");
         return routes;
     }
 

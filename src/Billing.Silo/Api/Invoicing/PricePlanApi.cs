@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Billing.Domain;
+using Billing.Silo.Api.Docs;
 using Billing.Silo.Auth;
 using Billing.Silo.Invoicing;
 
@@ -16,9 +17,12 @@ public static class PricePlanApi
     public static IEndpointRouteBuilder MapPricePlanApi(this IEndpointRouteBuilder routes)
     {
         var admin = routes.MapGroup("/api/v1/admin").RequireAdminKey();
-        admin.MapPost("/price-plans", CreateAsync).WithName("CreatePricePlan");
-        admin.MapGet("/price-plans", ListAsync).WithName("ListPricePlans");
-        admin.MapGet("/price-plans/{id}", GetAsync).WithName("GetPricePlan");
+        admin.MapPost("/price-plans", CreateAsync).WithName("CreatePricePlan")
+            .AcceptsJson<PricePlanDraft>().Produces<PricePlanResponse>(StatusCodes.Status201Created).ProducesProblems(StatusCodes.Status400BadRequest, "invalid_price_plan");
+        admin.MapGet("/price-plans", ListAsync).WithName("ListPricePlans")
+            .Produces<PricePlanPage>().ProducesProblems(StatusCodes.Status400BadRequest, "invalid_query");
+        admin.MapGet("/price-plans/{id}", GetAsync).WithName("GetPricePlan")
+            .Produces<PricePlanResponse>().ProducesProblems(StatusCodes.Status404NotFound, "price_plan_not_found");
         return routes;
     }
 

@@ -1,4 +1,5 @@
 using Billing.Domain;
+using Billing.Silo.Api.Docs;
 using Billing.Silo.Auth;
 using Billing.Silo.Catalog;
 using Billing.Silo.Invoicing;
@@ -19,7 +20,8 @@ public static class RevenueApi
 {
     public static IEndpointRouteBuilder MapRevenueApi(this IEndpointRouteBuilder routes)
     {
-        routes.MapGroup("/api/v1/usage").RequireApiKey().MapPost("/revenue", IngestAsync).WithName("IngestRevenue");
+        routes.MapGroup("/api/v1/usage").RequireApiKey().MapPost("/revenue", IngestAsync).WithName("IngestRevenue")
+            .AcceptsJson<RevenueBatchRequest>().Produces<RevenueBatchResponse>().ProducesProblems(StatusCodes.Status400BadRequest, "invalid_revenue_batch");
         return routes;
     }
 

@@ -1,3 +1,4 @@
+using Billing.Silo.Api.Docs;
 using Billing.Silo.Grains;
 using Billing.Silo.Auth;
 using Billing.Silo.Invoicing;
@@ -16,8 +17,11 @@ public static class ShopTermsApi
     public static IEndpointRouteBuilder MapShopTermsApi(this IEndpointRouteBuilder routes)
     {
         var admin = routes.MapGroup("/api/v1/admin").RequireAdminKey();
-        admin.MapGet("/shops/{id}/billing", GetAsync).WithName("GetShopBilling");
-        admin.MapPut("/shops/{id}/billing", ChangeAsync).WithName("ChangeShopBilling");
+        admin.MapGet("/shops/{id}/billing", GetAsync).WithName("GetShopBilling")
+            .Produces<ShopBillingResponse>().ProducesProblems(StatusCodes.Status404NotFound, "shop_not_found");
+        admin.MapPut("/shops/{id}/billing", ChangeAsync).WithName("ChangeShopBilling")
+            .AcceptsJson<ShopTermsRequest>().Produces<ShopTermsChangeResponse>().ProducesProblems(StatusCodes.Status400BadRequest, "invalid_shop_terms")
+            .ProducesProblems(StatusCodes.Status404NotFound, "shop_not_found", "price_plan_not_found").ProducesProblems(StatusCodes.Status409Conflict, "period_closing", "shop_closed").ProducesProblems(StatusCodes.Status422UnprocessableEntity, "currency_mismatch");
         return routes;
     }
 

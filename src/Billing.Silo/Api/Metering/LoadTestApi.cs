@@ -1,4 +1,5 @@
 using Billing.Contracts.Metering;
+using Billing.Silo.Api.Docs;
 
 namespace Billing.Silo.Api.Metering;
 
@@ -15,7 +16,8 @@ public static class LoadTestApi
         var options = configuration.GetSection(LoadTestOptions.SectionName).Get<LoadTestOptions>() ?? new LoadTestOptions();
         if (options.BareEndpointEnabled)
         {
-            routes.MapPost("/api/v1/loadtest/parse", ParseAsync).RequireAdminKey().WithName("LoadTestParseOnly");
+            routes.MapPost("/api/v1/loadtest/parse", ParseAsync).RequireAdminKey().WithName("LoadTestParseOnly")
+                .AcceptsJson<ConsumeRequest>().Produces<ParseOnlyResponse>();
         }
 
         return routes;

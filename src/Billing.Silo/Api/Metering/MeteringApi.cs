@@ -1,4 +1,5 @@
 using Billing.Contracts.Metering;
+using Billing.Silo.Api.Docs;
 using Billing.Silo.Grains;
 using Billing.Silo.Auth;
 using Billing.Silo.Metering;
@@ -17,12 +18,21 @@ public static class MeteringApi
     public static IEndpointRouteBuilder MapMeteringApi(this IEndpointRouteBuilder routes)
     {
         var customer = routes.MapGroup("/api/v1").RequireApiKey();
-        customer.MapPost("/billing/tokens/consume", ConsumeAsync).WithName("ConsumeTokens").RequireMeteredRateLimit();
-        customer.MapPost("/usage/batch", UsageBatchApi.IngestAsync).WithName("IngestUsageBatch").RequireMeteredRateLimit();
-        customer.MapGet("/usage", UsageAsync).WithName("CurrentPeriodUsage");
-        customer.MapGet("/billing/subscription", SubscriptionApi.GetAsync).WithName("GetSubscription");
+        customer.MapPost("/billing/tokens/consume", ConsumeAsync).WithName("ConsumeTokens")
+            .ReadsIdempotencyKey()
+            .AcceptsJson<ConsumeRequest>().Produces<ConsumeResponse>()
+            .ProducesProblems(StatusCodes.Status402PaymentRequired, "insufficient_tokens", "account_suspended").ProducesProblems(StatusCodes.Status403Forbidden, "no_active_subscription")
+            .ProducesProblems(StatusCodes.Status422UnprocessableEntity, "idempotency_key_reused").ProducesProblems(StatusCodes.Status503ServiceUnavailable, "journal_unavailable").RequireMeteredRateLimit();
+        customer.MapPost("/usage/batch", UsageBatchApi.IngestAsync).WithName("IngestUsageBatch")
+            .AcceptsJson<UsageBatchRequest>().Produces<UsageBatchResponse>().ProducesProblems(StatusCodes.Status400BadRequest, "invalid_batch").ProducesProblems(StatusCodes.Status503ServiceUnavailable, "journal_unavailable").RequireMeteredRateLimit();
+        customer.MapGet("/usage", UsageAsync).WithName("CurrentPeriodUsage")
+            .Produces<ShopUsageView>();
+        customer.MapGet("/billing/subscription", SubscriptionApi.GetAsync).WithName("GetSubscription")
+            .Produces<SubscriptionResponse>();
         routes.MapGroup("/api/v1/admin").RequireAdminKey()
-            .MapPost("/customers/{customerId}/subscription", SubscriptionApi.GrantAsync).WithName("GrantSubscription");
+            .MapPost("/customers/{customerId}/subscription", SubscriptionApi.GrantAsync).WithName("GrantSubscription")
+                .AcceptsJson<GrantSubscriptionRequest>().Produces<SubscriptionResponse>().ProducesProblems(StatusCodes.Status400BadRequest, "invalid_subscription_request")
+                .ProducesProblems(StatusCodes.Status404NotFound, "customer_not_found", "plan_not_found").ProducesProblems(StatusCodes.Status422UnprocessableEntity, "currency_mismatch").ProducesProblems(StatusCodes.Status503ServiceUnavailable, "journal_unavailable");
         return routes;
     }
 

@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using Billing.Contracts.Metering;
 using Billing.Domain;
+using Billing.Silo.Api.Docs;
 using Billing.Silo.Catalog;
 using Billing.Silo.Grains;
 
@@ -21,7 +22,10 @@ public static class TopUpApi
     public static IEndpointRouteBuilder MapTopUpApi(this IEndpointRouteBuilder routes)
     {
         routes.MapGroup("/api/v1/admin").RequireAdminKey()
-            .MapPost("/customers/{id}/subscription/top-ups", TopUpAsync).WithName("TopUpTokens");
+            .MapPost("/customers/{id}/subscription/top-ups", TopUpAsync).WithName("TopUpTokens")
+                .ReadsIdempotencyKey(required: true)
+                .AcceptsJson<TopUpRequest>().Produces<SubscriptionResponse>().ProducesProblems(StatusCodes.Status400BadRequest, "invalid_top_up").ProducesProblems(StatusCodes.Status404NotFound, "customer_not_found")
+                .ProducesProblems(StatusCodes.Status409Conflict, "no_subscription").ProducesProblems(StatusCodes.Status422UnprocessableEntity, "idempotency_key_reused").ProducesProblems(StatusCodes.Status503ServiceUnavailable, "journal_unavailable");
         return routes;
     }
 

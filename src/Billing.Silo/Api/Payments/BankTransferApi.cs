@@ -1,5 +1,6 @@
 using Billing.Domain;
 using Billing.Domain.Payments;
+using Billing.Silo.Api.Docs;
 using Billing.Silo.Auth;
 using Billing.Silo.Invoicing;
 using Billing.Silo.Payments.Transfers;
@@ -21,9 +22,14 @@ public static class BankTransferApi
     public static IEndpointRouteBuilder MapBankTransferApi(this IEndpointRouteBuilder routes)
     {
         var admin = routes.MapGroup("/api/v1/admin").RequireAdminKey();
-        admin.MapPost("/invoices/{id}/transfers", RecordAsync).WithName("RecordBankTransfer");
-        admin.MapGet("/invoices/{id}/transfers", ListAsync).WithName("ListBankTransfers");
-        admin.MapPost("/bank-statements", UploadAsync).WithName("UploadBankStatement");
+        admin.MapPost("/invoices/{id}/transfers", RecordAsync).WithName("RecordBankTransfer")
+            .AcceptsJson<TransferRequest>().Produces<TransferResponse>(StatusCodes.Status201Created).Produces<TransferResponse>().ProducesProblems(StatusCodes.Status400BadRequest, "invalid_transfer")
+            .ProducesProblems(StatusCodes.Status404NotFound, "invoice_not_found").ProducesProblems(StatusCodes.Status409Conflict, "bank_reference_conflict", "invoice_already_paid").ProducesProblems(StatusCodes.Status422UnprocessableEntity, "currency_mismatch", "amount_exceeds_open");
+        admin.MapGet("/invoices/{id}/transfers", ListAsync).WithName("ListBankTransfers")
+            .Produces<TransferListResponse>().ProducesProblems(StatusCodes.Status404NotFound, "invoice_not_found");
+        admin.MapPost("/bank-statements", UploadAsync).WithName("UploadBankStatement")
+            .Accepts<string>("text/csv", "application/xml", "text/xml").Produces<StatementReportResponse>()
+            .ProducesProblems(StatusCodes.Status400BadRequest, "invalid_statement").ProducesProblems(StatusCodes.Status413PayloadTooLarge, "payload_too_large").ProducesProblems(StatusCodes.Status415UnsupportedMediaType, "unsupported_media_type");
         return routes;
     }
 

@@ -1,4 +1,5 @@
 using Billing.Contracts.Payments;
+using Billing.Silo.Api.Docs;
 using Billing.Silo.Auth;
 using Billing.Silo.Payments;
 using Billing.Silo.Payments.Collection;
@@ -15,9 +16,13 @@ public static class CollectionApi
     public static IEndpointRouteBuilder MapCollectionApi(this IEndpointRouteBuilder routes)
     {
         var customer = routes.MapGroup("/api/v1/billing/invoices").RequireApiKey();
-        customer.MapGet("/{invoiceId}/collection", CustomerGetAsync).WithName("GetInvoiceCollection");
-        customer.MapPost("/{invoiceId}/pay", PayNowAsync).WithName("PayInvoiceNow");
-        routes.MapGroup("/api/v1/admin/invoices").RequireAdminKey().MapGet("/{invoiceId}/collection", AdminGetAsync).WithName("AdminGetInvoiceCollection");
+        customer.MapGet("/{invoiceId}/collection", CustomerGetAsync).WithName("GetInvoiceCollection")
+            .Produces<InvoiceCollectionResponse>().ProducesProblems(StatusCodes.Status404NotFound, "collection_not_found");
+        customer.MapPost("/{invoiceId}/pay", PayNowAsync).WithName("PayInvoiceNow")
+            .Produces<InvoiceCollectionResponse>().ProducesProblems(StatusCodes.Status402PaymentRequired, "payment_failed").ProducesProblems(StatusCodes.Status404NotFound, "collection_not_found")
+            .ProducesProblems(StatusCodes.Status409Conflict, "invoice_already_settled").ProducesProblems(StatusCodes.Status502BadGateway, "payment_provider_unavailable");
+        routes.MapGroup("/api/v1/admin/invoices").RequireAdminKey().MapGet("/{invoiceId}/collection", AdminGetAsync).WithName("AdminGetInvoiceCollection")
+            .Produces<InvoiceCollectionResponse>().ProducesProblems(StatusCodes.Status404NotFound, "collection_not_found");
         return routes;
     }
 

@@ -1,5 +1,6 @@
 using Billing.Contracts.Payments;
 using Billing.Domain;
+using Billing.Silo.Api.Docs;
 using Billing.Silo.Payments;
 
 namespace Billing.Silo.Api.Payments;
@@ -12,8 +13,11 @@ public static class PayPalReturnApi
 {
     public static IEndpointRouteBuilder MapPayPalReturnApi(this IEndpointRouteBuilder routes)
     {
-        routes.MapGet("/api/v1/billing/paypal/return", ReturnAsync).WithName("PayPalReturn");
-        routes.MapGet("/api/v1/billing/paypal/cancel", CancelAsync).WithName("PayPalCancel");
+        routes.MapGet("/api/v1/billing/paypal/return", ReturnAsync).WithName("PayPalReturn")
+            .Produces<PurchaseResponse>().Produces<PurchaseResponse>(StatusCodes.Status202Accepted).ProducesProblems(StatusCodes.Status402PaymentRequired, "payment_failed")
+            .ProducesProblems(StatusCodes.Status404NotFound, "paypal_not_configured", "paypal_order_not_found").ProducesProblems(StatusCodes.Status422UnprocessableEntity, "idempotency_key_reused").ProducesProblems(StatusCodes.Status502BadGateway, "payment_provider_unavailable");
+        routes.MapGet("/api/v1/billing/paypal/cancel", CancelAsync).WithName("PayPalCancel")
+            .Produces<PurchaseResponse>().ProducesProblems(StatusCodes.Status404NotFound, "paypal_not_configured", "paypal_order_not_found").ProducesProblems(StatusCodes.Status502BadGateway, "payment_provider_unavailable");
         return routes;
     }
 

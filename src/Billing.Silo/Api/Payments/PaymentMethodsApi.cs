@@ -1,6 +1,7 @@
 using Billing.Contracts.Payments;
 using Billing.Domain;
 using Billing.Domain.Payments;
+using Billing.Silo.Api.Docs;
 using Billing.Silo.Auth;
 using Billing.Silo.Payments;
 using Billing.Silo.Payments.Methods;
@@ -18,11 +19,17 @@ public static class PaymentMethodsApi
     public static IEndpointRouteBuilder MapPaymentMethodsApi(this IEndpointRouteBuilder routes)
     {
         var customer = routes.MapGroup("/api/v1/billing/payment-methods").RequireApiKey();
-        customer.MapPost("/", SaveAsync).WithName("SavePaymentMethod");
-        customer.MapGet("/", ListAsync).WithName("ListPaymentMethods");
-        customer.MapGet("/{methodId}", GetAsync).WithName("GetPaymentMethod");
-        customer.MapPost("/{methodId}/default", MakeDefaultAsync).WithName("MakeDefaultPaymentMethod");
-        customer.MapDelete("/{methodId}", RemoveAsync).WithName("RemovePaymentMethod");
+        customer.MapPost("/", SaveAsync).WithName("SavePaymentMethod")
+            .AcceptsJson<SavePaymentMethodRequest>().Produces<PaymentMethodResponse>(StatusCodes.Status201Created).ProducesProblems(StatusCodes.Status400BadRequest, "payment_method_not_supported")
+            .ProducesProblems(StatusCodes.Status402PaymentRequired, "payment_method_refused").ProducesProblems(StatusCodes.Status409Conflict, "too_many_payment_methods").ProducesProblems(StatusCodes.Status502BadGateway, "payment_provider_unavailable");
+        customer.MapGet("/", ListAsync).WithName("ListPaymentMethods")
+            .Produces<PaymentMethodListResponse>();
+        customer.MapGet("/{methodId}", GetAsync).WithName("GetPaymentMethod")
+            .Produces<PaymentMethodResponse>().ProducesProblems(StatusCodes.Status404NotFound, "payment_method_not_found");
+        customer.MapPost("/{methodId}/default", MakeDefaultAsync).WithName("MakeDefaultPaymentMethod")
+            .Produces<PaymentMethodListResponse>().ProducesProblems(StatusCodes.Status404NotFound, "payment_method_not_found");
+        customer.MapDelete("/{methodId}", RemoveAsync).WithName("RemovePaymentMethod")
+            .Produces(StatusCodes.Status204NoContent).ProducesProblems(StatusCodes.Status404NotFound, "payment_method_not_found");
         return routes;
     }
 

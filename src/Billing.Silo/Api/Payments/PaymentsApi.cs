@@ -1,6 +1,7 @@
 using Billing.Contracts.Metering;
 using Billing.Contracts.Payments;
 using Billing.Domain;
+using Billing.Silo.Api.Docs;
 using Billing.Silo.Api.Metering;
 using Billing.Silo.Auth;
 using Billing.Silo.Catalog;
@@ -18,10 +19,18 @@ public static class PaymentsApi
     public static IEndpointRouteBuilder MapPaymentsApi(this IEndpointRouteBuilder routes)
     {
         var customer = routes.MapGroup("/api/v1/billing").RequireApiKey();
-        customer.MapPost("/purchase", PurchaseAsync).WithName("PurchasePlan");
-        customer.MapGet("/payments", ListAsync).WithName("ListPayments");
-        customer.MapGet("/payments/{paymentId}", GetAsync).WithName("GetPayment");
-        customer.MapPost("/payments/{paymentId}/confirm", ConfirmAsync).WithName("ConfirmPayment");
+        customer.MapPost("/purchase", PurchaseAsync).WithName("PurchasePlan")
+            .ReadsIdempotencyKey()
+            .AcceptsJson<PurchaseRequest>().Produces<PurchaseResponse>().Produces<PurchaseResponse>(StatusCodes.Status202Accepted)
+            .ProducesProblems(StatusCodes.Status400BadRequest, "paypal_not_configured", "payment_method_not_supported").ProducesProblems(StatusCodes.Status402PaymentRequired, "payment_failed").ProducesProblems(StatusCodes.Status404NotFound, "plan_not_found")
+            .ProducesProblems(StatusCodes.Status422UnprocessableEntity, "currency_mismatch", "idempotency_key_reused").ProducesProblems(StatusCodes.Status502BadGateway, "payment_provider_unavailable");
+        customer.MapGet("/payments", ListAsync).WithName("ListPayments")
+            .Produces<PaymentPageResponse>().ProducesProblems(StatusCodes.Status400BadRequest, "invalid_query");
+        customer.MapGet("/payments/{paymentId}", GetAsync).WithName("GetPayment")
+            .Produces<PaymentResponse>().ProducesProblems(StatusCodes.Status404NotFound, "payment_not_found");
+        customer.MapPost("/payments/{paymentId}/confirm", ConfirmAsync).WithName("ConfirmPayment")
+            .Produces<PurchaseResponse>().Produces<PurchaseResponse>(StatusCodes.Status202Accepted).ProducesProblems(StatusCodes.Status402PaymentRequired, "payment_failed")
+            .ProducesProblems(StatusCodes.Status404NotFound, "payment_not_found").ProducesProblems(StatusCodes.Status409Conflict, "payment_not_awaiting_action").ProducesProblems(StatusCodes.Status502BadGateway, "payment_provider_unavailable");
         return routes;
     }
 

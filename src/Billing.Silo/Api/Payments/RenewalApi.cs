@@ -1,4 +1,5 @@
 using Billing.Contracts.Payments;
+using Billing.Silo.Api.Docs;
 using Billing.Silo.Auth;
 using Billing.Silo.Catalog;
 using Billing.Silo.Payments.Renewals;
@@ -15,10 +16,14 @@ public static class RenewalApi
     public static IEndpointRouteBuilder MapRenewalApi(this IEndpointRouteBuilder routes)
     {
         var customer = routes.MapGroup("/api/v1/billing/renewal").RequireApiKey();
-        customer.MapGet("/", CustomerGetAsync).WithName("GetPlanRenewal");
-        customer.MapDelete("/", CancelAsync).WithName("CancelPlanRenewal");
-        customer.MapPost("/resume", ResumeAsync).WithName("ResumePlanRenewal");
-        routes.MapGroup("/api/v1/admin/customers").RequireAdminKey().MapGet("/{customerId}/renewal", AdminGetAsync).WithName("AdminGetPlanRenewal");
+        customer.MapGet("/", CustomerGetAsync).WithName("GetPlanRenewal")
+            .Produces<PlanRenewalResponse>().ProducesProblems(StatusCodes.Status404NotFound, "renewal_not_found");
+        customer.MapDelete("/", CancelAsync).WithName("CancelPlanRenewal")
+            .Produces<PlanRenewalResponse>().ProducesProblems(StatusCodes.Status404NotFound, "renewal_not_found").ProducesProblems(StatusCodes.Status409Conflict, "renewal_not_scheduled", "renewal_changed");
+        customer.MapPost("/resume", ResumeAsync).WithName("ResumePlanRenewal")
+            .Produces<PlanRenewalResponse>().ProducesProblems(StatusCodes.Status404NotFound, "renewal_not_found").ProducesProblems(StatusCodes.Status409Conflict, "renewal_not_resumable", "renewal_changed");
+        routes.MapGroup("/api/v1/admin/customers").RequireAdminKey().MapGet("/{customerId}/renewal", AdminGetAsync).WithName("AdminGetPlanRenewal")
+            .Produces<PlanRenewalResponse>().ProducesProblems(StatusCodes.Status404NotFound, "renewal_not_found");
         return routes;
     }
 

@@ -1,4 +1,6 @@
 using System.Text;
+using System.Text.Json;
+using Billing.Silo.Api.Docs;
 using Billing.Silo.Payments;
 
 namespace Billing.Silo.Api.Payments;
@@ -11,7 +13,10 @@ public static class StripeWebhookApi
 
     public static IEndpointRouteBuilder MapStripeWebhookApi(this IEndpointRouteBuilder routes)
     {
-        routes.MapPost("/api/v1/webhooks/stripe", ReceiveAsync).WithName("StripeWebhook");
+        routes.MapPost("/api/v1/webhooks/stripe", ReceiveAsync).WithName("StripeWebhook")
+            .ReadsHeader("Stripe-Signature", required: true, "Stripe's signature over the raw body under Billing:Payments:Stripe:WebhookSecret.")
+            .Accepts<JsonElement>("application/json").Produces(StatusCodes.Status200OK)
+            .ProducesProblems(StatusCodes.Status400BadRequest, "invalid_signature").ProducesProblems(StatusCodes.Status404NotFound, "webhook_not_configured").ProducesProblems(StatusCodes.Status413PayloadTooLarge, "payload_too_large");
         return routes;
     }
 
