@@ -27,7 +27,8 @@ public static class AdminCatalogQueryApi
         admin.MapGet("/customers", ListCustomersAsync).WithName("AdminListCustomers")
             .Produces<CustomerPage>().ProducesProblems(StatusCodes.Status400BadRequest, "invalid_query");
         admin.MapPatch("/customers/{id}", UpdateCustomerAsync).WithName("UpdateCustomer")
-            .AcceptsJson<CustomerPatchRequest>().Produces<CustomerResponse>().ProducesProblems(StatusCodes.Status400BadRequest, "invalid_customer").ProducesProblems(StatusCodes.Status404NotFound, "customer_not_found");
+            .AcceptsJson<CustomerPatchRequest>().Produces<CustomerResponse>().ProducesProblems(StatusCodes.Status400BadRequest, "invalid_customer").ProducesProblems(StatusCodes.Status404NotFound, "customer_not_found")
+            .ProducesProblems(StatusCodes.Status409Conflict, "customer_erased");
         admin.MapGet("/shops", ListShopsAsync).WithName("AdminListShops")
             .Produces<ShopPage>().ProducesProblems(StatusCodes.Status400BadRequest, "invalid_query");
         admin.MapGet("/shops/{id}", GetShopAsync).WithName("AdminGetShop")

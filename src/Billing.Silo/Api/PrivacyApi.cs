@@ -1,3 +1,4 @@
+using Billing.Silo.Api.Docs;
 using Billing.Silo.Auth;
 using Billing.Silo.Catalog;
 using Billing.Silo.Privacy;
@@ -22,8 +23,10 @@ public static class PrivacyApi
     public static IEndpointRouteBuilder MapPrivacyApi(this IEndpointRouteBuilder routes)
     {
         var admin = routes.MapGroup("/api/v1/admin/customers").RequireAdminKey();
-        admin.MapGet("/{id}/export", ExportAsync).WithName("ExportCustomer");
-        admin.MapPost("/{id}/erase", EraseAsync).WithName("EraseCustomer");
+        admin.MapGet("/{id}/export", ExportAsync).WithName("ExportCustomer")
+            .Produces(StatusCodes.Status200OK, contentType: "application/json").ProducesProblems(StatusCodes.Status404NotFound, "customer_not_found");
+        admin.MapPost("/{id}/erase", EraseAsync).WithName("EraseCustomer")
+            .Produces<CustomerErasedResponse>().ProducesProblems(StatusCodes.Status404NotFound, "customer_not_found");
         return routes;
     }
 

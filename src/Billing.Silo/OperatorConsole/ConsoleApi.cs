@@ -32,7 +32,8 @@ public static class ConsoleApi
     public static IEndpointRouteBuilder MapOperatorConsole(this IEndpointRouteBuilder routes)
     {
         routes.MapAdminLogin(ConsolePaths.Area, "Console");
-        var console = routes.MapGroup(ConsolePaths.Root).RequireAdminSession(ConsolePaths.Area).AddEndpointFilter(static (context, next) =>
+        // Pages for people, not the API: left out of /openapi/v1.json (its login is in, as the dashboard's).
+        var console = routes.MapGroup(ConsolePaths.Root).ExcludeFromDescription().RequireAdminSession(ConsolePaths.Area).AddEndpointFilter(static (context, next) =>
         {
             SetSecurityHeaders(context.HttpContext.Response.Headers);
             return next(context);

@@ -1,3 +1,4 @@
+using Billing.Silo.OperatorConsole;
 using System.Net;
 using System.Text.Json;
 using Billing.Silo.Api.Docs;
@@ -144,11 +145,15 @@ public sealed class OpenApiDocumentTests(OpenApiSilo silo) : IClassFixture<OpenA
     }
 
     /// <summary>The document's own endpoints, the reference UI's, and the Orleans dashboard's page and static files.</summary>
+    // The operator console's pages are for people; its login and logout are described, as the dashboard's.
+    private static bool IsConsolePage(string path) =>
+        (path == ConsolePaths.Root || path.StartsWith(ConsolePaths.Root + "/", StringComparison.Ordinal)) && path != ConsolePaths.Area.Login && path != ConsolePaths.Area.Logout;
+
     private static bool IsDocsOrAsset(RouteEndpoint endpoint)
     {
         var path = OpenApiSilo.OpenApiPath(endpoint);
         return path.StartsWith("/openapi/", StringComparison.Ordinal) || path == ApiDocs.UiPath || path.StartsWith(ApiDocs.UiPath + "/", StringComparison.Ordinal)
-            || ApiDocs.IsDashboardAsset(path);
+            || ApiDocs.IsDashboardAsset(path) || IsConsolePage(path);
     }
 
     private JsonElement Schema(JsonElement mediaType)
