@@ -25,6 +25,8 @@ app.MapRuntimeMetricsApi();
 app.MapAdminApi();
 app.MapAdminCatalogQueryApi();
 app.MapAdminShopApi();
+app.MapOperatorKeyApi();
+app.MapAuditApi();
 app.MapCustomerCatalogApi();
 app.MapInvoiceApi();
 app.MapAdminInvoiceApi();

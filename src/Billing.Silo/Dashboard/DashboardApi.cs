@@ -1,12 +1,13 @@
 using Billing.Silo.Api;
 using Billing.Silo.Auth;
+using Billing.Silo.Security;
 using Microsoft.AspNetCore.Http.Features;
 using Orleans.Dashboard;
 
 namespace Billing.Silo.Dashboard;
 
 /// <summary>
-/// The Orleans dashboard under <c>/dashboard</c>, behind the admin key, and its login:
+/// The Orleans dashboard under <c>/dashboard</c>, behind the admin key or an operator key (any role), and its login:
 /// <c>GET /dashboard/login</c> shows a form for the admin key, <c>POST /dashboard/login</c> checks
 /// it and sets an HttpOnly, SameSite=Strict session cookie (Secure over HTTPS) holding a signed
 /// expiry, never the key; <c>/dashboard/logout</c> drops the cookie.
@@ -26,7 +27,7 @@ public static class DashboardApi
         return routes;
     }
 
-    private static async Task<IResult> LogInAsync(HttpContext http, AdminKeyVerifier adminKey, DashboardSessions sessions, ILogger<DashboardSessions> logger)
+    private static async Task<IResult> LogInAsync(HttpContext http, OperatorAuthenticator operators, DashboardSessions sessions, ILogger<DashboardSessions> logger)
     {
         var request = http.Request;
         if (http.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
@@ -44,17 +45,28 @@ public static class DashboardApi
         var form = await request.ReadFormAsync(http.RequestAborted);
         var presented = form[DashboardLoginPage.KeyField] is [{ Length: > 0 and <= AdminKeyOptions.MaxLength } one] ? one.Trim() : null;
         var remote = http.Connection.RemoteIpAddress?.ToString() ?? "an unknown address";
-        if (presented is null || !await adminKey.VerifyAsync(presented))
+        var principal = presented is null ? null : await operators.AuthenticateAsync(presented, http.RequestAborted);
+        if (principal is null)
         {
             DashboardLog.LoginRefused(logger, remote);
-            const string Refused = "That is not the admin key.";
+            const string Refused = "That is not the admin key nor a live operator key.";
             return DashboardSessionFilter.AcceptsHtml(request)
                 ? DashboardLoginPage.Render(http, Refused, StatusCodes.Status401Unauthorized)
                 : ApiProblem.Create(StatusCodes.Status401Unauthorized, "unauthorized", "Unauthorized", Refused);
         }
 
-        var (token, expiresAt) = await sessions.IssueAsync();
+        var operatorKeyId = principal.KeyId == OperatorPrincipal.AdminKeyId ? null : principal.KeyId;
+        var (token, expiresAt) = await sessions.IssueAsync(operatorKeyId);
         http.Response.Cookies.Append(DashboardSessions.CookieName, token, CookieOptions(http, expiresAt));
+        if (operatorKeyId is not null)
+        {
+            http.Response.Cookies.Append(DashboardSessions.OperatorCookieName, operatorKeyId, CookieOptions(http, expiresAt));
+        }
+        else
+        {
+            http.Response.Cookies.Delete(DashboardSessions.OperatorCookieName, CookieOptions(http, expiresAt: null));
+        }
+
         DashboardLog.LoggedIn(logger, remote, expiresAt);
         // 303: the browser follows with a GET, and a reload does not post the key again.
         http.Response.Headers.Location = $"{request.PathBase}{DashboardPaths.Root}/";
@@ -64,6 +76,7 @@ public static class DashboardApi
     private static IResult LogOut(HttpContext http)
     {
         http.Response.Cookies.Delete(DashboardSessions.CookieName, CookieOptions(http, expiresAt: null));
+        http.Response.Cookies.Delete(DashboardSessions.OperatorCookieName, CookieOptions(http, expiresAt: null));
         http.Response.Headers.Location = $"{http.Request.PathBase}{DashboardPaths.Login}";
         return Results.StatusCode(StatusCodes.Status303SeeOther);
     }

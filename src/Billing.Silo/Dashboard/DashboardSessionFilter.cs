@@ -1,11 +1,11 @@
 using Billing.Silo.Api;
-using Billing.Silo.Auth;
+using Billing.Silo.Security;
 using Microsoft.Net.Http.Headers;
 
 namespace Billing.Silo.Dashboard;
 
 /// <summary>
-/// <c>RequireDashboardSession()</c>: the admin key as <c>Authorization: Bearer</c> (scripts) or a
+/// <c>RequireDashboardSession()</c>: the admin key or an operator key of any role (the dashboard only shows) as <c>Authorization: Bearer</c> (scripts) or a
 /// live session cookie from <c>/dashboard/login</c> (browsers). Otherwise a page request is sent
 /// to the login form and anything else gets 401 ProblemDetails, which the dashboard's own script
 /// shows as an error until the page is reloaded.
@@ -35,9 +35,11 @@ public static class DashboardSessionFilter
     {
         var services = http.RequestServices;
         var bearer = AuthEndpointExtensions.BearerToken(http.Request);
+        var cookies = http.Request.Cookies;
         return bearer is not null
-            ? await services.GetRequiredService<AdminKeyVerifier>().VerifyAsync(bearer)
-            : await services.GetRequiredService<DashboardSessions>().IsValidAsync(http.Request.Cookies[DashboardSessions.CookieName]);
+            ? await services.GetRequiredService<OperatorAuthenticator>().AuthenticateAsync(bearer, http.RequestAborted) is not null
+            : await services.GetRequiredService<DashboardSessions>().IsValidAsync(
+                cookies[DashboardSessions.CookieName], cookies[DashboardSessions.OperatorCookieName], http.RequestAborted);
     }
 
     /// <summary>A browser navigating (it asks for HTML), not the dashboard's script asking for JSON.</summary>

@@ -14,6 +14,7 @@ using Billing.Silo.Payments;
 using Billing.Silo.Storage.Sql;
 using Billing.Silo.Telemetry;
 using Microsoft.Extensions.Options;
+using Billing.Silo.Security;
 
 namespace Billing.Silo.Hosting;
 
@@ -57,6 +58,7 @@ public static class SiloHostingExtensions
         // billing runs, which close shops through the shop grains wherever those live.
         builder.Services.AddCatalog();
         builder.Services.AddAuth(builder.Configuration);
+        builder.Services.AddOperatorSecurity();
         builder.Services.AddBilling(builder.Configuration);
         builder.Services.AddNotifications(builder.Configuration);
         builder.Services.AddPayments(builder.Configuration);
