@@ -62,7 +62,7 @@ public static class DashboardApi
         {
             http.Response.Cookies.Append(DashboardSessions.OperatorCookieName, operatorKeyId, CookieOptions(http, expiresAt));
         }
-        else
+        else if (request.Cookies.ContainsKey(DashboardSessions.OperatorCookieName))
         {
             http.Response.Cookies.Delete(DashboardSessions.OperatorCookieName, CookieOptions(http, expiresAt: null));
         }
@@ -76,7 +76,11 @@ public static class DashboardApi
     private static IResult LogOut(HttpContext http)
     {
         http.Response.Cookies.Delete(DashboardSessions.CookieName, CookieOptions(http, expiresAt: null));
-        http.Response.Cookies.Delete(DashboardSessions.OperatorCookieName, CookieOptions(http, expiresAt: null));
+        if (http.Request.Cookies.ContainsKey(DashboardSessions.OperatorCookieName))
+        {
+            http.Response.Cookies.Delete(DashboardSessions.OperatorCookieName, CookieOptions(http, expiresAt: null));
+        }
+
         http.Response.Headers.Location = $"{http.Request.PathBase}{DashboardPaths.Login}";
         return Results.StatusCode(StatusCodes.Status303SeeOther);
     }
