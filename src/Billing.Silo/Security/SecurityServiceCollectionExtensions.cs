@@ -1,4 +1,5 @@
 using Billing.Silo.Audit;
+using Billing.Silo.Invoicing;
 using Billing.Silo.Storage.Sql;
 
 namespace Billing.Silo.Security;
@@ -10,6 +11,7 @@ public static class SecurityServiceCollectionExtensions
     {
         services.AddSingleton<IMigrationSource>(new EmbeddedMigrationSource(typeof(OperatorKeyStore).Assembly, "security", "Migrations.Security"));
         services.AddSingleton<AuditLog>();
+        services.AddSingleton<IInvoiceIssueParticipant, InvoiceIssueAudit>();
         services.AddSingleton<OperatorKeyStore>();
         services.AddSingleton<OperatorAuthenticator>();
         return services;

@@ -4,6 +4,7 @@ using System.Text.Json;
 using Billing.Silo.Audit;
 using Billing.Silo.Tests.Catalog;
 using Billing.Silo.Tests.Closing;
+using Billing.Silo.Tests.Payments;
 using Billing.Testing;
 
 namespace Billing.Silo.Tests.Security;
@@ -114,7 +115,12 @@ public sealed class AuditLogTests
         await silo.PostAsync($"/api/v1/admin/invoices/{invoiceId}/pay", new { paid_at = "2026-12-01T00:00:00Z", reference = "SEPA-4711" }, HttpStatusCode.OK);
 
         var page = await silo.GetAsync(silo.Admin, $"/api/v1/admin/audit?resource={invoiceId}");
-        var paid = Assert.Single(page.GetProperty("entries").EnumerateArray());
+        var entries = page.GetProperty("entries").EnumerateArray().ToList();
+        Assert.Equal(2, entries.Count);
+        var (paid, issued) = (entries[0], entries[1]);
+        Assert.Equal(("InvoiceIssued", "system", AfterClose.Date),
+            (issued.GetProperty("action").GetString(), issued.GetProperty("actor").GetProperty("type").GetString(), issued.GetProperty("at").GetDateTimeOffset().UtcDateTime.Date));
+        Assert.Equal((0.04m, "EUR"), (issued.GetProperty("after").GetProperty("total").GetDecimal(), issued.GetProperty("after").GetProperty("currency").GetString()));
         Assert.Equal(("InvoicePaid", "invoices", "admin_key"),
             (paid.GetProperty("action").GetString(), paid.GetProperty("resource_type").GetString(), paid.GetProperty("actor").GetProperty("id").GetString()));
         var standing = $$"""{"invoice_id":"{{invoiceId}}","invoice_number":"INV-2026-000001","shop_id":"{{shopId}}","period_start":"2026-11-01",""";
@@ -124,6 +130,30 @@ public sealed class AuditLogTests
         Assert.Equal(
             standing + $"\"status\":\"paid\",\"total_minor\":4,\"currency\":\"EUR\",\"paid_at_ms\":{AfterClose.ToUnixTimeMilliseconds()},\"payment_reference\":\"SEPA-4711\",\"waived_reason\":null}}",
             paid.GetProperty("after").GetRawText());
+    }
+
+    [Theory]
+    [InlineData("sqlite")]
+    [InlineData("postgres")]
+    public async Task ACardPurchaseIsAuditedByTheCustomersKeyWithoutTheCardNumber(string dialect)
+    {
+        await using var database = await TestDatabase.CreateAsync(dialect);
+        await using var silo = CatalogSilo.Start(database);
+        var (planId, key) = await PurchaseApiTests.BuyerAsync(silo, price: 15.00m, tokens: 1_000);
+        var bought = await PurchaseApiTests.PurchaseAsync(silo, key, planId, "4242 4242 4242 4242", HttpStatusCode.OK, idempotencyKey: "buy-1");
+        var paymentId = bought.GetProperty("payment").GetProperty("id").GetString()!;
+
+        var page = await silo.GetAsync(silo.Admin, $"/api/v1/admin/audit?resource={paymentId}");
+
+        var paid = Assert.Single(page.GetProperty("entries").EnumerateArray());
+        var actor = paid.GetProperty("actor");
+        Assert.Equal(("PaymentSucceeded", "payments", "customer"), (paid.GetProperty("action").GetString(), paid.GetProperty("resource_type").GetString(), actor.GetProperty("type").GetString()));
+        Assert.StartsWith("key_", actor.GetProperty("id").GetString(), StringComparison.Ordinal);
+        Assert.Equal(("pending", "succeeded"), (paid.GetProperty("before").GetProperty("status").GetString(), paid.GetProperty("after").GetProperty("status").GetString()));
+        Assert.Equal((1500L, "EUR", "visa", "4242"),
+            (paid.GetProperty("after").GetProperty("amount_minor").GetInt64(), paid.GetProperty("after").GetProperty("currency").GetString(),
+             paid.GetProperty("after").GetProperty("card_brand").GetString(), paid.GetProperty("after").GetProperty("card_last4").GetString()));
+        Assert.Equal(0, await BillingScenario.CountAsync(silo, "SELECT COUNT(*) FROM audit_log WHERE after_json LIKE '%4242424242424242%' OR after_json LIKE '%4242 4242%'"));
     }
 
     [Theory]
