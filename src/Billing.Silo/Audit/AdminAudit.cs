@@ -1,4 +1,6 @@
 using System.Text.Json;
+using Billing.Silo.Api;
+using Billing.Silo.Catalog;
 using Billing.Silo.Security;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.AspNetCore.Routing.Patterns;
@@ -13,26 +15,52 @@ namespace Billing.Silo.Audit;
 /// succeeded (2xx, not an idempotent replay) and nothing wrote a row, one generic row is written
 /// right after: action = the endpoint's name, resource = the route's first <c>{parameter}</c> and
 /// the segment before it (or the created resource's <c>id</c>), after = the response body
-/// (sanitized), before = none.
+/// (sanitized), before = the resource's admin GET state where that is one read (customers, shops, plans), else none.
 /// </summary>
 public static class AdminAudit
 {
     public static async ValueTask<object?> RunAuditedAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next, OperatorPrincipal principal)
     {
+        var http = context.HttpContext;
+        var json = http.RequestServices.GetRequiredService<IOptions<JsonOptions>>().Value.SerializerOptions;
+        var before = await BeforeAsync(http, json);
         var scope = AuditContext.Begin(AuditActor.Operator(principal));
         var result = await next(context);
-        var http = context.HttpContext;
         if (scope.Recorded > 0 || !Succeeded(result) || http.Response.Headers["Idempotent-Replayed"] == "true")
         {
             return result;
         }
 
-        var json = http.RequestServices.GetRequiredService<IOptions<JsonOptions>>().Value.SerializerOptions;
         var after = result is IValueHttpResult { Value: { } value } ? AuditJson.Serialize(value, json) : null;
         var (type, id) = ResourceOf(http, after);
         // The change is done: it is recorded even if the client has hung up meanwhile.
-        await http.RequestServices.GetRequiredService<AuditLog>().AppendAsync(new AuditRecord(ActionOf(http), type, id, null, after), CancellationToken.None);
+        await http.RequestServices.GetRequiredService<AuditLog>().AppendAsync(new AuditRecord(ActionOf(http), type, id, before, after), CancellationToken.None);
         return result;
+    }
+
+    /// <summary>
+    /// Where it is one indexed read, the resource's state as its admin GET shows it (customers,
+    /// shops, plans); otherwise none. Read before the handler runs, so it may be older than the
+    /// state the change replaced if another request changed it in between.
+    /// </summary>
+    private static async Task<string?> BeforeAsync(HttpContext http, JsonSerializerOptions json)
+    {
+        var (type, id) = ResourceOf(http, after: null);
+        if (id is null)
+        {
+            return null;
+        }
+
+        var catalog = http.RequestServices.GetRequiredService<CatalogStore>();
+        var ct = http.RequestAborted;
+        object? state = type switch
+        {
+            "customers" => await catalog.GetCustomerAsync(id, ct) is { } customer ? customer.ToResponse() : null,
+            "shops" => await catalog.GetShopAsync(id, ct) is { } shop ? shop.ToResponse() : null,
+            "plans" => await catalog.GetPlanAsync(id, ct) is { } plan ? plan.ToResponse() : null,
+            _ => null,
+        };
+        return AuditJson.Serialize(state, json);
     }
 
     private static bool Succeeded(object? result) =>

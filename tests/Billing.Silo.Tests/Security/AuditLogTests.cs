@@ -61,10 +61,37 @@ public sealed class AuditLogTests
         var entries = page.GetProperty("entries").EnumerateArray().ToList();
         Assert.Equal(["CreateShop", "CreateCustomer"], entries.Select(e => e.GetProperty("action").GetString()));
         Assert.All(entries, e => Assert.Equal("""{"type":"operator","id":"admin_key","name":"admin key"}""", e.GetProperty("actor").GetRawText()));
-        Assert.All(entries, e => Assert.Equal(("customers", customerId, JsonValueKind.Null),
-            (e.GetProperty("resource_type").GetString(), e.GetProperty("resource_id").GetString(), e.GetProperty("before").ValueKind)));
+        Assert.All(entries, e => Assert.Equal(("customers", customerId),
+            (e.GetProperty("resource_type").GetString(), e.GetProperty("resource_id").GetString())));
+        Assert.Equal(JsonValueKind.Null, entries[1].GetProperty("before").ValueKind);
+        Assert.Equal(customer.GetRawText(), entries[0].GetProperty("before").GetRawText());
         Assert.Equal(customer.GetRawText(), entries[1].GetProperty("after").GetRawText());
         Assert.Equal(shop.GetRawText(), entries[0].GetProperty("after").GetRawText());
+    }
+
+    [Theory]
+    [InlineData("sqlite")]
+    [InlineData("postgres")]
+    public async Task UpdatingACustomerIsAuditedWithItsOperatorAndTheCustomerBeforeAndAfter(string dialect)
+    {
+        await using var database = await TestDatabase.CreateAsync(dialect);
+        await using var silo = CatalogSilo.Start(database);
+        var customerId = (await silo.PostAsync("/api/v1/admin/customers", new { name = "Acme", email = "billing@acme.com" })).GetProperty("id").GetString()!;
+        var (operatorId, operatorKey) = await OperatorKeys.CreateAsync(silo, "Alice", "admin");
+        using var alice = OperatorKeys.Client(silo, operatorKey);
+        var before = await silo.GetAsync(silo.Admin, $"/api/v1/admin/customers/{customerId}");
+        silo.Time.Advance(TimeSpan.FromMinutes(3));
+
+        var after = await OperatorKeys.SendAsync(alice, HttpMethod.Patch, $"/api/v1/admin/customers/{customerId}", new { email = "finance@acme.eu", vat_rate = 0.09m }, HttpStatusCode.OK);
+
+        var page = await silo.GetAsync(silo.Admin, $"/api/v1/admin/audit?actor={operatorId}&action=UpdateCustomer");
+        var updated = Assert.Single(page.GetProperty("entries").EnumerateArray());
+        Assert.Equal(
+            ("2026-11-21T12:03:00+00:00", $$"""{"type":"operator","id":"{{operatorId}}","name":"Alice"}""", "customers", customerId),
+            (updated.GetProperty("at").GetString(), updated.GetProperty("actor").GetRawText(), updated.GetProperty("resource_type").GetString(), updated.GetProperty("resource_id").GetString()));
+        Assert.Equal(before.GetRawText(), updated.GetProperty("before").GetRawText());
+        Assert.Equal(after.GetRawText(), updated.GetProperty("after").GetRawText());
+        Assert.Equal(("billing@acme.com", "finance@acme.eu"), (before.GetProperty("email").GetString(), after.GetProperty("email").GetString()));
     }
 
     [Theory]
