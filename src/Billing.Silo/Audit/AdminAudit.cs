@@ -19,9 +19,19 @@ namespace Billing.Silo.Audit;
 /// </summary>
 public static class AdminAudit
 {
+    /// <summary>Marks an admin POST that changes nothing (the load test's parse endpoint), so it writes no audit row.</summary>
+    public static TBuilder WithoutAudit<TBuilder>(this TBuilder builder)
+        where TBuilder : IEndpointConventionBuilder =>
+        builder.WithMetadata(new NotAudited());
+
     public static async ValueTask<object?> RunAuditedAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next, OperatorPrincipal principal)
     {
         var http = context.HttpContext;
+        if (http.GetEndpoint()?.Metadata.GetMetadata<NotAudited>() is not null)
+        {
+            return await next(context);
+        }
+
         var json = http.RequestServices.GetRequiredService<IOptions<JsonOptions>>().Value.SerializerOptions;
         var before = await BeforeAsync(http, json);
         var scope = AuditContext.Begin(AuditActor.Operator(principal));
@@ -110,3 +120,6 @@ public static class AdminAudit
             : null;
     }
 }
+
+/// <summary>Endpoint metadata: not an admin write worth a row.</summary>
+public sealed class NotAudited;

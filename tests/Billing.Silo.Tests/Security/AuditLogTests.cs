@@ -242,6 +242,18 @@ public sealed class AuditLogTests
     }
 
     [Fact]
+    public async Task TheLoadTestsParseEndpointChangesNothingAndWritesNoRow()
+    {
+        await using var database = TestDatabase.CreateSqlite();
+        await using var silo = CatalogSilo.Start(
+            database, configure: null, CatalogSilo.DefaultNow, new Dictionary<string, string> { ["Billing:LoadTest:BareEndpointEnabled"] = "true" });
+
+        await silo.PostAsync("/api/v1/loadtest/parse", new { tokens = 5 }, HttpStatusCode.OK);
+
+        Assert.Equal(0, await BillingScenario.CountAsync(silo, "SELECT COUNT(*) FROM audit_log"));
+    }
+
+    [Fact]
     public void CardNumbersCardCodesAndKeysAreRedactedWhereverTheyAre()
     {
         const string Json = """
