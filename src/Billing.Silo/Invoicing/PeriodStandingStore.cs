@@ -73,12 +73,13 @@ public sealed partial class PeriodStandingStore(SqlDatabase database, AuditLog a
             : Task.FromResult<PeriodStandingRow?>(null);
 
     /// <summary>
-    /// Stores <paramref name="next"/> only if the row still has the status it was read with; false
-    /// when another request moved it first (the caller reads again and decides again). A change is
-    /// audited (InvoicePaid, InvoiceWaived) in the same transaction, by whoever is the current actor.
+    /// Stores <paramref name="next"/> only if the row still has the status it was read with and
+    /// returns the row as stored; null when another request moved it first (the caller reads again
+    /// and decides again). A change is audited (InvoicePaid, InvoiceWaived) in the same transaction,
+    /// by whoever is the current actor.
     /// </summary>
-    public Task<bool> TryUpdateAsync(PeriodStandingRow read, PeriodStanding next, string? paymentReference, CancellationToken cancellationToken) =>
-        database.WriteAsync(
+    public Task<PeriodStandingRow?> TryUpdateAsync(PeriodStandingRow read, PeriodStanding next, string? paymentReference, CancellationToken cancellationToken) =>
+        database.WriteAsync<PeriodStandingRow?>(
             async (connection, ct) =>
             {
                 await using var transaction = await connection.BeginTransactionAsync(ct);
@@ -95,7 +96,7 @@ public sealed partial class PeriodStandingStore(SqlDatabase database, AuditLog a
                     .With("invoice", read.InvoiceId).With("expected", read.Status);
                 if (await command.ExecuteNonQueryAsync(ct) != 1)
                 {
-                    return false;
+                    return null;
                 }
 
                 var stored = read with
@@ -105,7 +106,7 @@ public sealed partial class PeriodStandingStore(SqlDatabase database, AuditLog a
                 var action = next.Status == PeriodStatus.Paid ? "InvoicePaid" : "InvoiceWaived";
                 await audit.AppendAsync(connection, transaction, new AuditRecord(action, "invoices", read.InvoiceId, AuditState(read), AuditState(stored)), ct);
                 await transaction.CommitAsync(ct);
-                return true;
+                return stored;
             },
             cancellationToken);
 
