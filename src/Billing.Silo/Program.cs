@@ -32,6 +32,8 @@ app.MapAdminApi();
 app.MapAdminCatalogQueryApi();
 app.MapAdminShopApi();
 app.MapPrivacyApi();
+app.MapOperatorKeyApi();
+app.MapAuditApi();
 app.MapCustomerCatalogApi();
 app.MapInvoiceApi();
 app.MapAdminInvoiceApi();

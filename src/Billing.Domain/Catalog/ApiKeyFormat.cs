@@ -117,7 +117,7 @@ public static class ApiKeyFormat
         return CryptographicOperations.FixedTimeEquals(presentedHash, storedHash);
     }
 
-    private static string Checksum(ReadOnlySpan<char> body) => Base62.Encode(Crc32.Compute(body), ChecksumLength);
+    internal static string Checksum(ReadOnlySpan<char> body) => Base62.Encode(Crc32.Compute(body), ChecksumLength);
 
     /// <summary>Null when <paramref name="text"/> is a well-formed live key, else why not.</summary>
     private static string? Check(string text)

@@ -1,5 +1,7 @@
 using Billing.Silo.Api.Docs;
+using Billing.Silo.Audit;
 using Billing.Silo.Auth;
+using Billing.Silo.Security;
 using Microsoft.Extensions.Primitives;
 
 namespace Billing.Silo.Api;
@@ -18,7 +20,11 @@ public static class AuthEndpointExtensions
 
     private static readonly object PrincipalItemKey = new();
 
-    /// <summary>Only requests with <c>Authorization: Bearer &lt;admin key&gt;</c>; otherwise 401 <c>unauthorized</c>.</summary>
+    /// <summary>
+    /// Only requests with <c>Authorization: Bearer</c> and the admin key or a live operator key; otherwise
+    /// 401 <c>unauthorized</c>. Reads (GET, HEAD) need any role; anything else needs <c>admin</c>
+    /// (a viewer gets 403 <c>forbidden_role</c>) and is audited when it succeeds (<see cref="AdminAudit"/>).
+    /// </summary>
     public static TBuilder RequireAdminKey<TBuilder>(this TBuilder builder)
         where TBuilder : IEndpointConventionBuilder =>
         builder.DocumentCredential(ApiCredential.AdminKey, "unauthorized").AddEndpointFilter(static async (context, next) =>
@@ -31,13 +37,22 @@ public static class AuthEndpointExtensions
             }
 
             var presented = BearerToken(http.Request);
-            if (presented is null || !await http.RequestServices.GetRequiredService<AdminKeyVerifier>().VerifyAsync(presented))
+            var principal = presented is null ? null : await http.RequestServices.GetRequiredService<OperatorAuthenticator>().AuthenticateAsync(presented, http.RequestAborted);
+            if (principal is null)
             {
                 limits.NoteFailure(http);
-                return Unauthorized(http, "unauthorized", "This endpoint needs the admin key: send Authorization: Bearer <admin key>.");
+                return Unauthorized(http, "unauthorized", "This endpoint needs an operator key: send Authorization: Bearer <admin key or operator key>.");
             }
 
-            return await next(context);
+            if (HttpMethods.IsGet(http.Request.Method) || HttpMethods.IsHead(http.Request.Method))
+            {
+                return await next(context);
+            }
+
+            return principal.CanWrite
+                ? await AdminAudit.RunAuditedAsync(context, next, principal)
+                : ApiProblem.Create(StatusCodes.Status403Forbidden, "forbidden_role", "Forbidden",
+                    $"Operator key {principal.KeyId} has the role {principal.Role.ToText()}, which may only read (GET); {http.Request.Method} needs the role admin.");
         });
 
     /// <summary>
@@ -70,6 +85,7 @@ public static class AuthEndpointExtensions
             }
 
             http.Items[PrincipalItemKey] = principal;
+            AuditContext.Begin(AuditActor.Customer(principal));
             return await next(context);
         });
 

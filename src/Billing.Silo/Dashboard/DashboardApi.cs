@@ -1,6 +1,7 @@
 using Billing.Silo.Api.Docs;
 using Billing.Silo.Api;
 using Billing.Silo.Auth;
+using Billing.Silo.Security;
 using Microsoft.AspNetCore.Http.Features;
 using Orleans.Dashboard;
 
@@ -10,7 +11,7 @@ namespace Billing.Silo.Dashboard;
 public sealed record DashboardLoginRequest(string AdminKey);
 
 /// <summary>
-/// The Orleans dashboard under <c>/dashboard</c>, behind the admin key, and its login:
+/// The Orleans dashboard under <c>/dashboard</c>, behind the admin key or an operator key (any role), and its login:
 /// <c>GET /dashboard/login</c> shows a form for the admin key, <c>POST /dashboard/login</c> checks
 /// it and sets an HttpOnly, SameSite=Strict session cookie (Secure over HTTPS) holding a signed
 /// expiry, never the key; <c>/dashboard/logout</c> drops the cookie.
@@ -32,8 +33,8 @@ public static class DashboardApi
     {
         routes.MapGet(area.Login, (HttpContext http) => DashboardLoginPage.Render(http, area, error: null, StatusCodes.Status200OK))
             .WithName($"{name}LoginForm").Produces<string>(StatusCodes.Status200OK, "text/html");
-        routes.MapPost(area.Login, (HttpContext http, AdminKeyVerifier adminKey, DashboardSessions sessions, ILogger<DashboardSessions> logger) =>
-                LogInAsync(http, area, adminKey, sessions, logger)).WithName($"{name}Login")
+        routes.MapPost(area.Login, (HttpContext http, OperatorAuthenticator operators, DashboardSessions sessions, ILogger<DashboardSessions> logger) =>
+                LogInAsync(http, area, operators, sessions, logger)).WithName($"{name}Login")
             .Accepts<DashboardLoginRequest>("application/x-www-form-urlencoded").Produces(StatusCodes.Status303SeeOther)
             .ProducesProblems(StatusCodes.Status401Unauthorized, "unauthorized").ProducesProblems(StatusCodes.Status415UnsupportedMediaType, "unsupported_media_type");
         routes.MapMethods(area.Logout, [HttpMethods.Get, HttpMethods.Post], (HttpContext http) => LogOut(http, area)).WithName($"{name}Logout")
@@ -42,7 +43,7 @@ public static class DashboardApi
     }
 
     private static async Task<IResult> LogInAsync(
-        HttpContext http, AdminLoginArea area, AdminKeyVerifier adminKey, DashboardSessions sessions, ILogger<DashboardSessions> logger)
+        HttpContext http, AdminLoginArea area, OperatorAuthenticator operators, DashboardSessions sessions, ILogger<DashboardSessions> logger)
     {
         var request = http.Request;
         if (http.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
@@ -60,17 +61,28 @@ public static class DashboardApi
         var form = await request.ReadFormAsync(http.RequestAborted);
         var presented = form[DashboardLoginPage.KeyField] is [{ Length: > 0 and <= AdminKeyOptions.MaxLength } one] ? one.Trim() : null;
         var remote = http.Connection.RemoteIpAddress?.ToString() ?? "an unknown address";
-        if (presented is null || !await adminKey.VerifyAsync(presented))
+        var principal = presented is null ? null : await operators.AuthenticateAsync(presented, http.RequestAborted);
+        if (principal is null)
         {
             DashboardLog.LoginRefused(logger, area.Title, remote);
-            const string Refused = "That is not the admin key.";
+            const string Refused = "That is not the admin key nor a live operator key.";
             return DashboardSessionFilter.AcceptsHtml(request)
                 ? DashboardLoginPage.Render(http, area, Refused, StatusCodes.Status401Unauthorized)
                 : ApiProblem.Create(StatusCodes.Status401Unauthorized, "unauthorized", "Unauthorized", Refused);
         }
 
-        var (token, expiresAt) = await sessions.IssueAsync();
+        var operatorKeyId = principal.KeyId == OperatorPrincipal.AdminKeyId ? null : principal.KeyId;
+        var (token, expiresAt) = await sessions.IssueAsync(operatorKeyId);
         http.Response.Cookies.Append(area.CookieName, token, CookieOptions(http, area, expiresAt));
+        if (operatorKeyId is not null)
+        {
+            http.Response.Cookies.Append(area.OperatorCookieName, operatorKeyId, CookieOptions(http, area, expiresAt));
+        }
+        else if (request.Cookies.ContainsKey(area.OperatorCookieName))
+        {
+            http.Response.Cookies.Delete(area.OperatorCookieName, CookieOptions(http, area, expiresAt: null));
+        }
+
         DashboardLog.LoggedIn(logger, area.Title, remote, expiresAt);
         // 303: the browser follows with a GET, and a reload does not post the key again.
         http.Response.Headers.Location = $"{request.PathBase}{area.Root}/";
@@ -80,6 +92,11 @@ public static class DashboardApi
     private static IResult LogOut(HttpContext http, AdminLoginArea area)
     {
         http.Response.Cookies.Delete(area.CookieName, CookieOptions(http, area, expiresAt: null));
+        if (http.Request.Cookies.ContainsKey(area.OperatorCookieName))
+        {
+            http.Response.Cookies.Delete(area.OperatorCookieName, CookieOptions(http, area, expiresAt: null));
+        }
+
         http.Response.Headers.Location = $"{http.Request.PathBase}{area.Login}";
         return Results.StatusCode(StatusCodes.Status303SeeOther);
     }

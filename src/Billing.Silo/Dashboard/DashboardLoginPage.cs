@@ -39,7 +39,7 @@ internal static class DashboardLoginPage
         <h1>{{title}}</h1>
         {{message}}
         <form method="post" action="{{action}}">
-          <label for="admin-key">Admin key</label>
+          <label for="admin-key">Admin key or operator key</label>
           <input type="password" id="admin-key" name="{{KeyField}}" autocomplete="current-password" required autofocus>
           <button type="submit" id="log-in">Log in</button>
         </form>

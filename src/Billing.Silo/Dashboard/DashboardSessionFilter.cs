@@ -1,12 +1,12 @@
 using Billing.Silo.Api.Docs;
 using Billing.Silo.Api;
-using Billing.Silo.Auth;
+using Billing.Silo.Security;
 using Microsoft.Net.Http.Headers;
 
 namespace Billing.Silo.Dashboard;
 
 /// <summary>
-/// <c>RequireDashboardSession()</c>: the admin key as <c>Authorization: Bearer</c> (scripts) or a
+/// <c>RequireDashboardSession()</c>: the admin key or an operator key of any role (the dashboard only shows) as <c>Authorization: Bearer</c> (scripts) or a
 /// live session cookie from <c>/dashboard/login</c> (browsers). Otherwise a page request is sent
 /// to the login form and anything else gets 401 ProblemDetails, which the dashboard's own script
 /// shows as an error until the page is reloaded.
@@ -19,14 +19,17 @@ public static class DashboardSessionFilter
     /// <summary>As <see cref="RequireDashboardSession"/>, with <paramref name="area"/>'s cookie and login form.</summary>
     public static TBuilder RequireAdminSession<TBuilder>(this TBuilder builder, AdminLoginArea area)
         where TBuilder : IEndpointConventionBuilder =>
-        builder.RequiresCredential(ApiCredential.DashboardSession).ProducesProblems(StatusCodes.Status401Unauthorized, "unauthorized").AddEndpointFilter(async (context, next) =>
+        builder.RequiresCredential(ApiCredential.DashboardSession).ProducesProblems(StatusCodes.Status401Unauthorized, "unauthorized")
+            .ProducesProblems(StatusCodes.Status403Forbidden, "forbidden_role").AddEndpointFilter(async (context, next) =>
         {
             var http = context.HttpContext;
-            if (await IsAllowedAsync(http, area))
+            if (await RoleOfAsync(http, area) is { } role)
             {
                 // The dashboard shows the cluster's internals, the console the books; no other site may frame them.
                 http.Response.Headers.XFrameOptions = "DENY";
-                return await next(context);
+                return role == OperatorRole.Admin || HttpMethods.IsGet(http.Request.Method) || HttpMethods.IsHead(http.Request.Method)
+                    ? await next(context)
+                    : ApiProblem.Create(StatusCodes.Status403Forbidden, "forbidden_role", "Forbidden", $"A viewer's session may only read; {http.Request.Method} needs the role admin.");
             }
 
             return WantsPage(http.Request)
@@ -35,14 +38,15 @@ public static class DashboardSessionFilter
                     http, "unauthorized", $"The {area.Title} needs a login at {area.Login}, or Authorization: Bearer <admin key>.");
         });
 
-    /// <summary>A presented Bearer credential decides alone: a wrong one is refused even beside a valid cookie.</summary>
-    private static async ValueTask<bool> IsAllowedAsync(HttpContext http, AdminLoginArea area)
+    /// <summary>A presented Bearer credential decides alone: a wrong one is refused even beside a valid cookie. Null: not allowed.</summary>
+    private static async ValueTask<OperatorRole?> RoleOfAsync(HttpContext http, AdminLoginArea area)
     {
         var services = http.RequestServices;
         var bearer = AuthEndpointExtensions.BearerToken(http.Request);
+        var cookies = http.Request.Cookies;
         return bearer is not null
-            ? await services.GetRequiredService<AdminKeyVerifier>().VerifyAsync(bearer)
-            : await services.GetRequiredService<DashboardSessions>().IsValidAsync(http.Request.Cookies[area.CookieName]);
+            ? (await services.GetRequiredService<OperatorAuthenticator>().AuthenticateAsync(bearer, http.RequestAborted))?.Role
+            : await services.GetRequiredService<DashboardSessions>().RoleOfAsync(cookies[area.CookieName], cookies[area.OperatorCookieName], http.RequestAborted);
     }
 
     /// <summary>A browser navigating (it asks for HTML), not the dashboard's script asking for JSON.</summary>

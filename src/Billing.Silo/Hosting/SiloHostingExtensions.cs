@@ -16,6 +16,7 @@ using Billing.Silo.Privacy;
 using Billing.Silo.Storage.Sql;
 using Billing.Silo.Telemetry;
 using Microsoft.Extensions.Options;
+using Billing.Silo.Security;
 
 namespace Billing.Silo.Hosting;
 
@@ -60,6 +61,7 @@ public static class SiloHostingExtensions
         builder.Services.AddCatalog();
         builder.Services.AddPrivacy();
         builder.Services.AddAuth(builder.Configuration);
+        builder.Services.AddOperatorSecurity();
         builder.Services.AddBilling(builder.Configuration);
         builder.Services.AddNotifications(builder.Configuration);
         builder.Services.AddPayments(builder.Configuration);

@@ -1,6 +1,8 @@
 using System.Data.Common;
 using System.Globalization;
+using System.Text.Json;
 using Billing.Domain;
+using Billing.Silo.Audit;
 using Billing.Silo.Storage.Sql;
 using NodaTime;
 
@@ -36,7 +38,7 @@ public sealed record PeriodStandingRow(
 }
 
 /// <summary>Reads periods with their invoices, and moves an invoiced period to paid or waived with a conditional update.</summary>
-public sealed partial class PeriodStandingStore(SqlDatabase database)
+public sealed partial class PeriodStandingStore(SqlDatabase database, AuditLog audit)
 {
     public const int MaxPaymentReferenceLength = 200;
 
@@ -71,26 +73,52 @@ public sealed partial class PeriodStandingStore(SqlDatabase database)
             : Task.FromResult<PeriodStandingRow?>(null);
 
     /// <summary>
-    /// Stores <paramref name="next"/> only if the row still has the status it was read with; false
-    /// when another request moved it first (the caller reads again and decides again).
+    /// Stores <paramref name="next"/> only if the row still has the status it was read with and
+    /// returns the row as stored; null when another request moved it first (the caller reads again
+    /// and decides again). A change is audited (InvoicePaid, InvoiceWaived) in the same transaction,
+    /// by whoever is the current actor.
     /// </summary>
-    public Task<bool> TryUpdateAsync(PeriodStandingRow read, PeriodStanding next, string? paymentReference, CancellationToken cancellationToken) =>
-        database.WriteAsync(
+    public Task<PeriodStandingRow?> TryUpdateAsync(PeriodStandingRow read, PeriodStanding next, string? paymentReference, CancellationToken cancellationToken) =>
+        database.WriteAsync<PeriodStandingRow?>(
             async (connection, ct) =>
             {
+                await using var transaction = await connection.BeginTransactionAsync(ct);
                 await using var command = connection.CreateCommand(
                     """
                     UPDATE billing_periods
                     SET status = @status, paid_at_ms = @paid_at_ms, waived_reason = @waived_reason, payment_reference = @reference
                     WHERE shop_id = @shop AND period_start = @start AND invoice_id = @invoice AND status = @expected
-                    """)
+                    """,
+                    transaction)
                     .With("status", next.Status.ToText()).With("paid_at_ms", next.PaidAt?.ToUnixTimeMilliseconds())
                     .With("waived_reason", next.WaivedReason).With("reference", paymentReference)
                     .With("shop", read.ShopId).With("start", InvoiceBook.Iso(read.Period.Start.ToDateOnly()))
                     .With("invoice", read.InvoiceId).With("expected", read.Status);
-                return await command.ExecuteNonQueryAsync(ct) == 1;
+                if (await command.ExecuteNonQueryAsync(ct) != 1)
+                {
+                    return null;
+                }
+
+                var stored = read with
+                {
+                    Status = next.Status.ToText(), PaidAtMs = next.PaidAt?.ToUnixTimeMilliseconds(), WaivedReason = next.WaivedReason, PaymentReference = paymentReference,
+                };
+                var action = next.Status == PeriodStatus.Paid ? "InvoicePaid" : "InvoiceWaived";
+                await audit.AppendAsync(connection, transaction, new AuditRecord(action, "invoices", read.InvoiceId, AuditState(read), AuditState(stored)), ct);
+                await transaction.CommitAsync(ct);
+                return stored;
             },
             cancellationToken);
+
+    /// <summary>What the audit log keeps of a period's standing.</summary>
+    private static string AuditState(PeriodStandingRow row) =>
+        JsonSerializer.Serialize(new Dictionary<string, object?>
+        {
+            ["invoice_id"] = row.InvoiceId, ["invoice_number"] = row.InvoiceNumber, ["shop_id"] = row.ShopId,
+            ["period_start"] = InvoiceBook.Iso(row.Period.Start.ToDateOnly()), ["status"] = row.Status,
+            ["total_minor"] = row.TotalMinor, ["currency"] = row.Currency,
+            ["paid_at_ms"] = row.PaidAtMs, ["payment_reference"] = row.PaymentReference, ["waived_reason"] = row.WaivedReason,
+        });
 
     private static PeriodStandingRow Read(DbDataReader r) =>
         new(

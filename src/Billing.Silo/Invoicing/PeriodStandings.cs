@@ -77,12 +77,8 @@ public sealed partial class PeriodStandings(
 
             // Throws InvalidPeriodTransitionException for what the domain does not allow.
             var next = transition(current.Standing);
-            if (await store.TryUpdateAsync(row, next, reference, cancellationToken))
+            if (await store.TryUpdateAsync(row, next, reference, cancellationToken) is { } stored)
             {
-                var stored = row with
-                {
-                    Status = next.Status.ToText(), PaidAtMs = next.PaidAt?.ToUnixTimeMilliseconds(), WaivedReason = next.WaivedReason, PaymentReference = reference,
-                };
                 LogStandingChanged(logger, invoiceId, row.ShopId, current.Standing.Status.ToText(), stored.Status);
                 var changed = new PeriodStandingView(stored, next);
                 foreach (var observer in observers)

@@ -7,6 +7,7 @@ public static class ConsolePaths
 {
     public const string Root = "/console";
     public const string CookieName = "billing_console_session";
+    public const string OperatorCookieName = "billing_console_operator";
 
-    public static readonly AdminLoginArea Area = new("Billing console", Root, CookieName);
+    public static readonly AdminLoginArea Area = new("Billing console", Root, CookieName, OperatorCookieName);
 }

@@ -1,3 +1,5 @@
+using System.Text.Json;
+using Billing.Silo.Audit;
 using Billing.Silo.Telemetry;
 using System.Data.Common;
 using Billing.Domain;
@@ -7,7 +9,7 @@ using Billing.Silo.Storage.Sql;
 namespace Billing.Silo.Payments;
 
 /// <summary>The <c>payments</c> table: a payment is written pending before the provider is called, then moves on once.</summary>
-public sealed class PaymentStore(SqlDatabase database, BillingMetrics metrics)
+public sealed class PaymentStore(SqlDatabase database, BillingMetrics metrics, AuditLog audit)
 {
     public const int MaxPageSize = 100;
 
@@ -98,30 +100,58 @@ public sealed class PaymentStore(SqlDatabase database, BillingMetrics metrics)
 
     /// <summary>
     /// Moves a payment from <paramref name="from"/> to the provider's answer; false when it was no
-    /// longer there (a concurrent request recorded it first, and that answer stands).
+    /// longer there (a concurrent request recorded it first, and that answer stands). The move is
+    /// audited (Payment + the new status) in the same transaction.
     /// </summary>
     public Task<bool> RecordAsync(Guid paymentId, StoredPaymentStatus from, ChargeOutcome outcome, DateTimeOffset now, CancellationToken cancellationToken) =>
         database.WriteAsync(
             async (connection, ct) =>
             {
+                await using var transaction = await connection.BeginTransactionAsync(ct);
+                var status = StoredPayment.StatusName(StatusOf(outcome.Status));
                 await using var command = connection.CreateCommand("""
                     UPDATE payments SET status = @status, provider_ref = COALESCE(@provider_ref, provider_ref), failure_code = @failure_code, decline_code = @decline_code,
                         card_brand = COALESCE(card_brand, @card_brand), card_last4 = COALESCE(card_last4, @card_last4), next_action_url = COALESCE(@next_action_url, next_action_url), updated_at_ms = @now
                     WHERE payment_id = @payment_id AND status = @from
-                    """)
+                    RETURNING customer_id, purpose, plan_id, amount_minor, currency, provider, provider_ref, card_brand, card_last4
+                    """, transaction)
                     .With("card_brand", outcome.CardBrand).With("card_last4", outcome.CardLast4).With("next_action_url", outcome.NextActionUrl)
-                    .With("status", StoredPayment.StatusName(StatusOf(outcome.Status))).With("provider_ref", outcome.ProviderRef)
+                    .With("status", status).With("provider_ref", outcome.ProviderRef)
                     .With("failure_code", outcome.FailureCode).With("decline_code", outcome.DeclineCode).With("now", now.ToUnixTimeMilliseconds())
                     .With("payment_id", Id(paymentId)).With("from", StoredPayment.StatusName(from));
-                var recorded = await command.ExecuteNonQueryAsync(ct) == 1;
-                if (recorded)
+                var state = await ReadAuditStateAsync(command, ct);
+                if (state is null)
                 {
-                    metrics.PaymentRecorded(StoredPayment.StatusName(StatusOf(outcome.Status)));
+                    return false;
                 }
 
-                return recorded;
+                var after = new Dictionary<string, object?>(state) { ["status"] = status, ["failure_code"] = outcome.FailureCode, ["decline_code"] = outcome.DeclineCode };
+                var before = new Dictionary<string, object?>(state) { ["status"] = StoredPayment.StatusName(from) };
+                await audit.AppendAsync(
+                    connection, transaction,
+                    new AuditRecord($"Payment{StatusOf(outcome.Status)}", "payments", paymentId.ToString(), JsonSerializer.Serialize(before), JsonSerializer.Serialize(after)), ct);
+                await transaction.CommitAsync(ct);
+                metrics.PaymentRecorded(status);
+                return true;
             },
             cancellationToken);
+
+    /// <summary>The updated row's audit state (no card number is stored, only brand and last four digits); null when no row moved.</summary>
+    private static async Task<Dictionary<string, object?>?> ReadAuditStateAsync(DbCommand command, CancellationToken cancellationToken)
+    {
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        if (!await reader.ReadAsync(cancellationToken))
+        {
+            return null;
+        }
+
+        string? TextAt(int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetString(ordinal);
+        return new Dictionary<string, object?>
+        {
+            ["customer_id"] = reader.GetString(0), ["purpose"] = reader.GetString(1), ["plan_id"] = TextAt(2), ["amount_minor"] = reader.GetInt64(3),
+            ["currency"] = reader.GetString(4), ["provider"] = reader.GetString(5), ["provider_ref"] = TextAt(6), ["card_brand"] = TextAt(7), ["card_last4"] = TextAt(8),
+        };
+    }
 
     /// <summary>Bookkeeping after the grant: the grant itself (token_grants, keyed by the payment id) is the fact.</summary>
     public Task MarkGrantedAsync(Guid paymentId, DateTimeOffset now, CancellationToken cancellationToken) =>

@@ -13,7 +13,8 @@ public sealed record CustomerErased(
 /// Erases a customer's personal data (GDPR art. 17) in one transaction: name, e-mail and shop
 /// names pseudonymised and out of search, keys revoked, saved payment details and the payment
 /// provider's customer reference removed, card digits and payer names cleared from payments and
-/// transfers, mails deleted, usage descriptions cleared, a scheduled renewal cancelled. Kept:
+/// transfers, mails deleted, usage descriptions cleared, a scheduled renewal cancelled, the states of
+/// its audit rows cleared (who did what and when is kept). Kept:
 /// issued invoices and credit notes as issued (tax law requires them, with the buyer's name), and
 /// the amounts and ids that the books and the ledger need. Idempotent: a repeat changes nothing.
 /// </summary>
@@ -64,6 +65,10 @@ public sealed class CustomerErasure(SqlDatabase database, TimeProvider time)
                     connection, transaction, $"UPDATE bank_transfers SET payer_name = NULL, payer_iban = NULL WHERE {CustomerRows.OfInvoices}", customerId, nowMs, ct);
                 var usage = await ExecuteAsync(
                     connection, transaction, "UPDATE usage_events SET description = NULL WHERE customer_id = @customer_id AND description IS NOT NULL", customerId, nowMs, ct);
+                // The one exception to the audit log's append-only rule: who did what and when stays, the states with the personal data go.
+                await ExecuteAsync(
+                    connection, transaction, $"UPDATE audit_log SET before_json = NULL, after_json = NULL WHERE ({CustomerRows.OfAudit}) AND (before_json IS NOT NULL OR after_json IS NOT NULL)",
+                    customerId, nowMs, ct);
                 await ExecuteAsync(
                     connection, transaction,
                     "UPDATE plan_renewals SET status = 'cancelled', ended_reason = 'customer_erased', updated_at_ms = @now_ms WHERE customer_id = @customer_id AND status = 'scheduled'",

@@ -12,6 +12,9 @@ internal static class CustomerRows
     /// <summary>The customer's mails: about its invoices, or to its address (renewals, receipts).</summary>
     public const string OfMails = OfInvoices + " OR lower(recipient) = (SELECT email_key FROM customers WHERE id = @customer_id)";
 
+    /// <summary>Audit rows about the customer or one of its shops: their states hold names and e-mails.</summary>
+    public const string OfAudit = "resource_id = @customer_id OR resource_id IN (SELECT id FROM shops WHERE customer_id = @customer_id)";
+
     /// <summary>Columns never exported: hashes of keys and requests, and a sender's claim on a mail.</summary>
     public static readonly IReadOnlySet<string> SecretColumns = new HashSet<string>(["key_hash", "request_hash", "claim_token"], StringComparer.Ordinal);
 
@@ -41,5 +44,6 @@ internal static class CustomerRows
         ("plan_renewals", "customer_id = @customer_id"),
         ("email_outbox", OfMails),
         ("usage_events", "customer_id = @customer_id"),
+        ("audit_log", OfAudit),
     ];
 }

@@ -51,6 +51,8 @@ public sealed class CustomerPrivacyTests
         Assert.Equal((CustomerErasure.ErasedName, $"erased-{customerId}@erased.invalid", CustomerErasure.ErasedShopName), (Row(after, "customers")["name"], Row(after, "customers")["email"], Row(after, "shops")["name"]));
         Assert.Equal(("", "erased", null), (Row(after, "payment_methods")["last4"], Row(after, "payment_methods")["provider_ref"], Row(after, "payment_methods")["brand"]));
         Assert.Empty(Rows(after, "payment_customers"));
+        Assert.Contains(Rows(before, "audit_log"), r => r["after_json"] is { } state && state.Contains("Jane Doe Consulting", StringComparison.Ordinal));
+        Assert.All(Rows(after, "audit_log"), r => Assert.DoesNotContain("Jane Doe", r["after_json"] + r["before_json"], StringComparison.Ordinal));
         Assert.Equal((3, 1), (Rows(after, "usage_events").Count, Rows(after, "invoices").Count));
         Assert.Equal(invoiceBefore, await InvoiceDocumentAsync(silo, customerId));
         Assert.Contains("Jane Doe Consulting", invoiceBefore, StringComparison.Ordinal);

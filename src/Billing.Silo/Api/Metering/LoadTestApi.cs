@@ -1,3 +1,4 @@
+using Billing.Silo.Audit;
 using Billing.Contracts.Metering;
 using Billing.Silo.Api.Docs;
 
@@ -16,7 +17,7 @@ public static class LoadTestApi
         var options = configuration.GetSection(LoadTestOptions.SectionName).Get<LoadTestOptions>() ?? new LoadTestOptions();
         if (options.BareEndpointEnabled)
         {
-            routes.MapPost("/api/v1/loadtest/parse", ParseAsync).RequireAdminKey().WithName("LoadTestParseOnly")
+            routes.MapPost("/api/v1/loadtest/parse", ParseAsync).RequireAdminKey().WithoutAudit().WithName("LoadTestParseOnly")
                 .AcceptsJson<ConsumeRequest>().Produces<ParseOnlyResponse>();
         }
 
