@@ -129,7 +129,8 @@ public sealed class BankStatementTests
         var json = await UploadAsync(silo, "{}", "application/json", HttpStatusCode.UnsupportedMediaType);
         var huge = await UploadAsync(silo, Csv() + new string(' ', 4 * 1024 * 1024), "text/csv", HttpStatusCode.RequestEntityTooLarge);
         using var customer = silo.CreateClient();
-        using var anonymous = await customer.PostAsync(new Uri("/api/v1/admin/bank-statements", UriKind.Relative), new StringContent(badCsv));
+        // As text/csv: a body of a type the endpoint does not take is 415 before any key is looked at.
+        using var anonymous = await customer.PostAsync(new Uri("/api/v1/admin/bank-statements", UriKind.Relative), new StringContent(badCsv, System.Text.Encoding.UTF8, "text/csv"));
 
         Assert.Equal(("invalid_statement", 3, "Line 3: amount '45;38' is not a decimal number like 1234.50 ('.' before the decimals, no thousands separator)"),
             (csv.GetProperty("code").GetString(), csv.GetProperty("line").GetInt32(), csv.GetProperty("detail").GetString()));
