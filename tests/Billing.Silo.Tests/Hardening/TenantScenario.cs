@@ -16,7 +16,8 @@ internal sealed record Tenant(string CustomerId, string ShopId, string Key, stri
 /// <summary>
 /// Two customers, each with a shop and key; B owns one of everything a customer endpoint can name (an invoice
 /// collected from its saved card, a credit note, a payment, a payment method, a recurring plan's renewal, usage,
-/// a reported sale); A has an invoice of its own. Billed through a run (the silo closes no period on reminders).
+/// a reported sale); A has an invoice of its own, and a second shop (A's sibling) with its own key and invoice.
+/// Billed through a run (the silo closes no period on reminders).
 /// </summary>
 internal static class TenantScenario
 {
@@ -27,9 +28,12 @@ internal static class TenantScenario
 
     private static readonly DateTimeOffset AfterNovember = new(2026, 12, 1, 3, 0, 0, TimeSpan.Zero);
 
-    public static async Task<(Tenant A, Tenant B)> TwoCustomersAsync(CatalogSilo silo)
+    public static async Task<(Tenant A, Tenant B, Tenant Sibling)> TwoCustomersAsync(CatalogSilo silo)
     {
         var a = await BillingScenario.CustomerAsync(silo, "UTC", "Shop A");
+        var siblingShopId = (await silo.PostAsync($"/api/v1/admin/customers/{a.CustomerId}/shops", new { name = "Shop A2" })).GetProperty("id").GetString()!;
+        var siblingKey = (await silo.PostAsync($"/api/v1/admin/shops/{siblingShopId}/api-keys", new { name = "production" })).GetProperty("key").GetString()!;
+        await BillingScenario.ConsumeAsync(silo, siblingKey, 1);
         var b = await BillingScenario.CustomerAsync(silo, "UTC", "Shop B");
         using var client = BillingScenario.Client(silo, b.Key);
         var method = await CatalogSilo.ReadAsync(await client.PostAsJsonAsync("/api/v1/billing/payment-methods", CollectionScenario.Card("4242424242424242")), HttpStatusCode.Created);
@@ -39,7 +43,7 @@ internal static class TenantScenario
         await CatalogSilo.ReadAsync(await client.PostAsJsonAsync("/api/v1/usage/revenue", new { events = new[] { new { order_id = SharedOrderId, amount = 10.00m } } }), HttpStatusCode.OK);
 
         silo.Time.Advance(AfterNovember - silo.Time.GetUtcNow());
-        await BillingScenario.RunAsync(silo, new { shop_ids = new[] { a.ShopId, b.ShopId } });
+        await BillingScenario.RunAsync(silo, new { shop_ids = new[] { a.ShopId, b.ShopId, siblingShopId } });
         var invoiceId = await InvoiceOfAsync(silo, b.Key);
         var collection = await CollectionScenario.AttemptsMadeAsync(silo, invoiceId, 1);
         Assert.Equal("paid", collection.GetProperty("status").GetString());
@@ -51,7 +55,9 @@ internal static class TenantScenario
         var tenantA = new Tenant(a.CustomerId, a.ShopId, a.Key, await InvoiceOfAsync(silo, a.Key), "", "", "", "");
         var tenantB = new Tenant(b.CustomerId, b.ShopId, b.Key, invoiceId, note.GetProperty("id").GetString()!, payment.GetProperty("id").GetString()!,
             method.GetProperty("id").GetString()!, usage.GetProperty("usage_id").GetString()!);
-        return (tenantA, tenantB);
+        // The sibling's customer is A's: only what is the shop's own (invoices, periods, usage) is kept from A's key.
+        var sibling = new Tenant("", siblingShopId, siblingKey, await InvoiceOfAsync(silo, siblingKey), "", "", "", "");
+        return (tenantA, tenantB, sibling);
     }
 
     /// <summary>A consume with the Idempotency-Key both tenants send: one shop's key must never replay another's answer.</summary>
