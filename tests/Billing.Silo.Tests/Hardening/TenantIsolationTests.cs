@@ -21,6 +21,9 @@ public sealed class TenantIsolationTests
 {
     private const string CardField = "\"card\":{\"number\":\"4242424242424242\",\"exp_month\":12,\"exp_year\":2030,\"cvc\":\"123\"}";
 
+    // Stands in a probe's body for the target's shop id.
+    private const string TargetShop = "{target-shop}";
+
     // CatalogSilo's own probe of the key filter, not a product endpoint.
     private const string TestHostEndpoint = "GET /test/whoami";
 
@@ -33,7 +36,10 @@ public sealed class TenantIsolationTests
     [
         new("GET /api/v1/billing/plans", _ => "/api/v1/billing/plans"),
         new("POST /api/v1/billing/tokens/consume", _ => "/api/v1/billing/tokens/consume", ConsumeBody, IdempotencyKey: SharedIdempotencyKey),
+        // A body cannot name another shop or customer: the fields do not exist, and unknown fields are refused.
+        new("POST /api/v1/billing/tokens/consume", _ => "/api/v1/billing/tokens/consume", $$"""{"tokens":1,"shop_id":"{{TargetShop}}"}""", HttpStatusCode.BadRequest, "invalid_request"),
         new("POST /api/v1/usage/batch", _ => "/api/v1/usage/batch", """{"events":[{"tokens":1}]}"""),
+        new("POST /api/v1/usage/batch", _ => "/api/v1/usage/batch", $$"""{"events":[{"tokens":1,"customer_id":"{{TargetShop}}"}]}""", HttpStatusCode.BadRequest, "invalid_request"),
         new("GET /api/v1/usage", _ => "/api/v1/usage"),
         new("GET /api/v1/billing/subscription", _ => "/api/v1/billing/subscription"),
         new("POST /api/v1/usage/revenue", _ => "/api/v1/usage/revenue", $$"""{"events":[{"order_id":"{{SharedOrderId}}","amount":99.00}]}"""),
@@ -125,7 +131,7 @@ public sealed class TenantIsolationTests
         using var request = new HttpRequestMessage(new HttpMethod(method), new Uri(probe.Path(target), UriKind.Relative));
         if (body is not null)
         {
-            request.Content = body.Length == 0 ? null : new StringContent(body, Encoding.UTF8, "application/json");
+            request.Content = body.Length == 0 ? null : new StringContent(body.Replace(TargetShop, target.ShopId, StringComparison.Ordinal), Encoding.UTF8, "application/json");
         }
 
         if (probe.IdempotencyKey is not null)
