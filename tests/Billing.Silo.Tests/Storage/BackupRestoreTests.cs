@@ -19,40 +19,47 @@ public sealed class BackupRestoreTests
     private const string Reminders = "SELECT grainid || '/' || remindername || '/' || starttime || '/' || period FROM orleansremindertable ORDER BY 1";
 
     [Fact]
-    public async Task RestoredDatabaseContinuesInvoiceNumberingAndReadsBackTheSameFigures()
+    public Task RestoredDatabaseContinuesInvoiceNumberingAndReadsBackTheSameFigures() => WithDumpAsync(async (source, copy, dump) =>
     {
-        DeployScript.RequireTools("pg_dump", "pg_restore", "psql");
-        await using var source = await TestDatabase.CreatePostgresAsync();
-        await using var copy = await TestDatabase.CreatePostgresAsync();
-        var dump = Path.Combine(Path.GetTempPath(), $"billing-backup-test-{Guid.NewGuid():N}.dump");
-        try
-        {
-            var (shops, before, reminders) = await CloseTheUtcShopsAsync(source);
-            // As if the dump were taken from a running cluster, or its silo had crashed: its row still says Active (3; Dead is 6).
-            await ExecuteAsync(source, "UPDATE orleansmembershiptable SET status = 3");
+        var (shops, before, reminders) = await CloseTheUtcShopsAsync(source);
+        // As if the dump were taken from a running cluster, or its silo had crashed: its row still says Active (3; Dead is 6).
+        await ExecuteAsync(source, "UPDATE orleansmembershiptable SET status = 3");
 
-            await ScriptSucceedsAsync("backup.sh", "-d", Name(source), "-o", dump);
-            await ScriptSucceedsAsync("restore.sh", dump, Name(copy));
+        await ScriptSucceedsAsync("backup.sh", "-d", Name(source), "-o", dump);
+        await ScriptSucceedsAsync("restore.sh", dump, Name(copy));
 
-            Assert.Equal(reminders, await ReadAsync(copy.Open(), Reminders));
-            await using var silo = CatalogSilo.Start(copy, configure: null, UtcShopsClosed);
-            Assert.Equal(before, await FiguresAsync(silo, shops));
-            // Los Angeles' November ends at 08:00 UTC; its close reminder, restored from the dump, issues the next number.
-            await BillingScenario.AdvanceAndTickAsync(silo, new DateTimeOffset(2026, 12, 1, 10, 0, 0, TimeSpan.Zero));
+        Assert.Equal(reminders, await ReadAsync(copy.Open(), Reminders));
+        await using var silo = CatalogSilo.Start(copy, configure: null, UtcShopsClosed);
+        Assert.Equal(before, await FiguresAsync(silo, shops));
+        // Los Angeles' November ends at 08:00 UTC; its close reminder, restored from the dump, issues the next number.
+        await BillingScenario.AdvanceAndTickAsync(silo, new DateTimeOffset(2026, 12, 1, 10, 0, 0, TimeSpan.Zero));
 
-            Assert.Equal(new[] { "INV-2026-000001", "INV-2026-000002", "INV-2026-000003" }, await BillingScenario.InvoiceNumbersAsync(silo));
-            Assert.Equal("INV-2026-000003", (await InvoicesAsync(silo, shops[2].Key))[0].GetProperty("number").GetString());
-            // The original silo's row, restored as Active, was marked Dead by the script: only the restored silo is Active.
-            Assert.Equal(new[] { "3", "6" }, await ReadAsync(copy.Open(), "SELECT status::text FROM orleansmembershiptable ORDER BY status"));
-        }
-        finally
-        {
-            File.Delete(dump);
-        }
-    }
+        Assert.Equal(new[] { "INV-2026-000001", "INV-2026-000002", "INV-2026-000003" }, await BillingScenario.InvoiceNumbersAsync(silo));
+        Assert.Equal("INV-2026-000003", (await InvoicesAsync(silo, shops[2].Key))[0].GetProperty("number").GetString());
+        // The original silo's row, restored as Active, was marked Dead by the script: only the restored silo is Active.
+        Assert.Equal(new[] { "3", "6" }, await ReadAsync(copy.Open(), "SELECT status::text FROM orleansmembershiptable ORDER BY status"));
+    });
 
     [Fact]
-    public async Task RestoreRefusesADatabaseThatHoldsTablesUnlessForced()
+    public Task RestoreRefusesADatabaseThatHoldsTablesUnlessForced() => WithDumpAsync(async (source, target, dump) =>
+    {
+        await ExecuteAsync(source, "CREATE TABLE kept (id INT); INSERT INTO kept VALUES (7)");
+        await ExecuteAsync(target, "CREATE TABLE unrelated (id INT)");
+        await ScriptSucceedsAsync("backup.sh", "-d", Name(source), "-o", dump);
+
+        var refused = await DeployScript.RunAsync("restore.sh", dump, Name(target));
+        await ScriptSucceedsAsync("restore.sh", "--force", dump, Name(target));
+
+        Assert.Equal(65, refused.ExitCode);
+        Assert.Contains($"database {Name(target)} already holds 1 tables", refused.Output, StringComparison.Ordinal);
+        Assert.Equal(7, await BillingScenario.CountAsync(target.Open(), "SELECT SUM(id) FROM kept"));
+    });
+
+    /// <summary>
+    /// A source and a target database and a dump file's path, all removed afterwards. Fails, naming
+    /// the package, when PostgreSQL's client tools are missing: CI installs them.
+    /// </summary>
+    private static async Task WithDumpAsync(Func<TestDatabase, TestDatabase, string, Task> test)
     {
         DeployScript.RequireTools("pg_dump", "pg_restore", "psql");
         await using var source = await TestDatabase.CreatePostgresAsync();
@@ -60,16 +67,7 @@ public sealed class BackupRestoreTests
         var dump = Path.Combine(Path.GetTempPath(), $"billing-backup-test-{Guid.NewGuid():N}.dump");
         try
         {
-            await ExecuteAsync(source, "CREATE TABLE kept (id INT); INSERT INTO kept VALUES (7)");
-            await ExecuteAsync(target, "CREATE TABLE unrelated (id INT)");
-            await ScriptSucceedsAsync("backup.sh", "-d", Name(source), "-o", dump);
-
-            var refused = await DeployScript.RunAsync("restore.sh", dump, Name(target));
-            await ScriptSucceedsAsync("restore.sh", "--force", dump, Name(target));
-
-            Assert.Equal(65, refused.ExitCode);
-            Assert.Contains($"database {Name(target)} already holds 1 tables", refused.Output, StringComparison.Ordinal);
-            Assert.Equal(7, await BillingScenario.CountAsync(target.Open(), "SELECT SUM(id) FROM kept"));
+            await test(source, target, dump);
         }
         finally
         {
@@ -93,7 +91,10 @@ public sealed class BackupRestoreTests
         Assert.Equal(new[] { "INV-2026-000001", "INV-2026-000002" }, await BillingScenario.InvoiceNumbersAsync(silo));
         var reminders = await ReadAsync(silo.Services.GetRequiredService<SqlDatabase>(), Reminders);
         Assert.Equal(3, reminders.Count);
-        return (shops, await FiguresAsync(silo, shops), reminders);
+        var figures = await FiguresAsync(silo, shops);
+        Assert.Contains("\"tokens_remaining\":999995", figures[2], StringComparison.Ordinal); // A's subscription: 1,000,000 less 5 calls
+        Assert.Contains("\"tokens_remaining\":999997", figures[6], StringComparison.Ordinal); // B's: 3 calls
+        return (shops, figures, reminders);
     }
 
     /// <summary>What each shop reads about its money, as the API answers it: invoices, periods, tokens.</summary>
