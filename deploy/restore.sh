@@ -24,7 +24,7 @@ arguments=()
 for argument in "$@"; do
     case "$argument" in
         --force) force=true ;;
-        -h|--help) sed -n '2,20p' "$0"; exit 0 ;;
+        -h|--help) sed -n '2,18p' "$0"; exit 0 ;;
         -*) usage ;;
         *) arguments+=("$argument") ;;
     esac
