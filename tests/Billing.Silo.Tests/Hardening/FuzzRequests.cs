@@ -5,8 +5,8 @@ using FsCheck.Fluent;
 
 namespace Billing.Silo.Tests.Hardening;
 
-/// <summary>One mapped route: its method, its pattern ("/api/v1/admin/customers/{id}") and its parameters' names.</summary>
-internal sealed record FuzzEndpoint(string Method, string Pattern, IReadOnlyList<string> Parameters);
+/// <summary>One mapped route: its method, its pattern ("/api/v1/admin/customers/{id}"), its parameters' names and whether it takes the admin key.</summary>
+internal sealed record FuzzEndpoint(string Method, string Pattern, IReadOnlyList<string> Parameters, bool Admin);
 
 /// <summary>What the fuzzer sends: everything needed to replay it by hand.</summary>
 internal sealed record FuzzRequest(string Method, string Pattern, string PathAndQuery, IReadOnlyList<KeyValuePair<string, string>> Headers, byte[]? Body)
@@ -52,7 +52,7 @@ internal static class FuzzRequests
         from endpoint in Gen.Elements<FuzzEndpoint>(endpoints)
         from segments in Gen.ArrayOf(Segment(world), endpoint.Parameters.Count)
         from query in Query()
-        from headers in Headers(world)
+        from headers in Headers(world, endpoint.Admin)
         from body in Body()
         select new FuzzRequest(endpoint.Method, endpoint.Pattern, Fill(endpoint, segments) + query, headers, body);
 
@@ -94,18 +94,22 @@ internal static class FuzzRequests
             Gen.Choose(1_000, 10_000).Select(length => new string('9', length)))
         select $"{Uri.EscapeDataString(name)}={value}";
 
-    private static Gen<IReadOnlyList<KeyValuePair<string, string>>> Headers(FuzzWorld world) =>
-        from auth in Gen.Elements<KeyValuePair<string, string>?>(
-            null,
-            new("Authorization", $"Bearer {world.AdminKey}"),
-            new("Authorization", $"Bearer {world.CustomerKey}"),
-            new("X-API-Key", world.CustomerKey),
-            new("X-API-Key", world.OtherCustomerKey),
-            new("X-API-Key", "bk_live_wrong0000000000000000000000"),
-            new("Authorization", "Bearer "),
-            new("Authorization", "Basic Zm9vOmJhcg=="),
-            new("X-API-Key", ""))
-        from contentType in Gen.Elements(ContentTypes)
+    private static Gen<IReadOnlyList<KeyValuePair<string, string>>> Headers(FuzzWorld world, bool admin) =>
+        // Mostly the endpoint's own key and JSON, so most requests get past authentication and content negotiation to the handlers.
+        from auth in Gen.Frequency<KeyValuePair<string, string>?>(
+            (6, admin
+                ? Gen.Constant<KeyValuePair<string, string>?>(new("Authorization", $"Bearer {world.AdminKey}"))
+                : Gen.Elements<KeyValuePair<string, string>?>(new("Authorization", $"Bearer {world.CustomerKey}"), new("X-API-Key", world.CustomerKey))),
+            (3, Gen.Elements<KeyValuePair<string, string>?>(
+                null,
+                new("Authorization", $"Bearer {world.AdminKey}"),
+                new("X-API-Key", world.CustomerKey),
+                new("X-API-Key", world.OtherCustomerKey),
+                new("X-API-Key", "bk_live_wrong0000000000000000000000"),
+                new("Authorization", "Bearer "),
+                new("Authorization", "Basic Zm9vOmJhcg=="),
+                new("X-API-Key", ""))))
+        from contentType in Gen.Frequency((4, Gen.Constant("application/json")), (3, Gen.Elements(ContentTypes)))
         from idempotency in Gen.Elements<string?>(null, null, "", " ", "req-0001", Guid.Empty.ToString(), new string('k', 300), "caf\u00e9", "a b")
         select (IReadOnlyList<KeyValuePair<string, string>>)[
             .. auth is { } a ? [a] : Array.Empty<KeyValuePair<string, string>>(),
