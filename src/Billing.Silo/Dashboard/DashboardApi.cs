@@ -24,7 +24,7 @@ public static class DashboardApi
     public static IEndpointRouteBuilder MapDashboardApi(this IEndpointRouteBuilder routes)
     {
         routes.MapAdminLogin(AdminLoginArea.Dashboard, "Dashboard");
-        routes.MapOrleansDashboard(routePrefix: DashboardPaths.Root).RequireDashboardSession();
+        routes.MapOrleansDashboard(routePrefix: DashboardPaths.Root).RequireDashboardSession().RequireKnownSilo();
         return routes;
     }
 

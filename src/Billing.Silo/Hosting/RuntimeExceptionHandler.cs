@@ -34,6 +34,8 @@ internal sealed class RuntimeExceptionHandler(IProblemDetailsService problems) :
             Payments.PaymentProviderException => (StatusCodes.Status502BadGateway, "payment_provider_unavailable", "The payment provider did not answer; retry with the same Idempotency-Key."),
             // Malformed JSON or a body of the wrong shape: the client's mistake in every environment.
             BadHttpRequestException bad => (bad.StatusCode, bad.StatusCode == StatusCodes.Status400BadRequest ? "invalid_json" : ProblemCodes.FromStatus(bad.StatusCode), "The request could not be read."),
+            // A form the reader refuses (a key over its 2 KiB limit, a multipart body without its boundary), read by a handler or by the antiforgery check.
+            _ when IsUnreadableForm(httpContext, exception) => (StatusCodes.Status400BadRequest, "invalid_form", "The form could not be read."),
             _ => (0, string.Empty, string.Empty),
         };
         if (status == 0)
@@ -54,4 +56,10 @@ internal sealed class RuntimeExceptionHandler(IProblemDetailsService problems) :
             ProblemDetails = { Status = status, Title = title, Type = $"https://billing.example/problems/{code}", Extensions = { ["code"] = code } },
         });
     }
+
+    // Only on a form request: elsewhere an IOException is the server's own failure. A body over its limit stays its 413.
+    private static bool IsUnreadableForm(HttpContext httpContext, Exception exception) =>
+        httpContext.Request.HasFormContentType
+        && (exception is Microsoft.AspNetCore.Antiforgery.AntiforgeryValidationException { InnerException: { } inner } ? inner : exception)
+            is InvalidDataException or (IOException and not BadHttpRequestException);
 }

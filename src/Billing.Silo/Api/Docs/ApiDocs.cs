@@ -28,7 +28,8 @@ public static class ApiDocs
         var options = configuration.GetSection(ApiDocsOptions.SectionName).Get<ApiDocsOptions>() ?? new ApiDocsOptions();
         if (options.Enabled)
         {
-            routes.MapOpenApi("/openapi/{documentName}.json");
+            // One document: a route with no {documentName} serves the default (v1), and no other name answers a text/plain 404.
+            routes.MapOpenApi(DocumentPath);
             routes.MapScalarApiReference(UiPath, scalar => scalar.WithTitle("Billing.Orleans API"));
         }
 
