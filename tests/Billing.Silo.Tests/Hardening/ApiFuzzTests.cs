@@ -74,11 +74,20 @@ public sealed class ApiFuzzTests(ITestOutputHelper output)
         Assert.True(error is null, $"Fuzzing failed; replay with {SeedVariable}={seed}:{Environment.NewLine}{failure ?? error?.ToString()}");
     }
 
-    /// <summary>The seed from <see cref="SeedVariable"/>, else a fresh one (printed, so a failure can be replayed).</summary>
+    /// <summary>The suite's own seed, so the suite gates on the same 400 requests every run.</summary>
+    public const ulong SuiteSeed = 20_261_207;
+
+    /// <summary>
+    /// <see cref="SeedVariable"/>: a number replays that run, <c>random</c> explores with a fresh seed
+    /// (printed, so a failure can be replayed); unset, the suite's own seed.
+    /// </summary>
     private static ulong Seed() =>
-        Environment.GetEnvironmentVariable(SeedVariable) is { Length: > 0 } text
-            ? ulong.Parse(text, NumberStyles.None, CultureInfo.InvariantCulture)
-            : (ulong)Random.Shared.NextInt64(1, long.MaxValue);
+        Environment.GetEnvironmentVariable(SeedVariable) switch
+        {
+            null or "" => SuiteSeed,
+            "random" => (ulong)Random.Shared.NextInt64(1, long.MaxValue),
+            var text => ulong.Parse(text, NumberStyles.None, CultureInfo.InvariantCulture),
+        };
 
     /// <summary>Every route of the real route table with an HTTP method, as (method, pattern, parameters).</summary>
     private static List<FuzzEndpoint> Endpoints(IServiceProvider services)
