@@ -44,7 +44,7 @@ public static class AuthEndpointExtensions
                 return Unauthorized(http, "unauthorized", "This endpoint needs an operator key: send Authorization: Bearer <admin key or operator key>.");
             }
 
-            if (HttpMethods.IsGet(http.Request.Method) || HttpMethods.IsHead(http.Request.Method))
+            if (IsRead(http.Request))
             {
                 return await next(context);
             }
@@ -118,6 +118,9 @@ public static class AuthEndpointExtensions
     }
 
     /// <summary>The credential of <c>Authorization: Bearer …</c>, or null when the header is absent, repeated or oversized.</summary>
+    /// <summary>A request any operator role may make (GET, HEAD); anything else needs the role admin.</summary>
+    internal static bool IsRead(HttpRequest request) => HttpMethods.IsGet(request.Method) || HttpMethods.IsHead(request.Method);
+
     internal static string? BearerToken(HttpRequest request)
     {
         const string Scheme = "Bearer ";

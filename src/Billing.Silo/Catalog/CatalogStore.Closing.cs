@@ -1,3 +1,4 @@
+using System.Data.Common;
 using Billing.Domain;
 using Billing.Silo.Storage.Sql;
 
@@ -8,8 +9,8 @@ public sealed record ShopClosure(DateTimeOffset ClosedAt, bool WasClosedBefore, 
 
 public sealed partial class CatalogStore
 {
-    /// <summary>The most keys one shop's close revokes in one statement's answer; a shop has a handful.</summary>
-    public const int MaxKeysRevokedPerClose = 10_000;
+    /// <summary>The most revoked keys one close or erasure answers (all matching keys are revoked); a shop has a handful.</summary>
+    public const int MaxKeysRevokedAtOnce = 10_000;
 
     /// <summary>
     /// Marks the shop closed (keeping the first close time) and revokes its live keys, in one
@@ -40,22 +41,31 @@ public sealed partial class CatalogStore
                 await using var close = connection.CreateCommand("UPDATE shops SET closed_at_ms = @closed_at_ms WHERE id = @id AND closed_at_ms IS NULL", transaction)
                     .With("id", shopId).With("closed_at_ms", closedAtMs ?? nowMs);
                 await close.ExecuteNonQueryAsync(ct);
-                await using var revoke = connection.CreateCommand(
-                        "UPDATE api_keys SET revoked_at_ms = @now_ms WHERE shop_id = @id AND revoked_at_ms IS NULL RETURNING id, prefix", transaction)
-                    .With("id", shopId).With("now_ms", nowMs);
-                var prefixes = new List<string>();
-                await using (var revoked = await revoke.ExecuteReaderAsync(ct))
-                {
-                    while (prefixes.Count < MaxKeysRevokedPerClose && await revoked.ReadAsync(ct))
-                    {
-                        CatalogLog.ApiKeyRevoked(logger, revoked.GetString(0), revoked.GetString(1));
-                        prefixes.Add(revoked.GetString(1));
-                    }
-                }
-
+                var prefixes = await RevokeLiveKeysAsync(connection, transaction, "shop_id = @id", c => c.With("id", shopId), nowMs, logger, ct);
                 await transaction.CommitAsync(ct);
                 return new ShopClosure(DateTimeOffset.FromUnixTimeMilliseconds(closedBeforeMs ?? closedAtMs ?? nowMs), closedBeforeMs is not null, prefixes);
             },
             cancellationToken);
+    }
+
+    /// <summary>
+    /// Revokes the live keys matching <paramref name="condition"/> (its parameters bound by
+    /// <paramref name="bind"/>) inside <paramref name="transaction"/>, logs each, and answers their
+    /// prefixes (at most <see cref="MaxKeysRevokedAtOnce"/>) for the authenticator to forget.
+    /// </summary>
+    internal static async Task<IReadOnlyList<string>> RevokeLiveKeysAsync(
+        DbConnection connection, DbTransaction transaction, string condition, Func<DbCommand, DbCommand> bind, long nowMs, ILogger logger, CancellationToken cancellationToken)
+    {
+        await using var revoke = bind(connection.CreateCommand(
+            $"UPDATE api_keys SET revoked_at_ms = @now_ms WHERE {condition} AND revoked_at_ms IS NULL RETURNING id, prefix", transaction).With("now_ms", nowMs));
+        await using var revoked = await revoke.ExecuteReaderAsync(cancellationToken);
+        var prefixes = new List<string>();
+        while (prefixes.Count < MaxKeysRevokedAtOnce && await revoked.ReadAsync(cancellationToken))
+        {
+            CatalogLog.ApiKeyRevoked(logger, revoked.GetString(0), revoked.GetString(1));
+            prefixes.Add(revoked.GetString(1));
+        }
+
+        return prefixes;
     }
 }

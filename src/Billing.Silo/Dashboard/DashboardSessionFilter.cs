@@ -25,9 +25,8 @@ public static class DashboardSessionFilter
             var http = context.HttpContext;
             if (await RoleOfAsync(http, area) is { } role)
             {
-                // The dashboard shows the cluster's internals, the console the books; no other site may frame them.
-                http.Response.Headers.XFrameOptions = "DENY";
-                return role == OperatorRole.Admin || HttpMethods.IsGet(http.Request.Method) || HttpMethods.IsHead(http.Request.Method)
+                // Never framed either: SecurityHeaders sends X-Frame-Options: DENY on every answer.
+                return role == OperatorRole.Admin || AuthEndpointExtensions.IsRead(http.Request)
                     ? await next(context)
                     : ApiProblem.Create(StatusCodes.Status403Forbidden, "forbidden_role", "Forbidden", $"A viewer's session may only read; {http.Request.Method} needs the role admin.");
             }

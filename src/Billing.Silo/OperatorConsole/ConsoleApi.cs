@@ -46,13 +46,11 @@ public static class ConsoleApi
         return routes;
     }
 
-    public static void SetSecurityHeaders(IHeaderDictionary headers)
+    // nosniff, X-Frame-Options and Referrer-Policy come from SecurityHeaders, on every answer.
+    private static void SetSecurityHeaders(IHeaderDictionary headers)
     {
         headers.CacheControl = "no-store";
         headers.ContentSecurityPolicy = SecurityPolicy;
-        headers.XFrameOptions = "DENY";
-        headers.XContentTypeOptions = "nosniff";
-        headers["Referrer-Policy"] = "no-referrer";
     }
 
     /// <summary>A page: the component <typeparamref name="TPage"/> given its model.</summary>

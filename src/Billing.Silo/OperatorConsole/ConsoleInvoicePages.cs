@@ -1,3 +1,4 @@
+using Billing.Silo.Hosting;
 using System.Globalization;
 using Billing.Domain;
 using Billing.Silo.Api.Invoicing;
@@ -59,7 +60,7 @@ internal static class ConsoleInvoicePages
             return ConsoleApi.NotFound("invoice", id);
         }
 
-        http.Response.Headers.ContentSecurityPolicy = "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; frame-ancestors 'none'; base-uri 'none'";
+        http.Response.Headers.ContentSecurityPolicy = SecurityHeaders.DocumentPolicy;
         return await InvoiceApi.RenderAsync(id, _ => true, book, standings, cancellationToken);
     }
 

@@ -1,5 +1,6 @@
 using System.Data.Common;
 using Billing.Domain;
+using Billing.Silo.Catalog;
 using Billing.Silo.Storage.Sql;
 
 namespace Billing.Silo.Privacy;
@@ -18,7 +19,7 @@ public sealed record CustomerErased(
 /// issued invoices and credit notes as issued (tax law requires them, with the buyer's name), and
 /// the amounts and ids that the books and the ledger need. Idempotent: a repeat changes nothing.
 /// </summary>
-public sealed class CustomerErasure(SqlDatabase database, TimeProvider time)
+public sealed class CustomerErasure(SqlDatabase database, TimeProvider time, ILogger<CustomerErasure> logger)
 {
     public const string ErasedName = "Erased customer";
     public const string ErasedShopName = "Erased shop";
@@ -52,7 +53,7 @@ public sealed class CustomerErasure(SqlDatabase database, TimeProvider time)
                 var shops = await ExecuteAsync(
                     connection, transaction, "UPDATE shops SET name = @name, name_key = NULL WHERE customer_id = @customer_id AND name <> @name",
                     customerId, nowMs, ct, ("name", ErasedShopName));
-                var prefixes = await RevokeKeysAsync(connection, transaction, customerId, nowMs, ct);
+                var prefixes = await CatalogStore.RevokeLiveKeysAsync(connection, transaction, CustomerRows.OfShops, c => c.With("customer_id", customerId), nowMs, logger, ct);
                 var methods = await ExecuteAsync(
                     connection, transaction,
                     "UPDATE payment_methods SET provider_ref = 'erased', mandate_ref = NULL, brand = NULL, last4 = '', exp_month = NULL, exp_year = NULL, is_default = @no, " +
@@ -78,21 +79,6 @@ public sealed class CustomerErasure(SqlDatabase database, TimeProvider time)
                     customerId, DateTimeOffset.FromUnixTimeMilliseconds(erasedBeforeMs ?? nowMs), erasedBeforeMs is not null, prefixes, shops, methods, mails, usage);
             },
             cancellationToken);
-    }
-
-    private static async Task<IReadOnlyList<string>> RevokeKeysAsync(DbConnection connection, DbTransaction transaction, string customerId, long nowMs, CancellationToken cancellationToken)
-    {
-        await using var revoke = connection.CreateCommand(
-                $"UPDATE api_keys SET revoked_at_ms = @now_ms WHERE {CustomerRows.OfShops} AND revoked_at_ms IS NULL RETURNING prefix", transaction)
-            .With("customer_id", customerId).With("now_ms", nowMs);
-        await using var reader = await revoke.ExecuteReaderAsync(cancellationToken);
-        var prefixes = new List<string>();
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            prefixes.Add(reader.GetString(0));
-        }
-
-        return prefixes;
     }
 
     private static async Task<int> ExecuteAsync(
