@@ -36,7 +36,8 @@ public static class DashboardApi
         routes.MapPost(area.Login, (HttpContext http, OperatorAuthenticator operators, DashboardSessions sessions, ILogger<DashboardSessions> logger) =>
                 LogInAsync(http, area, operators, sessions, logger)).WithName($"{name}Login")
             .Accepts<DashboardLoginRequest>("application/x-www-form-urlencoded").Produces(StatusCodes.Status303SeeOther)
-            .ProducesProblems(StatusCodes.Status401Unauthorized, "unauthorized").ProducesProblems(StatusCodes.Status415UnsupportedMediaType, "unsupported_media_type");
+            .ProducesProblems(StatusCodes.Status400BadRequest, "invalid_form").ProducesProblems(StatusCodes.Status401Unauthorized, "unauthorized")
+            .ProducesProblems(StatusCodes.Status415UnsupportedMediaType, "unsupported_media_type");
         routes.MapMethods(area.Logout, [HttpMethods.Get, HttpMethods.Post], (HttpContext http) => LogOut(http, area)).WithName($"{name}Logout")
             .Produces(StatusCodes.Status303SeeOther);
         return routes;

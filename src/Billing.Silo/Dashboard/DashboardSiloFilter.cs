@@ -1,4 +1,5 @@
 using Billing.Silo.Api;
+using Billing.Silo.Api.Docs;
 using Orleans.Runtime;
 
 namespace Billing.Silo.Dashboard;
@@ -16,7 +17,7 @@ public static class DashboardSiloFilter
 
     public static TBuilder RequireKnownSilo<TBuilder>(this TBuilder builder)
         where TBuilder : IEndpointConventionBuilder =>
-        builder.AddEndpointFilter(async (context, next) =>
+        builder.ProducesProblems(StatusCodes.Status404NotFound, "silo_not_found").AddEndpointFilter(async (context, next) =>
         {
             var http = context.HttpContext;
             var path = http.Request.Path.Value ?? "";

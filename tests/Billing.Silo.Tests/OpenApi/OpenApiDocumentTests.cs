@@ -112,6 +112,10 @@ public sealed class OpenApiDocumentTests(OpenApiSilo silo) : IClassFixture<OpenA
         await AssertDocumentedAsync(admin, HttpMethod.Get, "/api/v1/admin/customers/cus_missing", "/api/v1/admin/customers/{id}", null, "customer_not_found");
         await AssertDocumentedAsync(admin, HttpMethod.Get, "/api/v1/admin/analytics/mrr?from=2026-13&to=2026-12", "/api/v1/admin/analytics/mrr", null, "invalid_month");
         await AssertDocumentedAsync(admin, HttpMethod.Post, "/api/billing-scheduler/process-shop-billing/shop_missing", "/api/billing-scheduler/process-shop-billing/{shopId}", null, "shop_not_found");
+        await AssertDocumentedAsync(admin, HttpMethod.Get, "/dashboard/SiloMetadata/not-a-silo", "/dashboard/SiloMetadata/{address}", null, "silo_not_found");
+        // A field name beyond the form reader's 2 KiB key limit.
+        using var form = new StringContent(new string('k', 3_000) + "=v", System.Text.Encoding.UTF8, "application/x-www-form-urlencoded");
+        await AssertDocumentedBodyAsync(anonymous, HttpMethod.Post, "/dashboard/login", "/dashboard/login", form, "invalid_form");
     }
 
     [Fact]
@@ -128,13 +132,13 @@ public sealed class OpenApiDocumentTests(OpenApiSilo silo) : IClassFixture<OpenA
     }
 
     /// <summary>The request is answered with <paramref name="code"/>, which the document lists for that operation and status.</summary>
-    private async Task AssertDocumentedAsync(HttpClient client, HttpMethod method, string url, string path, string? json, string code)
+    private Task AssertDocumentedAsync(HttpClient client, HttpMethod method, string url, string path, string? json, string code) =>
+        AssertDocumentedBodyAsync(client, method, url, path, json is null ? null : new StringContent(json, System.Text.Encoding.UTF8, "application/json"), code);
+
+    private async Task AssertDocumentedBodyAsync(HttpClient client, HttpMethod method, string url, string path, HttpContent? content, string code)
     {
         using var request = new HttpRequestMessage(method, url);
-        if (json is not null)
-        {
-            request.Content = new StringContent(json, System.Text.Encoding.UTF8, "application/json");
-        }
+        request.Content = content;
 
         using var response = await client.SendAsync(request);
         using var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
