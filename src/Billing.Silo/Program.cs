@@ -1,11 +1,6 @@
+using Billing.Silo;
 using Billing.Silo.Api.Docs;
-using Billing.Silo.Api;
-using Billing.Silo.Api.Invoicing;
-using Billing.Silo.Api.Metering;
-using Billing.Silo.Api.Payments;
-using Billing.Silo.Dashboard;
 using Billing.Silo.Hosting;
-using Billing.Silo.OperatorConsole;
 
 // Settings files ship beside the binary; relative data paths (./data) follow the working directory.
 var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
@@ -13,49 +8,7 @@ builder.AddBillingSilo();
 builder.Services.AddApiDocs();
 
 var app = builder.Build();
-app.UseTrustedProxies();
-app.UseSecurityHeaders();
-app.UseBillingProblemDetails();
-app.MapApiDocs(app.Configuration);
-app.MapHealthApi();
-app.MapLoadTestApi(app.Configuration);
-app.MapMeteringApi();
-app.MapTopUpApi();
-app.MapPaymentsApi();
-app.MapPaymentMethodsApi();
-app.MapCollectionApi();
-app.MapRenewalApi();
-app.MapStripeWebhookApi();
-app.MapPayPalReturnApi();
-app.MapRuntimeMetricsApi();
-app.MapAdminApi();
-app.MapAdminCatalogQueryApi();
-app.MapAdminShopApi();
-app.MapPrivacyApi();
-app.MapOperatorKeyApi();
-app.MapAuditApi();
-app.MapCustomerCatalogApi();
-app.MapInvoiceApi();
-app.MapAdminInvoiceApi();
-app.MapPeriodStandingApi();
-app.MapBankTransferApi();
-app.MapCreditNoteApi();
-app.MapRevenueApi();
-app.MapBillingSchedulerApi();
-app.MapGitHubWebhookApi();
-app.MapPricePlanApi();
-app.MapShopTermsApi();
-app.MapAlertsApi();
-app.MapEmailApi();
-app.MapAnalyticsApi();
-if (app.HostsSilo())
-{
-    // The Orleans dashboard reads each silo's counters through a grain service on it: silos only;
-    // the operator console shares its login.
-    app.MapDashboardApi();
-    app.MapOperatorConsole();
-}
-
+app.UseBillingPipeline();
 return await app.RunSiloAsync();
 
 /// <summary>The silo's entry point; public so functional tests can host it with WebApplicationFactory.</summary>

@@ -1,3 +1,5 @@
+using Billing.Silo;
+using Billing.Silo.Api.Docs;
 using Billing.Silo.Hosting;
 using Billing.Silo.Storage.Sql;
 using Billing.Testing;
@@ -12,7 +14,9 @@ namespace Billing.Benchmarks;
 /// <summary>The real silo in process on a benchmark's database and clock, on loopback, logging warnings only.</summary>
 internal static class BenchmarkSilo
 {
-    public static async Task<WebApplication> StartAsync(TestDatabase database, TimeProvider clock, IReadOnlyDictionary<string, string?>? settings = null)
+    /// <param name="withEndpoints">Whether the app serves its HTTP API and pages too, as Program.cs maps them.</param>
+    public static async Task<WebApplication> StartAsync(
+        TestDatabase database, TimeProvider clock, IReadOnlyDictionary<string, string?>? settings = null, bool withEndpoints = false)
     {
         var builder = WebApplication.CreateBuilder();
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
@@ -33,7 +37,17 @@ internal static class BenchmarkSilo
         builder.WebHost.UseUrls("http://127.0.0.1:0");
         builder.AddBillingSilo();
         builder.Services.AddSingleton(clock);
+        if (withEndpoints)
+        {
+            builder.Services.AddApiDocs();
+        }
+
         var app = builder.Build();
+        if (withEndpoints)
+        {
+            app.UseBillingPipeline();
+        }
+
         await app.StartAsync();
         return app;
     }

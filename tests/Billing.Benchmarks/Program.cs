@@ -1,11 +1,18 @@
 using System.Globalization;
 
-// Usage: dotnet run -c Release --project tests/Billing.Benchmarks -- [metering | metering-ceiling | billing-close | reminder-close | activation | activation-floor | journal-store | stop-under-load] [--quick] [--json]
+// Usage: dotnet run -c Release --project tests/Billing.Benchmarks -- [metering | metering-ceiling | billing-close | reminder-close | console | activation | activation-floor | journal-store | stop-under-load] [--quick] [--json]
 // Needs PostgreSQL for the postgres rows (BILLING_TEST_POSTGRES, default the local server).
 var quick = args.Contains("--quick");
 if (args.Contains("stop-under-load"))
 {
     await Billing.Benchmarks.Metering.StopUnderLoadProbe.RunAsync();
+    return;
+}
+
+if (args.Contains("console"))
+{
+    // The operator console's pages on 100,000 shops with October invoiced; --quick: 10,000.
+    await Billing.Benchmarks.OperatorConsole.ConsoleBenchmark.RunAsync(shops: quick ? 10_000 : 100_000);
     return;
 }
 
@@ -69,5 +76,5 @@ if (args.Contains("metering") || args.Contains("metering-ceiling"))
 
 // The home-made runtime's own benchmarks (grain calls, state writes) went with it; Orleans' grain
 // path is measured by the metering runs above (metering-ceiling: the grain path with a discarding journal).
-await Console.Error.WriteLineAsync("usage: Billing.Benchmarks [metering | metering-ceiling | billing-close | reminder-close | activation | activation-floor | journal-store | stop-under-load] [--quick]");
+await Console.Error.WriteLineAsync("usage: Billing.Benchmarks [metering | metering-ceiling | billing-close | reminder-close | console | activation | activation-floor | journal-store | stop-under-load] [--quick]");
 Environment.ExitCode = 64;

@@ -88,7 +88,7 @@ public static class SiloHostingExtensions
         builder.Services.AddPaymentSweeper();
         builder.Services.AddEmailSender();
         builder.Services.AddDashboardLogin(builder.Configuration);
-        builder.Services.AddOperatorConsole();
+        builder.Services.AddOperatorConsole(builder.Configuration);
     }
 
     /// <summary>

@@ -66,14 +66,14 @@ public static class ConsoleApi
         new RazorComponentResult<MessagePage>(new Dictionary<string, object?> { ["Model"] = message, ["Title"] = title }) { StatusCode = statusCode };
 
     private static async Task<IResult> OverviewAsync(
-        MrrQuery mrr, RevenueQuery revenue, ConsoleQueries queries, AlertStore alerts, BillingRunStore runs, TimeProvider time, CancellationToken cancellationToken)
+        ConsoleMrrCache mrr, RevenueQuery revenue, ConsoleQueries queries, AlertStore alerts, BillingRunStore runs, TimeProvider time, CancellationToken cancellationToken)
     {
         var now = Instant.FromDateTimeOffset(time.GetUtcNow());
         var today = now.InUtc().Date;
         var thisMonth = new YearMonth(today.Year, today.Month);
         var months = new MonthRange(thisMonth.PlusMonths(-1), thisMonth);
         // One scan of the plan history serves a year as well as a month: the chart's year it is.
-        var mrrByMonth = MrrResponse.Of(await mrr.RunAsync(new MonthRange(thisMonth.PlusMonths(1 - MrrChartMonths), thisMonth), cancellationToken));
+        var mrrByMonth = MrrResponse.Of(await mrr.GetAsync(new MonthRange(thisMonth.PlusMonths(1 - MrrChartMonths), thisMonth), cancellationToken));
         var revenueByMonth = RevenueResponse.Of(months, await revenue.RunAsync(months, cancellationToken));
         var recentAlerts = await alerts.ListAsync(new AlertQuery(null, now - AlertsWindow, OverviewAlerts), cancellationToken);
         var lastRun = (await runs.RecentAsync(1, cancellationToken)).FirstOrDefault();

@@ -5,7 +5,7 @@ namespace Billing.Silo.OperatorConsole;
 /// <summary>Registers the operator console: Razor components rendered on the server, antiforgery for its forms, its own reads.</summary>
 public static class ConsoleServiceCollectionExtensions
 {
-    public static IServiceCollection AddOperatorConsole(this IServiceCollection services)
+    public static IServiceCollection AddOperatorConsole(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddSingleton<IMigrationSource>(new EmbeddedMigrationSource(typeof(ConsoleQueries).Assembly, "console", "Migrations.Console"));
         services.AddRazorComponents();
@@ -16,7 +16,9 @@ public static class ConsoleServiceCollectionExtensions
             o.Cookie.SameSite = SameSiteMode.Strict;
             o.FormFieldName = "__console_token";
         });
+        services.AddValidatedOptions<ConsoleOptions>(configuration.GetSection(ConsoleOptions.SectionName), o => o.Validate());
         services.AddSingleton<ConsoleQueries>();
+        services.AddSingleton<ConsoleMrrCache>();
         return services;
     }
 }
