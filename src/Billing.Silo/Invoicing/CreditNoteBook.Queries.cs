@@ -1,5 +1,7 @@
 using System.Data.Common;
+using System.Text.Json;
 using Billing.Domain;
+using Billing.Silo.Audit;
 using Billing.Silo.Storage.Sql;
 using NodaTime;
 
@@ -56,21 +58,65 @@ public sealed partial class CreditNoteBook
         database.QueryFirstAsync(
             $"{Select} WHERE n.invoice_id = @invoice AND n.idempotency_key = @key", c => c.With("invoice", invoiceId).With("key", idempotencyKey), Read, cancellationToken);
 
-    /// <summary>Records the provider's answer to a pending refund; false when it was recorded already (a concurrent retry: that answer stands).</summary>
+    /// <summary>
+    /// Records the provider's answer to a pending refund, audited in the same transaction (money
+    /// went back, or did not); false when it was recorded already (a concurrent retry: that answer stands).
+    /// </summary>
     public Task<bool> RecordRefundAsync(string creditNoteId, string status, string? refundRef, string? failureCode, Instant now, CancellationToken cancellationToken) =>
         database.WriteAsync(
             async (connection, ct) =>
             {
+                await using var transaction = await connection.BeginTransactionAsync(ct);
                 await using var command = connection.CreateCommand(
                     """
                     UPDATE refunds SET status = @status, refund_ref = COALESCE(@refund_ref, refund_ref), failure_code = @failure_code, updated_at_ms = @now_ms
                     WHERE credit_note_id = @id AND status = 'pending'
-                    """)
+                    RETURNING invoice_id, method, provider, amount_minor, currency
+                    """,
+                    transaction)
                     .With("status", status).With("refund_ref", refundRef).With("failure_code", failureCode)
                     .With("now_ms", now.ToUnixTimeMilliseconds()).With("id", creditNoteId);
-                return await command.ExecuteNonQueryAsync(ct) == 1;
+                var refund = await ReadRefundAsync(command, creditNoteId, ct);
+                if (refund is null)
+                {
+                    return false;
+                }
+
+                var before = new Dictionary<string, object?>(refund) { ["status"] = RefundRow.Pending, ["provider_reference"] = null, ["failure_code"] = null };
+                var after = new Dictionary<string, object?>(refund) { ["status"] = status, ["provider_reference"] = refundRef, ["failure_code"] = failureCode };
+                var action = status == RefundRow.Succeeded ? "RefundSucceeded" : "RefundFailed";
+                await audit.AppendAsync(
+                    connection, transaction, new AuditRecord(action, AuditResource, (string)refund["invoice_id"]!, JsonSerializer.Serialize(before), JsonSerializer.Serialize(after)), ct);
+                await transaction.CommitAsync(ct);
+                return true;
             },
             cancellationToken);
+
+    /// <summary>The refund's audit state from the updated row; null when no pending refund moved.</summary>
+    private static async Task<Dictionary<string, object?>?> ReadRefundAsync(DbCommand command, string creditNoteId, CancellationToken ct)
+    {
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        if (!await reader.ReadAsync(ct))
+        {
+            return null;
+        }
+
+        var currency = Currency.Parse(reader.GetString(4));
+        return new Dictionary<string, object?>
+        {
+            ["credit_note_id"] = creditNoteId, ["invoice_id"] = reader.GetString(0), ["method"] = reader.GetString(1),
+            ["provider"] = Text(reader, 2), ["amount"] = Money.FromMinorUnits(reader.GetInt64(3), currency).Amount, ["currency"] = currency.Code,
+        };
+    }
+
+    /// <summary>What the audit log keeps of an issued note: its number and amounts and how the money goes back (no personal data).</summary>
+    private static string AuditState(CreditNoteDocument note, RefundRow refund) =>
+        JsonSerializer.Serialize(new Dictionary<string, object?>
+        {
+            ["credit_note_id"] = note.Id, ["number"] = note.Number, ["invoice_number"] = note.InvoiceNumber, ["reason"] = note.Reason,
+            ["subtotal"] = note.Subtotal, ["vat"] = note.Vat, ["total"] = note.Total, ["currency"] = note.Currency,
+            ["refund"] = new Dictionary<string, object?> { ["method"] = refund.Method, ["provider"] = refund.Provider, ["status"] = refund.Status },
+        });
 
     private static async Task<IssuedCreditNote?> ByKeyAsync(DbConnection connection, DbTransaction transaction, string invoiceId, string key, CancellationToken ct)
     {

@@ -2,6 +2,7 @@ using System.Data.Common;
 using System.Text.Json;
 using Billing.Domain;
 using Billing.Domain.Payments;
+using Billing.Silo.Audit;
 using Billing.Silo.Storage.Sql;
 using Microsoft.Extensions.Options;
 using NodaTime;
@@ -43,8 +44,11 @@ public sealed record CreditNoteResult(CreditNoteOutcome Outcome, IssuedCreditNot
 /// are written. A rollback leaves nothing, and no gap in the numbers; the counter row is locked last
 /// for the shortest time, as the invoices' is.
 /// </summary>
-public sealed partial class CreditNoteBook(SqlDatabase database, IOptions<BillingOptions> options)
+public sealed partial class CreditNoteBook(SqlDatabase database, AuditLog audit, IOptions<BillingOptions> options)
 {
+    // Credit notes and refunds are recorded against their invoice, where an operator looks for them.
+    private const string AuditResource = "invoices";
+
     private readonly BillingOptions settings = options.Value;
     private readonly CreditNoteNumberFormat numberFormat = options.Value.ParsedCreditNotePrefix;
 
@@ -105,6 +109,7 @@ public sealed partial class CreditNoteBook(SqlDatabase database, IOptions<Billin
         await InsertNoteAsync(connection, transaction, document, year, sequence, request, now, ct);
         var refund = RefundRow.Issued(document, request.Method, now.ToUnixTimeMilliseconds());
         await InsertRefundAsync(connection, transaction, refund, ct);
+        await audit.AppendAsync(connection, transaction, new AuditRecord("CreditNoteIssued", AuditResource, document.InvoiceId, null, AuditState(document, refund)), ct);
         return new CreditNoteResult(CreditNoteOutcome.Issued, new IssuedCreditNote(document, refund), refundable.Total - amounts.Total);
     }
 

@@ -90,6 +90,20 @@ public sealed class RefundTests
         Assert.Equal("amount must be in whole minor units of the invoice's currency", belowACent.GetProperty("errors").GetProperty("amount")[0].GetString());
         Assert.Equal(1, await BillingScenario.CountAsync(silo, "SELECT COUNT(*) FROM credit_notes"));
         Assert.Equal(1, await BillingScenario.CountAsync(silo, "SELECT last_number FROM credit_note_counters"));
+
+        // Both money movements are audited in their own transactions, by the operator, once (the replay writes nothing).
+        var audit = (await silo.GetAsync(silo.Admin, $"/api/v1/admin/audit?resource={invoiceId}")).GetProperty("entries").EnumerateArray()
+            .Where(e => e.GetProperty("action").GetString() is not ("InvoiceIssued" or "InvoicePaid")).ToList();
+        Assert.Equal(["RefundSucceeded", "CreditNoteIssued"], audit.Select(e => e.GetProperty("action").GetString()));
+        Assert.All(audit, e => Assert.Equal("admin_key", e.GetProperty("actor").GetProperty("id").GetString()));
+        var (succeeded, issued) = (audit[0], audit[1]);
+        Assert.Equal(("CN-2026-000001", 21.00m, "provider", "pending"), (
+            issued.GetProperty("after").GetProperty("number").GetString(), issued.GetProperty("after").GetProperty("total").GetDecimal(),
+            issued.GetProperty("after").GetProperty("refund").GetProperty("method").GetString(), issued.GetProperty("after").GetProperty("refund").GetProperty("status").GetString()));
+        Assert.Equal(("pending", "succeeded", 21.00m, Id(first)), (
+            succeeded.GetProperty("before").GetProperty("status").GetString(), succeeded.GetProperty("after").GetProperty("status").GetString(),
+            succeeded.GetProperty("after").GetProperty("amount").GetDecimal(), succeeded.GetProperty("after").GetProperty("credit_note_id").GetString()));
+        Assert.Equal(refund.GetProperty("provider_reference").GetString(), succeeded.GetProperty("after").GetProperty("provider_reference").GetString());
     }
 
     [Fact]
