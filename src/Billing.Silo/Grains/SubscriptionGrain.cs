@@ -36,7 +36,8 @@ public sealed partial class SubscriptionGrain(
     private readonly IdempotencyWindow recentKeys = new(IdempotencyWindowSize);
     private Subscription subscription = null!;
     private TokenAlertWatch tokenWatch;
-    private bool reloadRequired;
+    // The write this activation lost: it refuses every call until the next activation has reloaded.
+    private JournalWriteException? lostWrite;
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
@@ -233,7 +234,7 @@ public sealed partial class SubscriptionGrain(
         {
             // Also how a split brain ends for the loser: another activation of this customer moved
             // its ledger first, so this balance is stale; the next activation loads the winner's.
-            reloadRequired = true;
+            lostWrite = error;
             LogReloading(logger, next.CustomerId, error.Message);
             DeactivateOnIdle();
             throw;
@@ -242,9 +243,10 @@ public sealed partial class SubscriptionGrain(
 
     private void EnsureUsable()
     {
-        if (reloadRequired)
+        if (lostWrite is { } lost)
         {
-            throw new JournalWriteException($"The balance of {subscription.CustomerId} is being reloaded after a failed write; retry.");
+            // For the same reason as the lost write: in a database outage every refusal is storage_unavailable.
+            throw new JournalWriteException($"The balance of {subscription.CustomerId} is being reloaded after a failed write; retry.", lost.DatabaseUnavailable);
         }
     }
 

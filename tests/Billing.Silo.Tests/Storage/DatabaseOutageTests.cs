@@ -1,0 +1,137 @@
+using System.Diagnostics;
+using System.Net;
+using Billing.Silo.Storage.Sql;
+using Billing.Silo.Tests.Catalog;
+using Billing.Silo.Tests.Closing;
+using Billing.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using Xunit.Abstractions;
+
+namespace Billing.Silo.Tests.Storage;
+
+/// <summary>
+/// PostgreSQL stopped under load and started again, on a cluster of the test's own (see
+/// <see cref="PrivatePostgres"/>): while it is down consumes are refused with a 503 to retry and
+/// nothing is charged for them; once it is back the silo recovers by itself, without a restart;
+/// no acknowledged consume is lost or charged twice, and the month-end close that fell due inside
+/// the outage happens once afterwards.
+/// </summary>
+public sealed class DatabaseOutageTests(ITestOutputHelper output)
+{
+    private const long Granted = 1_000_000; // BillingScenario's plan
+    private const int Workers = 8;
+    private static readonly DateTimeOffset BeforeMonthEnd = new(2026, 11, 30, 22, 0, 0, TimeSpan.Zero);
+
+    // Amsterdam's November ends at 23:00 UTC; with the hour of grace its close is due at midnight UTC.
+    private static readonly DateTimeOffset NovemberEnd = new(2026, 11, 30, 23, 0, 0, TimeSpan.Zero);
+    private static readonly DateTimeOffset CloseDue = new(2026, 12, 1, 0, 0, 0, TimeSpan.Zero);
+    private static readonly TimeSpan Outage = TimeSpan.FromSeconds(3);
+    private static readonly TimeSpan MaxRecovery = TimeSpan.FromSeconds(10);
+
+    [Fact]
+    public async Task PostgresStoppedUnderLoadRefusesConsumesWith503ThenRecoversByItselfLosingNothingAndClosesTheMonthOnce()
+    {
+        var watch = Stopwatch.StartNew();
+        await using var postgres = await PrivatePostgres.StartAsync();
+        // Not disposed on its own: it lives in the private cluster, which is deleted whole.
+        var database = await TestDatabase.CreatePostgresAsync(postgres.ServerConnectionString);
+        var silo = CatalogSilo.Start(database, configure: null, now: BeforeMonthEnd);
+        try
+        {
+            var (customerId, shopId, key) = await BillingScenario.CustomerAsync(silo, "Europe/Amsterdam");
+            var load = new OutageLoad(() => BillingScenario.Client(silo, key), watch);
+            using var stop = new CancellationTokenSource();
+            using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(40));
+            var running = load.RunAsync(Workers, stop.Token, deadline.Token);
+
+            await Task.Delay(TimeSpan.FromSeconds(1.5));
+            var acknowledgedBefore = load.Acknowledged.Count;
+            await postgres.StopServerAsync();
+            var downAtMs = watch.ElapsedMilliseconds;
+            await MonthEndsAsync(silo);
+            var readyWhileDown = await ReadyAsync(silo);
+            await Task.Delay(Outage - TimeSpan.FromMilliseconds(watch.ElapsedMilliseconds - downAtMs));
+            await postgres.StartServerAsync();
+            var upAtMs = watch.ElapsedMilliseconds;
+            await Eventually.TrueAsync(async () => await ReadyAsync(silo) == HttpStatusCode.OK, "/health/ready is 200 again", (int)MaxRecovery.TotalMilliseconds);
+            var readyAtMs = watch.ElapsedMilliseconds;
+            await Eventually.TrueAsync(() => load.AcknowledgedAtMs.Any(at => at > upAtMs), "a consume is acknowledged again", (int)MaxRecovery.TotalMilliseconds);
+            var firstAcknowledgedAtMs = load.AcknowledgedAtMs.Where(at => at > upAtMs).Min();
+            await Task.Delay(TimeSpan.FromSeconds(1));
+            await stop.CancelAsync();
+            await running;
+            var invoicesBeforeTick = await BillingScenario.CountAsync(silo, "SELECT COUNT(*) FROM invoices");
+            // The tick that fell into the outage failed; the reminder's next one, a minute later, closes November.
+            await BillingScenario.AdvanceAndTickAsync(silo, CloseDue + TimeSpan.FromMinutes(2));
+
+            var refusals = load.Refusals.ToList();
+            output.WriteLine(
+                $"outage {Outage.TotalSeconds} s; ready again {readyAtMs - upAtMs} ms and first consume acknowledged {firstAcknowledgedAtMs - upAtMs} ms after the restart; "
+                + $"{load.Acknowledged.Count} events acknowledged ({acknowledgedBefore} before the outage), {refusals.Count} answers refused, {load.Replayed} replayed; {watch.ElapsedMilliseconds} ms so far");
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, readyWhileDown);
+            Assert.True(acknowledgedBefore > 0 && refusals.Count > 0, "the load saw no acknowledged consume before the outage or no refusal during it");
+            Assert.All(refusals, r => Assert.Equal((503, "storage_unavailable", true), (r.Status, r.Code, r.RetryAfterSeconds >= 1)));
+            Assert.InRange(firstAcknowledgedAtMs - upAtMs, 0, (long)MaxRecovery.TotalMilliseconds);
+
+            // Exactly the acknowledged events are stored, each once; the balance is the grant less them.
+            var stored = await StoredAsync(silo, customerId);
+            Assert.Equal(load.Acknowledged.OrderBy(a => a.Key, StringComparer.Ordinal), stored.OrderBy(s => s.Key, StringComparer.Ordinal));
+            var consumed = load.Acknowledged.Values.Sum(a => a.Tokens);
+            await AssertBalanceAsync(silo, key, consumed);
+
+            // November closed once, after the outage, with every November event.
+            Assert.Equal(0, invoicesBeforeTick);
+            Assert.Equal(["INV-2026-000001"], await BillingScenario.InvoiceNumbersAsync(silo));
+            var novemberEvents = await BillingScenario.CountAsync(silo, $"SELECT COUNT(*) FROM usage_events WHERE customer_id = '{customerId}' AND occurred_at_ms < {NovemberEnd.ToUnixTimeMilliseconds()}");
+            Assert.Equal(novemberEvents, await BillingScenario.CountAsync(silo, $"SELECT requests FROM billing_periods WHERE shop_id = '{shopId}' AND period_start = '2026-11-01'"));
+
+            // And a restarted silo reads back the same balance and bills nothing again.
+            await silo.DisposeAsync();
+            silo = CatalogSilo.Start(database, configure: null, now: CloseDue + TimeSpan.FromMinutes(5));
+            await AssertBalanceAsync(silo, key, consumed);
+            Assert.Equal(["INV-2026-000001"], await BillingScenario.InvoiceNumbersAsync(silo));
+            output.WriteLine($"{watch.ElapsedMilliseconds} ms in all");
+        }
+        finally
+        {
+            // A silo stops quickly only with its database up; a failed test may have left it down.
+            await postgres.EnsureRunningAsync();
+            await silo.DisposeAsync();
+        }
+    }
+
+    /// <summary>Moves the clock past November's close and on a millisecond at a time for a second, so its reminder ticks while the database is away.</summary>
+    private static async Task MonthEndsAsync(CatalogSilo silo)
+    {
+        silo.Time.Advance(CloseDue - silo.Time.GetUtcNow());
+        for (var nudge = 0; nudge < 20; nudge++)
+        {
+            silo.Time.Advance(TimeSpan.FromMilliseconds(1));
+            await Task.Delay(50);
+        }
+    }
+
+    private static async Task<HttpStatusCode> ReadyAsync(CatalogSilo silo)
+    {
+        using var client = silo.CreateClient();
+        using var response = await client.GetAsync(new Uri("/health/ready", UriKind.Relative));
+        return response.StatusCode;
+    }
+
+    private static async Task AssertBalanceAsync(CatalogSilo silo, string key, long consumed)
+    {
+        using var client = BillingScenario.Client(silo, key);
+        var subscription = await silo.GetAsync(client, "/api/v1/billing/subscription");
+        Assert.Equal((Granted - consumed, consumed), (subscription.GetProperty("tokens_remaining").GetInt64(), subscription.GetProperty("tokens_consumed").GetInt64()));
+    }
+
+    private static async Task<Dictionary<string, (long Tokens, Guid UsageId)>> StoredAsync(CatalogSilo silo, string customerId)
+    {
+        var rows = await silo.Services.GetRequiredService<SqlDatabase>().QueryListAsync(
+            "SELECT idempotency_key, tokens, usage_id FROM usage_events WHERE customer_id = @customer_id",
+            c => c.With("customer_id", customerId),
+            r => (Key: r.GetString(0), Tokens: r.GetInt64(1), UsageId: r.GetGuid(2)),
+            CancellationToken.None);
+        return rows.ToDictionary(r => r.Key, r => (r.Tokens, r.UsageId), StringComparer.Ordinal);
+    }
+}
