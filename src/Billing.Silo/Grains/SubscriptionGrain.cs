@@ -42,11 +42,28 @@ public sealed partial class SubscriptionGrain(
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         var customerId = this.GetPrimaryKeyString();
-        var load = await store.LoadActivationAsync(customerId, cancellationToken);
+        var load = await LoadAsync(customerId, cancellationToken);
         subscription = load.Subscription ?? Subscription.None(customerId);
         journal.Reset(customerId);
         tokenWatch = tokenAlerts.Resume(subscription, load.LatestGrant, Instant.FromDateTimeOffset(time.GetUtcNow()));
         suspendingInvoices = load.Suspensions;
+    }
+
+    /// <summary>
+    /// The call filter (<see cref="StorageFailureFilter"/>) does not see activation: a load that fails
+    /// in an outage reaches the callers waiting for it, on any silo, as the same exception a grain call
+    /// would throw (503 <c>storage_unavailable</c>), not as a driver exception Orleans cannot serialize.
+    /// </summary>
+    private async Task<SubscriptionLoad> LoadAsync(string customerId, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await store.LoadActivationAsync(customerId, cancellationToken);
+        }
+        catch (System.Data.Common.DbException error)
+        {
+            throw StorageFailureFilter.Crossing(error);
+        }
     }
 
     public async Task<ConsumeResult> ConsumeAsync(ConsumeCommand command)
