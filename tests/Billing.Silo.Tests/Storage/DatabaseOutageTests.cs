@@ -51,7 +51,8 @@ public sealed class DatabaseOutageTests(ITestOutputHelper output)
             var downAtMs = watch.ElapsedMilliseconds;
             await MonthEndsAsync(silo);
             var (readyWhileDown, liveWhileDown) = (await ProbeAsync(silo, "/health/ready"), await ProbeAsync(silo, "/health/live"));
-            await Task.Delay(Outage - TimeSpan.FromMilliseconds(watch.ElapsedMilliseconds - downAtMs));
+            var downForMs = watch.ElapsedMilliseconds - downAtMs;
+            await Task.Delay(TimeSpan.FromMilliseconds(Math.Max(0, Outage.TotalMilliseconds - downForMs)));
             await postgres.StartServerAsync();
             var upAtMs = watch.ElapsedMilliseconds;
             await Eventually.TrueAsync(async () => await ProbeAsync(silo, "/health/ready") == HttpStatusCode.OK, "/health/ready is 200 again", (int)MaxRecovery.TotalMilliseconds);

@@ -132,23 +132,11 @@ internal sealed class PrivatePostgres : IAsyncDisposable
             start.ArgumentList.Add(argument);
         }
 
-        using var process = Process.Start(start) ?? throw new InvalidOperationException($"{program} did not start");
-        var output = process.StandardOutput.ReadToEndAsync();
-        var errors = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(StepLimit);
-        try
+        var step = $"{Path.GetFileName(program)} {string.Join(' ', arguments)}";
+        var (exitCode, output) = await DeployScript.RunBoundedAsync(start, StepLimit, step);
+        if (exitCode != 0)
         {
-            await process.WaitForExitAsync(timeout.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"{Path.GetFileName(program)} {arguments.LastOrDefault()} did not finish in {StepLimit.TotalSeconds} s: {await output}{await errors}");
-        }
-
-        if (process.ExitCode != 0)
-        {
-            throw new InvalidOperationException($"{Path.GetFileName(program)} {string.Join(' ', arguments)} exited {process.ExitCode}: {await output}{await errors}");
+            throw new InvalidOperationException($"{step} exited {exitCode}: {output}");
         }
     }
 }
