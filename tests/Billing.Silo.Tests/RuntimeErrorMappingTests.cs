@@ -16,6 +16,7 @@ public sealed class RuntimeErrorMappingTests
     [InlineData("overloaded", HttpStatusCode.ServiceUnavailable, "overloaded")]
     [InlineData("timeout", HttpStatusCode.GatewayTimeout, "timeout")]
     [InlineData("journal", HttpStatusCode.ServiceUnavailable, "journal_unavailable")]
+    [InlineData("journal-database-down", HttpStatusCode.ServiceUnavailable, "storage_unavailable")]
     [InlineData("database", HttpStatusCode.ServiceUnavailable, "storage_unavailable")]
     [InlineData("database-in-a-grain", HttpStatusCode.ServiceUnavailable, "storage_unavailable")]
     public async Task RuntimeFailuresBecomeProblemDetailsNotServerErrors(string failure, HttpStatusCode expectedStatus, string expectedCode)
@@ -46,6 +47,7 @@ public sealed class RuntimeErrorMappingTests
                 "/test/throw/overloaded" => new Orleans.Runtime.GatewayTooBusyException(),
                 "/test/throw/timeout" => (Exception)new TimeoutException("Response did not arrive on time in 00:00:30 for message: CloseAsync"),
                 "/test/throw/journal" => new Billing.Silo.Metering.Journal.JournalWriteException("batch lost"),
+                "/test/throw/journal-database-down" => new Billing.Silo.Metering.Journal.JournalWriteException("batch lost: connection refused", databaseUnavailable: true),
                 "/test/throw/database" => new Npgsql.NpgsqlException("connection refused"),
                 "/test/throw/database-in-a-grain" => new Billing.Silo.Storage.Sql.StorageFailedException("too many connections", "53300"),
                 _ => new InvalidOperationException("unexpected path"),
@@ -64,5 +66,7 @@ public sealed class RuntimeErrorMappingTests
 
         var failed = Assert.IsType<Billing.Silo.Storage.Sql.StorageFailedException>(copy);
         Assert.Equal(("too many connections", "53300"), (failed.Message, failed.SqlState));
+        var lost = serializer.Deserialize<Exception>(serializer.SerializeToArray<Exception>(new Billing.Silo.Metering.Journal.JournalWriteException("batch lost", databaseUnavailable: true)));
+        Assert.True(Assert.IsType<Billing.Silo.Metering.Journal.JournalWriteException>(lost).DatabaseUnavailable);
     }
 }

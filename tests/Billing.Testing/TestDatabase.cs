@@ -48,9 +48,12 @@ public sealed class TestDatabase : IAsyncDisposable
         return new TestDatabase(StorageOptions.Sqlite, $"Data Source={Path.Combine(directory, "billing.db")}", null, null, directory);
     }
 
-    public static async Task<TestDatabase> CreatePostgresAsync()
+    public static Task<TestDatabase> CreatePostgresAsync() =>
+        CreatePostgresAsync(Environment.GetEnvironmentVariable(PostgresServerVariable) ?? DefaultPostgresServer);
+
+    /// <summary>A fresh database on <paramref name="server"/> (a test's own cluster, e.g. one it stops and starts).</summary>
+    public static async Task<TestDatabase> CreatePostgresAsync(string server)
     {
-        var server = Environment.GetEnvironmentVariable(PostgresServerVariable) ?? DefaultPostgresServer;
         var name = "billing_test_" + Guid.NewGuid().ToString("N")[..16];
         try
         {

@@ -19,7 +19,10 @@ internal sealed class StorageFailureFilter : IIncomingGrainCallFilter
         }
         catch (DbException error)
         {
-            throw new StorageFailedException(error.Message, error.SqlState);
+            throw Crossing(error);
         }
     }
+
+    /// <summary>What of a driver's exception crosses silos.</summary>
+    public static StorageFailedException Crossing(DbException error) => new(error.Message, error.SqlState);
 }

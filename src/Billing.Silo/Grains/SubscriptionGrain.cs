@@ -36,16 +36,34 @@ public sealed partial class SubscriptionGrain(
     private readonly IdempotencyWindow recentKeys = new(IdempotencyWindowSize);
     private Subscription subscription = null!;
     private TokenAlertWatch tokenWatch;
-    private bool reloadRequired;
+    // The write this activation lost: it refuses every call until the next activation has reloaded.
+    private JournalWriteException? lostWrite;
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         var customerId = this.GetPrimaryKeyString();
-        var load = await store.LoadActivationAsync(customerId, cancellationToken);
+        var load = await LoadAsync(customerId, cancellationToken);
         subscription = load.Subscription ?? Subscription.None(customerId);
         journal.Reset(customerId);
         tokenWatch = tokenAlerts.Resume(subscription, load.LatestGrant, Instant.FromDateTimeOffset(time.GetUtcNow()));
         suspendingInvoices = load.Suspensions;
+    }
+
+    /// <summary>
+    /// The call filter (<see cref="StorageFailureFilter"/>) does not see activation: a load that fails
+    /// in an outage reaches the callers waiting for it, on any silo, as the same exception a grain call
+    /// would throw (503 <c>storage_unavailable</c>), not as a driver exception Orleans cannot serialize.
+    /// </summary>
+    private async Task<SubscriptionLoad> LoadAsync(string customerId, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await store.LoadActivationAsync(customerId, cancellationToken);
+        }
+        catch (System.Data.Common.DbException error)
+        {
+            throw StorageFailureFilter.Crossing(error);
+        }
     }
 
     public async Task<ConsumeResult> ConsumeAsync(ConsumeCommand command)
@@ -233,7 +251,7 @@ public sealed partial class SubscriptionGrain(
         {
             // Also how a split brain ends for the loser: another activation of this customer moved
             // its ledger first, so this balance is stale; the next activation loads the winner's.
-            reloadRequired = true;
+            lostWrite = error;
             LogReloading(logger, next.CustomerId, error.Message);
             DeactivateOnIdle();
             throw;
@@ -242,9 +260,10 @@ public sealed partial class SubscriptionGrain(
 
     private void EnsureUsable()
     {
-        if (reloadRequired)
+        if (lostWrite is { } lost)
         {
-            throw new JournalWriteException($"The balance of {subscription.CustomerId} is being reloaded after a failed write; retry.");
+            // For the same reason as the lost write: in a database outage every refusal is storage_unavailable.
+            throw new JournalWriteException($"The balance of {subscription.CustomerId} is being reloaded after a failed write; retry.", lost.DatabaseUnavailable);
         }
     }
 

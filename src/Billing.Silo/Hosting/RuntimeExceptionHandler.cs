@@ -26,9 +26,14 @@ internal sealed class RuntimeExceptionHandler(IProblemDetailsService problems) :
             GatewayTooBusyException or LimitExceededException => (StatusCodes.Status503ServiceUnavailable, "overloaded", "Too many requests are queued for this customer; retry shortly."),
             Invoicing.ShopClosedException => (StatusCodes.Status409Conflict, "shop_closed", "The shop is closed: its periods and terms no longer change."),
             TimeoutException => (StatusCodes.Status504GatewayTimeout, "timeout", "The request did not complete in time."),
-            // Nothing was charged: the journal refused or lost the write, or the database is away.
+            // The database is away (down, restarting, out of connections), whichever path met it first:
+            // the usage journal, a grain's load, a read. A write it cut off may still have committed, so
+            // a consume is retried with the same Idempotency-Key: a committed one answers as before.
+            JournalWriteException { DatabaseUnavailable: true } or System.Data.Common.DbException or Storage.Sql.StorageFailedException =>
+                (StatusCodes.Status503ServiceUnavailable, "storage_unavailable", "The database is unavailable; retry shortly, with the same Idempotency-Key."),
+            // The database answered, but the journal refused the write (another activation of the
+            // customer wrote first): its transaction failed, so nothing was charged.
             JournalWriteException => (StatusCodes.Status503ServiceUnavailable, "journal_unavailable", "The usage could not be made durable; nothing was charged. Retry."),
-            System.Data.Common.DbException or Storage.Sql.StorageFailedException => (StatusCodes.Status503ServiceUnavailable, "storage_unavailable", "The database is unavailable; retry shortly."),
             // The payment provider gave no answer: the payment stays pending, and a retry with the
             // same Idempotency-Key asks it again under the same key, so it is never charged twice.
             Payments.PaymentProviderException => (StatusCodes.Status502BadGateway, "payment_provider_unavailable", "The payment provider did not answer; retry with the same Idempotency-Key."),

@@ -10,6 +10,9 @@ internal sealed class CapturedLogs : ILoggerProvider
 
     public IReadOnlyList<string> MessagesOf(int eventId) => [.. entries.Where(e => e.EventId == eventId).Select(e => e.Message)];
 
+    /// <summary>Whether any entry's message contains <paramref name="text"/> (for messages without a fixed event id).</summary>
+    public bool Contains(string text) => entries.Any(e => e.Message.Contains(text, StringComparison.Ordinal));
+
     public ILogger CreateLogger(string categoryName) => new Logger(entries);
 
     public void Dispose()

@@ -31,11 +31,16 @@ internal static class DeployScript
         start.Environment["PGUSER"] = server.Username;
         start.Environment["PGPASSWORD"] = server.Password;
         start.Environment["PGCONNECT_TIMEOUT"] = "10";
+        return await RunBoundedAsync(start, Limit, $"deploy/{script}");
+    }
 
-        using var process = Process.Start(start) ?? throw new InvalidOperationException($"bash {script} did not start");
+    /// <summary>Runs <paramref name="start"/> (output redirected) to its end; kills it and throws, with its output, past <paramref name="limit"/>.</summary>
+    public static async Task<(int ExitCode, string Output)> RunBoundedAsync(ProcessStartInfo start, TimeSpan limit, string what)
+    {
+        using var process = Process.Start(start) ?? throw new InvalidOperationException($"{what} did not start");
         var output = process.StandardOutput.ReadToEndAsync();
         var errors = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(Limit);
+        using var timeout = new CancellationTokenSource(limit);
         try
         {
             await process.WaitForExitAsync(timeout.Token);
@@ -43,7 +48,7 @@ internal static class DeployScript
         catch (OperationCanceledException)
         {
             process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"deploy/{script} did not finish in {Limit.TotalSeconds} s: {await output}{await errors}");
+            throw new TimeoutException($"{what} did not finish in {limit.TotalSeconds} s: {await output}{await errors}");
         }
 
         return (process.ExitCode, (await output) + (await errors));

@@ -113,8 +113,18 @@ public interface IUsageJournalStore
 /// exception: it is answered to callers on other silos, and Orleans cannot serialize the database
 /// driver's exceptions (the journal logs those).
 /// </summary>
+/// <remarks>
+/// <see cref="DatabaseUnavailable"/> says why, so that an outage answers as every other database
+/// failure does (503 <c>storage_unavailable</c>): true when the database failed the write (down,
+/// restarting, connection lost), and for the customer's calls refused until its grain has reloaded
+/// after that; false when the journal refused it (a conflicting writer: 503 <c>journal_unavailable</c>).
+/// </remarks>
 [GenerateSerializer]
-public sealed class JournalWriteException(string message) : Exception(message);
+public sealed class JournalWriteException(string message, bool databaseUnavailable = false) : Exception(message)
+{
+    [Id(0)]
+    public bool DatabaseUnavailable { get; } = databaseUnavailable;
+}
 
 /// <summary>
 /// A store refused a batch because it contradicts rows already there: a ledger head moved by

@@ -27,7 +27,8 @@ public sealed partial class UsageJournal : IHostedService
     private readonly UsageJournalOptions options;
     private readonly TimeProvider time;
     private readonly ILogger<UsageJournal> logger;
-    private readonly ConcurrentDictionary<string, byte> fenced = new(StringComparer.Ordinal);
+    // Fenced customers, each with whether the write that fenced it failed in the database (see JournalWriteException).
+    private readonly ConcurrentDictionary<string, bool> fenced = new(StringComparer.Ordinal);
     private readonly CancellationTokenSource stopping = new();
     private readonly BatchAssembler assembler;
     private readonly SemaphoreSlim writeSlots;
@@ -251,8 +252,8 @@ public sealed partial class UsageJournal : IHostedService
         }
     }
 
-    private static JournalWriteException Fenced(string customerId) =>
-        new($"Customer {customerId} is fenced after a failed journal write; its grain must reload first.");
+    private JournalWriteException Fenced(string customerId) =>
+        new($"Customer {customerId} is fenced after a failed journal write; its grain must reload first.", fenced.TryGetValue(customerId, out var databaseUnavailable) && databaseUnavailable);
 
     private static TaskCompletionSource NewSignal() => new(TaskCreationOptions.RunContinuationsAsynchronously);
 
@@ -366,16 +367,20 @@ public sealed partial class UsageJournal : IHostedService
 
     private void FailAndFence(List<JournalEntry> batch, Exception error)
     {
+        // A driver error (the database down or restarting, the connection lost) and not a conflict,
+        // which the store reports as JournalConflictException. The write may even have committed
+        // just before the connection went: a retry with the same Idempotency-Key tells.
+        var databaseUnavailable = error is System.Data.Common.DbException;
         foreach (var entry in batch)
         {
-            fenced.TryAdd(entry.CustomerId, 0);
+            fenced[entry.CustomerId] = databaseUnavailable;
         }
 
         LogBatchFailed(logger, batch.Count, fenced.Count, error);
         // The driver's exception stays in the log above, not inside the failure: the failure travels
         // back to a caller on another silo, and Orleans has no codec for Npgsql's exceptions (the
         // caller would get a CodecNotFoundException, a 500, instead of this retryable 503).
-        var failure = new JournalWriteException($"The usage journal could not write a batch of {batch.Count}: {error.Message}");
+        var failure = new JournalWriteException($"The usage journal could not write a batch of {batch.Count}: {error.Message}", databaseUnavailable);
         foreach (var entry in batch)
         {
             entry.Failed(failure);
