@@ -126,7 +126,7 @@ public sealed partial class PeriodStandingStore(SqlDatabase database, AuditLog a
     private static PeriodStandingRow Read(DbDataReader r) =>
         new(
             r.GetString(0),
-            OpenPeriodRow.Period(r, 1, 14),
+            OpenPeriodRow.ReadPeriod(r, 1, 14),
             r.GetBoolean(4),
             r.GetString(5),
             LocalDateAt(r, 6)?.ToDateOnly(),

@@ -35,14 +35,14 @@ public sealed record OpenPeriodRow(BillingPeriod Period, string Cycle, string? P
     /// <summary>The row of <see cref="Columns"/> from ordinal <paramref name="first"/> on.</summary>
     public static OpenPeriodRow Read(DbDataReader r, int first) =>
         new(
-            Period(r, first, first + 6),
+            ReadPeriod(r, first, first + 6),
             r.GetString(first + 3), r.IsDBNull(first + 4) ? null : r.GetString(first + 4), r.GetInt32(first + 5));
 
     /// <summary>
     /// A stored period from its start date, end date and zone at <paramref name="first"/> on, and its
     /// start instant at <paramref name="startMs"/>: a zone bridge starts at the old zone's midnight.
     /// </summary>
-    public static BillingPeriod Period(DbDataReader r, int first, int startMs) =>
+    public static BillingPeriod ReadPeriod(DbDataReader r, int first, int startMs) =>
         new(Date(r, first), Date(r, first + 1), r.GetString(first + 2), startInstant: Instant.FromUnixTimeMilliseconds(r.GetInt64(startMs)));
 
     private static LocalDate Date(DbDataReader r, int ordinal) => LocalDate.FromDateOnly(DateOnly.Parse(r.GetString(ordinal), CultureInfo.InvariantCulture));
