@@ -84,6 +84,47 @@ public sealed class TimeZoneChangeTests
     }
 
     /// <summary>
+    /// New York to Amsterdam: December ends at New York's midnight (05:00 UTC), so January, in
+    /// Amsterdam, is six hours short of a month; a monthly plan still bills it as one month.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(Dialects))]
+    public async Task AfterAMoveEastTheBridgeIsShorterAndBillsTheMonthsFixedChargesInFull(string dialect)
+    {
+        await using var database = await TestDatabase.CreateAsync(dialect);
+        await using var silo = CatalogSilo.Start(database, configure: null, now: December20);
+        var (customerId, shopId, key) = await BillingScenario.CustomerAsync(silo, NewYork);
+        var standard = await PlanScenario.PerSeatPlanAsync(silo, "Standard", 10m, currency: "EUR");
+        await PlanScenario.PutTermsAsync(silo, shopId, new { price_plan_id = standard, seats = 3 });
+        await PatchZoneAsync(silo, customerId, "Europe/Amsterdam");
+        var newYorkEnds = new DateTimeOffset(2027, 1, 1, 5, 0, 0, TimeSpan.Zero);
+        var amsterdamEnds = new DateTimeOffset(2027, 1, 31, 23, 0, 0, TimeSpan.Zero);
+
+        await PlanScenario.AdvanceAsync(silo, newYorkEnds.AddHours(-2)); // 03:00 on 1 January in Amsterdam, still December in New York
+        await BillingScenario.ConsumeAsync(silo, key, 1);
+        await PlanScenario.AdvanceAsync(silo, newYorkEnds + Grace);
+        var dueAfterDecember = await BillingScenario.CloseReminderDueAsync(silo, shopId);
+        await BillingScenario.ConsumeAsync(silo, key, 2);
+        await PlanScenario.AdvanceAsync(silo, amsterdamEnds + Grace);
+
+        Assert.Equal(amsterdamEnds + Grace, BillingScenario.WholeSecond(dueAfterDecember));
+        var invoices = await PlanScenario.InvoicesAsync(silo, key);
+        Assert.Equal(2, invoices.Count);
+        Assert.Equal([("Standard: 12 remaining of 31 days", 12m, 30.00m / 31, 11.61m)], PlanScenario.Lines(invoices[0]));
+        Assert.Equal(("2027-01-01", "2027-01-31"), PlanScenario.Period(invoices[1]));
+        Assert.Equal([("Screens", 3m, 10.00m, 30.00m)], PlanScenario.Lines(invoices[1]));
+        Assert.Equal((30.00m, 6.30m, 36.30m), PlanScenario.Totals(invoices[1]));
+        using var client = BillingScenario.Client(silo, key);
+        var periods = await PeriodsAsync(silo, client, "/api/v1/billing/periods");
+        Assert.Equal((newYorkEnds, amsterdamEnds), Bounds(periods[1]));
+        Assert.Equal(("Europe/Amsterdam", NewYork), (periods[1].Zone, periods[2].Zone));
+        Assert.Equal(
+            "1 2",
+            $"{await BillingScenario.CountAsync(silo, "SELECT requests FROM billing_periods WHERE period_start = '2026-12-01'")} "
+            + $"{await BillingScenario.CountAsync(silo, "SELECT requests FROM billing_periods WHERE period_start = '2027-01-01'")}");
+    }
+
+    /// <summary>
     /// A restart in the middle of the bridge rebuilds it from storage: the period row's start instant,
     /// not its first New York midnight, so the hours before that midnight still count once, in January.
     /// </summary>
