@@ -84,6 +84,31 @@ public sealed class TimeZoneChangeTests
     }
 
     /// <summary>
+    /// Usage back-dated after December's close: into December (Amsterdam) it is late usage on
+    /// January's invoice; into January's first hours, before New York's midnight, it is January's own.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(Dialects))]
+    public async Task UsageBackDatedAcrossTheMoveIsBilledOnceLateOrInTheBridge(string dialect)
+    {
+        await using var database = await TestDatabase.CreateAsync(dialect);
+        await using var silo = CatalogSilo.Start(database, configure: null, now: December20);
+        var (customerId, _, key) = await BillingScenario.CustomerAsync(silo, "Europe/Amsterdam");
+        await PatchZoneAsync(silo, customerId, NewYork);
+        await PlanScenario.AdvanceAsync(silo, DecemberEnds + Grace);
+        using var client = BillingScenario.Client(silo, key);
+
+        await ConsumeAtAsync(client, "2026-12-31T22:30:00Z"); // 23:30 in Amsterdam: December, invoiced already
+        await ConsumeAtAsync(client, "2026-12-31T23:30:00Z"); // 18:30 on 31 December in New York: January
+        var bridge = await silo.GetAsync(client, "/api/v1/usage");
+        await PlanScenario.AdvanceAsync(silo, JanuaryEnds + Grace);
+
+        Assert.Equal(("2027-01-01", "2027-01-31", NewYork, 1L), Usage(bridge));
+        var january = (await PlanScenario.InvoicesAsync(silo, key))[1];
+        Assert.Equal([("API requests", 1m, 0.01m, 0.01m), ("Late usage: API requests", 1m, 0.01m, 0.01m)], PlanScenario.Lines(january));
+    }
+
+    /// <summary>
     /// New York to Amsterdam: December ends at New York's midnight (05:00 UTC), so January, in
     /// Amsterdam, is six hours short of a month; a monthly plan still bills it as one month.
     /// </summary>
@@ -162,6 +187,12 @@ public sealed class TimeZoneChangeTests
     private static async Task PatchZoneAsync(CatalogSilo silo, string customerId, string zone)
     {
         using var response = await silo.Admin.PatchAsJsonAsync(new Uri($"/api/v1/admin/customers/{customerId}", UriKind.Relative), new { time_zone = zone });
+        await CatalogSilo.ReadAsync(response, HttpStatusCode.OK);
+    }
+
+    private static async Task ConsumeAtAsync(HttpClient client, string occurredAt)
+    {
+        using var response = await client.PostAsJsonAsync("/api/v1/billing/tokens/consume", new { tokens = 1, endpoint = "/v1/search", occurred_at = occurredAt });
         await CatalogSilo.ReadAsync(response, HttpStatusCode.OK);
     }
 
