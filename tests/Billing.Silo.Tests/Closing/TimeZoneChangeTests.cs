@@ -77,10 +77,7 @@ public sealed class TimeZoneChangeTests
             periods);
         Assert.Equal(periods, await PeriodsAsync(silo, silo.Admin, $"/api/v1/admin/shops/{shopId}/periods"));
         Assert.Equal(("2027-02-01", "2027-02-28", NewYork, 6L), Usage(await silo.GetAsync(client, "/api/v1/usage")));
-        Assert.Equal(
-            "5 10",
-            $"{await BillingScenario.CountAsync(silo, "SELECT requests FROM billing_periods WHERE period_start = '2026-12-01'")} "
-            + $"{await BillingScenario.CountAsync(silo, "SELECT requests FROM billing_periods WHERE period_start = '2027-01-01'")}");
+        Assert.Equal((5L, 10L), await FrozenRequestsAsync(silo));
     }
 
     /// <summary>
@@ -98,8 +95,8 @@ public sealed class TimeZoneChangeTests
         await PlanScenario.AdvanceAsync(silo, DecemberEnds + Grace);
         using var client = BillingScenario.Client(silo, key);
 
-        await ConsumeAtAsync(client, "2026-12-31T22:30:00Z"); // 23:30 in Amsterdam: December, invoiced already
-        await ConsumeAtAsync(client, "2026-12-31T23:30:00Z"); // 18:30 on 31 December in New York: January
+        await LateUsageTests.ConsumeAtAsync(client, "2026-12-31T22:30:00Z", HttpStatusCode.OK); // 23:30 in Amsterdam: December, invoiced already
+        await LateUsageTests.ConsumeAtAsync(client, "2026-12-31T23:30:00Z", HttpStatusCode.OK); // 18:30 on 31 December in New York: January
         var bridge = await silo.GetAsync(client, "/api/v1/usage");
         await PlanScenario.AdvanceAsync(silo, JanuaryEnds + Grace);
 
@@ -143,10 +140,7 @@ public sealed class TimeZoneChangeTests
         var periods = await PeriodsAsync(silo, client, "/api/v1/billing/periods");
         Assert.Equal((newYorkEnds, amsterdamEnds), Bounds(periods[1]));
         Assert.Equal(("Europe/Amsterdam", NewYork), (periods[1].Zone, periods[2].Zone));
-        Assert.Equal(
-            "1 2",
-            $"{await BillingScenario.CountAsync(silo, "SELECT requests FROM billing_periods WHERE period_start = '2026-12-01'")} "
-            + $"{await BillingScenario.CountAsync(silo, "SELECT requests FROM billing_periods WHERE period_start = '2027-01-01'")}");
+        Assert.Equal((1L, 2L), await FrozenRequestsAsync(silo));
     }
 
     /// <summary>
@@ -190,11 +184,10 @@ public sealed class TimeZoneChangeTests
         await CatalogSilo.ReadAsync(response, HttpStatusCode.OK);
     }
 
-    private static async Task ConsumeAtAsync(HttpClient client, string occurredAt)
-    {
-        using var response = await client.PostAsJsonAsync("/api/v1/billing/tokens/consume", new { tokens = 1, endpoint = "/v1/search", occurred_at = occurredAt });
-        await CatalogSilo.ReadAsync(response, HttpStatusCode.OK);
-    }
+    /// <summary>The requests December's and January's rows froze at their closes.</summary>
+    private static async Task<(long December, long January)> FrozenRequestsAsync(CatalogSilo silo) =>
+        (await BillingScenario.CountAsync(silo, "SELECT requests FROM billing_periods WHERE period_start = '2026-12-01'"),
+            await BillingScenario.CountAsync(silo, "SELECT requests FROM billing_periods WHERE period_start = '2027-01-01'"));
 
     private static (string Start, string End, string Zone, long Requests) Usage(JsonElement usage) =>
         (usage.GetProperty("period_start").GetString()!, usage.GetProperty("period_end").GetString()!, usage.GetProperty("time_zone").GetString()!,
