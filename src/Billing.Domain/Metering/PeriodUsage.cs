@@ -48,7 +48,7 @@ public sealed class PeriodUsage(BillingPeriod period, Currency currency)
         }
 
         Totals = Totals.Plus(fact);
-        var day = Period.LocalDateOf(fact.OccurredAt);
+        var day = Period.DayOf(fact.OccurredAt);
         days[day] = (days.TryGetValue(day, out var counts) ? counts : UsageCounts.Zero(Currency)).Plus(fact);
         var endpoint = EndpointKey(fact.Endpoint);
         endpoints[endpoint] = (endpoints.TryGetValue(endpoint, out var byEndpoint) ? byEndpoint : UsageCounts.Zero(Currency)).Plus(fact);

@@ -8,10 +8,14 @@ namespace Billing.Domain;
 /// the end of the gap and consecutive periods still tile time without gap or overlap.
 /// A span that is exactly one ISO week, calendar month or calendar quarter has that
 /// <see cref="Cycle"/>; any other span (a custom one) has none and cannot step to a neighbour.
+/// A zone bridge (see <see cref="After"/>) starts at an explicit instant, another zone's midnight,
+/// rather than at its first local midnight; its dates, key and cycle are still those of its days.
 /// </summary>
 public sealed partial record BillingPeriod
 {
-    public BillingPeriod(LocalDate start, LocalDate endExclusive, string zoneId)
+    /// <param name="startInstant">Null: the local midnight of <paramref name="start"/>; else an instant near it (a zone bridge).</param>
+    /// <param name="endInstant">Null: the local midnight of <paramref name="endExclusive"/>; else an instant near it.</param>
+    public BillingPeriod(LocalDate start, LocalDate endExclusive, string zoneId, Instant? startInstant = null, Instant? endInstant = null)
     {
         if (endExclusive <= start)
         {
@@ -24,8 +28,12 @@ public sealed partial record BillingPeriod
         ZoneId = zoneId;
         Zone = zone;
         Cycle = CycleOf(start, endExclusive);
-        StartInstant = StartOfDay(zone, start);
-        EndInstant = StartOfDay(zone, endExclusive);
+        StartInstant = startInstant ?? StartOfDay(zone, start);
+        EndInstant = endInstant ?? StartOfDay(zone, endExclusive);
+        if (startInstant is not null || endInstant is not null)
+        {
+            CheckExplicitBounds();
+        }
     }
 
     public LocalDate Start { get; }
@@ -75,14 +83,14 @@ public sealed partial record BillingPeriod
     public BillingPeriod Next()
     {
         var cycle = RequireCycle(nameof(Next));
-        return new BillingPeriod(EndExclusive, Advance(EndExclusive, cycle, 1), ZoneId);
+        return new BillingPeriod(EndExclusive, Advance(EndExclusive, cycle, 1), ZoneId, startInstant: EndInstant);
     }
 
     /// <summary>The period of the same cycle that ends where this one starts.</summary>
     public BillingPeriod Previous()
     {
         var cycle = RequireCycle(nameof(Previous));
-        return new BillingPeriod(Advance(Start, cycle, -1), Start, ZoneId);
+        return new BillingPeriod(Advance(Start, cycle, -1), Start, ZoneId, endInstant: StartInstant);
     }
 
     public bool Contains(Instant instant) => instant >= StartInstant && instant < EndInstant;
@@ -92,7 +100,8 @@ public sealed partial record BillingPeriod
     /// <summary>The last local date of the period, as invoices print it ("2024-01-01 to 2024-01-07").</summary>
     public LocalDate LastDay => EndExclusive.PlusDays(-1);
 
-    public override string ToString() => $"{Start:yyyy-MM-dd}..{EndExclusive:yyyy-MM-dd} {ZoneId}";
+    public override string ToString() =>
+        IsBridge ? $"{Start:yyyy-MM-dd}..{EndExclusive:yyyy-MM-dd} {ZoneId} ({StartInstant}..{EndInstant})" : $"{Start:yyyy-MM-dd}..{EndExclusive:yyyy-MM-dd} {ZoneId}";
 
     internal static DateTimeZone ZoneOf(string zoneId) =>
         DateTimeZoneProviders.Tzdb.GetZoneOrNull(zoneId) ?? throw new ArgumentException($"Unknown IANA time zone '{zoneId}'.", nameof(zoneId));

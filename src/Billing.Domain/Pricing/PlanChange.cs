@@ -82,7 +82,7 @@ public sealed record PlanChange
 
     public Proration Prorate(RoundingPolicy rounding)
     {
-        var changeDate = Period.LocalDateOf(ChangedAt);
+        var changeDate = Period.DayOf(ChangedAt);
         var periodDays = NodaTime.Period.DaysBetween(Period.Start, Period.EndExclusive);
         var remainingDays = NodaTime.Period.DaysBetween(changeDate, Period.EndExclusive);
         if (Kind == PlanChangeKind.Downgrade)

@@ -99,7 +99,8 @@ public static class AdminCatalogQueryApi
 
     /// <summary>
     /// Changes what is given of name, e-mail, time zone and VAT rate. Invoices issued from now on
-    /// carry them; a shop's open period keeps the zone it opened in (periods store theirs).
+    /// carry them; a shop's open period keeps the zone it opened in (periods store theirs), and its
+    /// close opens the next one in the new zone, from the instant it ends (see BillingPeriod.After).
     /// </summary>
     private static async Task<IResult> UpdateCustomerAsync(string id, HttpRequest request, CatalogStore store, CancellationToken cancellationToken)
     {

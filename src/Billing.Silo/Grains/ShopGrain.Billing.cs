@@ -155,8 +155,9 @@ public sealed partial class ShopGrain
     private void TrackOpenPeriod(BillingPeriod open)
     {
         openPeriod = open;
-        // Usage loaded before the close guessed the next period from the cycle; a bridge to a new cycle differs.
-        if (current is { } usage && (usage.Period.Start != open.Start || usage.Period.EndExclusive != open.EndExclusive) && usage.Period.Contains(open.StartInstant))
+        // Usage loaded before the close guessed the next period from the cycle and zone then known;
+        // the close decides (the customer may have moved in the grace time), and storage is the truth.
+        if (current is { } usage && usage.Period != open && usage.Period.StartInstant < open.EndInstant && open.StartInstant < usage.Period.EndInstant)
         {
             current = null;
         }

@@ -84,13 +84,38 @@ public sealed partial class ShopGrain(
 
     private async Task<PeriodUsage> LoadPeriodAsync(Instant at, CancellationToken cancellationToken)
     {
+        if (openPeriod is { } known && at >= known.EndInstant)
+        {
+            // Past the open period, whose close opens the next one in the customer's zone as it is
+            // then: read the customer again, who may have moved since this activation read it.
+            profile = null;
+        }
+
         var shop = await ProfileAsync(cancellationToken);
-        // The open period first: a bridge after a cycle change is no calendar period of either cycle.
-        var period = openPeriod is { } open && open.Contains(at) ? open : BillingPeriod.Containing(at, cycle, shop.TimeZone);
-        var usage = new PeriodUsage(period, shop.Currency);
+        var usage = new PeriodUsage(PeriodAt(at, shop.TimeZone), shop.Currency);
         aggregatedUpToSequence = await reader.RebuildAsync(shop.ShopId, shop.CustomerId, usage, cancellationToken);
         current = usage;
         return usage;
+    }
+
+    /// <summary>
+    /// The open period if it holds <paramref name="at"/>; else the one its close will open (a bridge
+    /// after a change of cycle or zone is no calendar period) if that holds it; else the calendar period.
+    /// </summary>
+    private BillingPeriod PeriodAt(Instant at, string zoneId)
+    {
+        if (openPeriod is not { } open)
+        {
+            return BillingPeriod.Containing(at, cycle, zoneId);
+        }
+
+        if (open.Contains(at))
+        {
+            return open;
+        }
+
+        var next = BillingPeriod.After(open, cycle, zoneId);
+        return next.Contains(at) ? next : BillingPeriod.Containing(at, cycle, zoneId);
     }
 
     private Instant Now() => Instant.FromDateTimeOffset(time.GetUtcNow());

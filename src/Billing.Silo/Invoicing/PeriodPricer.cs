@@ -53,16 +53,13 @@ public sealed class PeriodPricer(ShopUsageReader usageReader, RevenueStore reven
     }
 
     /// <summary>
-    /// The period after <paramref name="period"/> in the shop's cycle. When the cycle changed, the
-    /// first period of the new cycle may not start where the old one ended; the span up to the new
-    /// cycle's next boundary bridges them, so periods still tile time.
+    /// The period after <paramref name="period"/> in the shop's cycle and the customer's zone, both
+    /// as they are at the close. When the cycle changed, the first period of the new cycle may not
+    /// start where the old one ended; when the customer moved, the new zone's midnight is not the
+    /// old one's. The first period after either bridges them, so periods still tile time.
     /// </summary>
-    public static BillingPeriod NextPeriod(BillingPeriod period, ShopTermsRow shop)
-    {
-        var cycle = BillingCycles.Parse(shop.Cycle);
-        var containing = BillingPeriod.Containing(period.EndInstant, cycle, period.ZoneId);
-        return containing.Start == period.EndExclusive ? containing : new BillingPeriod(period.EndExclusive, containing.EndExclusive, period.ZoneId);
-    }
+    public static BillingPeriod NextPeriod(BillingPeriod period, ShopTermsRow shop) =>
+        BillingPeriod.After(period, BillingCycles.Parse(shop.Cycle), shop.Customer.TimeZoneId);
 
     /// <summary>
     /// The fixed charges of a bridge (the shorter first period after a cycle change, up to the new
@@ -77,7 +74,8 @@ public sealed class PeriodPricer(ShopUsageReader usageReader, RevenueStore reven
             return fixedLines;
         }
 
-        var full = BillingPeriod.Containing(period.StartInstant, cycle, period.ZoneId);
+        // By its first date: a zone bridge may start the evening before it, in another zone's midnight.
+        var full = BillingPeriod.Containing(period.Start, cycle, period.ZoneId);
         var days = Period.DaysBetween(period.Start, period.EndExclusive);
         var fullDays = Period.DaysBetween(full.Start, full.EndExclusive);
         return fixedLines.Select(line => PlanChange.DaysLine($"{line.Service}: {days} of {fullDays} days", line.Amount, fullDays, days, rounding));
@@ -110,7 +108,8 @@ public sealed class PeriodPricer(ShopUsageReader usageReader, RevenueStore reven
             return null;
         }
 
-        var late = new PeriodUsage(new BillingPeriod(from, period.Start, period.ZoneId), shop.Customer.Currency);
+        // Up to the instant the period starts, not its first midnight: a zone bridge starts before or after it.
+        var late = new PeriodUsage(new BillingPeriod(from, period.Start, period.ZoneId, endInstant: period.StartInstant), shop.Customer.Currency);
         await usageReader.AddLateAsync(shop.Shop.Id, late, walk.LastWatermark, watermark, cancellationToken);
         return late.Totals.Requests > 0 ? late : null;
     }
@@ -149,7 +148,8 @@ public sealed class PeriodPricer(ShopUsageReader usageReader, RevenueStore reven
 
     private InvoiceDocument Document(ShopTermsRow shop, BillingPeriod period, string cycle, Instant now, PricedInvoice priced)
     {
-        var issueDate = period.LocalDateOf(now);
+        // Not before the period's first date: a shop closed in a westward zone bridge's first hours.
+        var issueDate = LocalDate.Max(period.LocalDateOf(now), period.Start);
         // The number is allocated when the invoice is finalised, in the closing transaction.
         var invoice = new Invoice(
             CatalogIds.New(CatalogIds.Invoice), "(draft)", settings.Issuer, InvoiceCustomer.From(shop.Customer), InvoiceShop.From(shop.Shop),

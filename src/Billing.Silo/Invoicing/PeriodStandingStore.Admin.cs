@@ -55,7 +55,7 @@ public sealed partial class PeriodStandingStore
 
                 return c;
             },
-            r => (InvoiceBook.ParseDocument(r.GetString(14)), r.IsDBNull(0) ? null : Read(r)),
+            r => (InvoiceBook.ParseDocument(r.GetString(DocumentOrdinal)), r.IsDBNull(0) ? null : Read(r)),
             cancellationToken);
     }
 

@@ -45,8 +45,11 @@ public sealed partial class PeriodStandingStore(SqlDatabase database, AuditLog a
     private const string Columns =
         """
         p.shop_id, p.period_start, p.period_end, p.zone, p.is_current, p.status, p.due_date, p.paid_at_ms, p.waived_reason,
-        p.payment_reference, p.invoice_id, i.number, i.currency, i.total_minor
+        p.payment_reference, p.invoice_id, i.number, i.currency, i.total_minor, p.start_ms
         """;
+
+    /// <summary>Where a query selecting <see cref="Columns"/> and then the invoice's document finds the document.</summary>
+    private const int DocumentOrdinal = 15;
 
     private const string Select = $"SELECT {Columns} FROM billing_periods p LEFT JOIN invoices i ON i.id = p.invoice_id";
 
@@ -64,7 +67,7 @@ public sealed partial class PeriodStandingStore(SqlDatabase database, AuditLog a
             WHERE i.shop_id = @shop ORDER BY i.period_start DESC LIMIT @limit
             """,
             c => c.With("shop", shopId).With("limit", limit),
-            r => (InvoiceBook.ParseDocument(r.GetString(14)), r.IsDBNull(0) ? null : Read(r)),
+            r => (InvoiceBook.ParseDocument(r.GetString(DocumentOrdinal)), r.IsDBNull(0) ? null : Read(r)),
             cancellationToken);
 
     public Task<PeriodStandingRow?> InvoicedPeriodAsync(string invoiceId, CancellationToken cancellationToken) =>
@@ -123,7 +126,7 @@ public sealed partial class PeriodStandingStore(SqlDatabase database, AuditLog a
     private static PeriodStandingRow Read(DbDataReader r) =>
         new(
             r.GetString(0),
-            new BillingPeriod(LocalDateAt(r, 1)!.Value, LocalDateAt(r, 2)!.Value, r.GetString(3)),
+            OpenPeriodRow.ReadPeriod(r, 1, 14),
             r.GetBoolean(4),
             r.GetString(5),
             LocalDateAt(r, 6)?.ToDateOnly(),

@@ -107,9 +107,9 @@ public sealed class ShopPeriods(ShopTermsReader terms, InvoiceBook book, PeriodP
         }
 
         var end = open.Period.LocalDateOf(closedAt).PlusDays(1);
-        return end <= open.Period.Start ? new BillingPeriod(open.Period.Start, open.Period.Start.PlusDays(1), open.Period.ZoneId)
+        return end <= open.Period.Start ? open.Period.EndingAt(open.Period.Start.PlusDays(1))
             : end >= open.Period.EndExclusive ? open.Period
-            : new BillingPeriod(open.Period.Start, end, open.Period.ZoneId);
+            : open.Period.EndingAt(end);
     }
 
     /// <summary>Whether the shop's first period is due at <paramref name="now"/>: a shop opened in the past.</summary>

@@ -30,13 +30,20 @@ public sealed record ShopTermsRow(
 public sealed record OpenPeriodRow(BillingPeriod Period, string Cycle, string? PricePlanId, int Seats)
 {
     /// <summary>The columns <see cref="Read"/> reads, in its order.</summary>
-    public const string Columns = "period_start, period_end, zone, cycle, price_plan_id, seats";
+    public const string Columns = "period_start, period_end, zone, cycle, price_plan_id, seats, start_ms";
 
     /// <summary>The row of <see cref="Columns"/> from ordinal <paramref name="first"/> on.</summary>
     public static OpenPeriodRow Read(DbDataReader r, int first) =>
         new(
-            new BillingPeriod(Date(r, first), Date(r, first + 1), r.GetString(first + 2)),
+            ReadPeriod(r, first, first + 6),
             r.GetString(first + 3), r.IsDBNull(first + 4) ? null : r.GetString(first + 4), r.GetInt32(first + 5));
+
+    /// <summary>
+    /// A stored period from its start date, end date and zone at <paramref name="first"/> on, and its
+    /// start instant at <paramref name="startMs"/>: a zone bridge starts at the old zone's midnight.
+    /// </summary>
+    public static BillingPeriod ReadPeriod(DbDataReader r, int first, int startMs) =>
+        new(Date(r, first), Date(r, first + 1), r.GetString(first + 2), startInstant: Instant.FromUnixTimeMilliseconds(r.GetInt64(startMs)));
 
     private static LocalDate Date(DbDataReader r, int ordinal) => LocalDate.FromDateOnly(DateOnly.Parse(r.GetString(ordinal), CultureInfo.InvariantCulture));
 }
@@ -58,7 +65,7 @@ public sealed class ShopTermsReader(SqlDatabase database)
                        c.name, c.email, c.currency, c.time_zone, c.vat_rate_bp,
                        b.cycle, b.seats, b.next_price_plan_id, b.next_seats,
                        p.id, p.name, p.currency, p.charges_json,
-                       o.period_start, o.period_end, o.zone, o.cycle, o.price_plan_id, o.seats, s.closed_at_ms
+                       o.period_start, o.period_end, o.zone, o.cycle, o.price_plan_id, o.seats, o.start_ms, s.closed_at_ms
                 FROM shops s
                 JOIN customers c ON c.id = s.customer_id
                 LEFT JOIN shop_billing b ON b.shop_id = s.id
@@ -82,6 +89,6 @@ public sealed class ShopTermsReader(SqlDatabase database)
             shop, customer, Instant.FromUnixTimeMilliseconds(r.GetInt64(3)),
             r.IsDBNull(9) ? DefaultCycle : r.GetString(9), r.IsDBNull(10) ? DefaultSeats : r.GetInt32(10),
             plan, r.IsDBNull(11) ? null : r.GetString(11), r.IsDBNull(12) ? null : r.GetInt32(12), open,
-            r.IsDBNull(23) ? null : Instant.FromUnixTimeMilliseconds(r.GetInt64(23)));
+            r.IsDBNull(24) ? null : Instant.FromUnixTimeMilliseconds(r.GetInt64(24)));
     }
 }

@@ -92,7 +92,7 @@ public sealed class LateUsageTests
         Assert.Equal(2, (await silo.GetAsync(client, "/api/v1/billing/subscription")).GetProperty("tokens_consumed").GetInt64());
     }
 
-    private static async Task<JsonElement> ConsumeAtAsync(HttpClient client, string occurredAt, HttpStatusCode expected)
+    internal static async Task<JsonElement> ConsumeAtAsync(HttpClient client, string occurredAt, HttpStatusCode expected)
     {
         using var response = await client.PostAsJsonAsync("/api/v1/billing/tokens/consume", new { tokens = 1, endpoint = "/v1/search", occurred_at = occurredAt });
         return await CatalogSilo.ReadAsync(response, expected);

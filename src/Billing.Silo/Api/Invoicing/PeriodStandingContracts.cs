@@ -7,11 +7,17 @@ namespace Billing.Silo.Api.Invoicing;
 /// <summary>
 /// One billing period and where it stands (seed 000): <c>period_end</c> is its last day; due date,
 /// invoice and total are null while it is open; <c>days_overdue</c> is 0 unless it is overdue.
+/// <c>starts_at</c>..<c>ends_at</c> (end exclusive) are the instants it covers: its dates' midnights
+/// in <c>time_zone</c>, except the start of the first period after the customer moved, which is
+/// where the last period in the old zone ended.
 /// </summary>
 public sealed record PeriodResponse(
     string ShopId,
     DateOnly PeriodStart,
     DateOnly PeriodEnd,
+    string TimeZone,
+    DateTimeOffset StartsAt,
+    DateTimeOffset EndsAt,
     bool IsCurrent,
     string Status,
     DateOnly? DueDate,
@@ -29,7 +35,8 @@ public sealed record PeriodResponse(
         var (row, standing) = (view.Row, view.Standing);
         var total = row is { TotalMinor: { } minor, Currency: { } code } ? Money.FromMinorUnits(minor, Domain.Currency.Parse(code)).Amount : (decimal?)null;
         return new PeriodResponse(
-            row.ShopId, row.Period.Start.ToDateOnly(), row.Period.LastDay.ToDateOnly(), row.IsCurrent, standing.Status.ToText(), row.DueDate, standing.DaysOverdue,
+            row.ShopId, row.Period.Start.ToDateOnly(), row.Period.LastDay.ToDateOnly(), row.Period.ZoneId,
+            row.Period.StartInstant.ToDateTimeOffset(), row.Period.EndInstant.ToDateTimeOffset(), row.IsCurrent, standing.Status.ToText(), row.DueDate, standing.DaysOverdue,
             row.InvoiceId, row.InvoiceNumber, total, row.Currency, standing.PaidAt?.ToDateTimeOffset(), row.PaymentReference, standing.WaivedReason);
     }
 }
