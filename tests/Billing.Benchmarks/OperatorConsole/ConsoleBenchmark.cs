@@ -17,7 +17,7 @@ namespace Billing.Benchmarks.OperatorConsole;
 /// The operator console on a big catalog: many customers with one shop each, two of every three
 /// shops on a per-seat price plan (a tenth of them upgraded during October, for MRR movements),
 /// October's usage, and October closed and invoiced by a real billing run (untimed set-up). Then
-/// each console page is requested with the admin key, after one warm-up, and timed.
+/// each console page is requested with the admin key and timed: the first view, then ten more.
 /// </summary>
 public static class ConsoleBenchmark
 {
@@ -54,20 +54,22 @@ public static class ConsoleBenchmark
             ("alerts", "/console/alerts"),
             ("price plans", "/console/price-plans"),
         };
-        Console.WriteLine($"| page ({shops:N0} shops, {RequestsPerPage} requests after a warm-up) | p50 ms | max ms |");
-        Console.WriteLine("|---|---:|---:|");
+        Console.WriteLine($"| page ({shops:N0} shops) | first view ms | p50 ms of the next {RequestsPerPage} | max ms |");
+        Console.WriteLine("|---|---:|---:|---:|");
         foreach (var (name, path) in pages)
         {
-            var (p50, max) = await TimeAsync(http, path);
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| {name} | {p50:N1} | {max:N1} |"));
+            var (first, p50, max) = await TimeAsync(http, path);
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| {name} | {first:N1} | {p50:N1} | {max:N1} |"));
         }
 
         await app.StopAsync();
     }
 
-    private static async Task<(double P50Ms, double MaxMs)> TimeAsync(HttpClient http, string path)
+    /// <summary>The first request (which also warms the code path up, and fills the overview's MRR cache) and the next ones.</summary>
+    private static async Task<(double FirstMs, double P50Ms, double MaxMs)> TimeAsync(HttpClient http, string path)
     {
         var timings = new List<double>(RequestsPerPage);
+        var first = 0.0;
         for (var i = 0; i <= RequestsPerPage; i++)
         {
             var watch = Stopwatch.StartNew();
@@ -79,14 +81,18 @@ public static class ConsoleBenchmark
                 throw new InvalidOperationException($"{path} answered {(int)response.StatusCode}: {body[..Math.Min(body.Length, 300)]}");
             }
 
-            if (i > 0)
+            if (i == 0)
+            {
+                first = watch.Elapsed.TotalMilliseconds;
+            }
+            else
             {
                 timings.Add(watch.Elapsed.TotalMilliseconds);
             }
         }
 
         timings.Sort();
-        return (timings[timings.Count / 2], timings[^1]);
+        return (first, timings[timings.Count / 2], timings[^1]);
     }
 
     private static async Task<string> CreatePlanAsync(HttpClient http, string name, decimal pricePerSeat)
