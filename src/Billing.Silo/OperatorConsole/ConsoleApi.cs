@@ -24,9 +24,6 @@ public static class ConsoleApi
     /// <summary>Recent alerts on the overview; the alerts page lists more.</summary>
     public const int OverviewAlerts = 5;
 
-    /// <summary>Months of MRR the overview charts, this one the last.</summary>
-    public const int MrrChartMonths = 12;
-
     private static readonly Duration AlertsWindow = Duration.FromDays(7);
 
     public static IEndpointRouteBuilder MapOperatorConsole(this IEndpointRouteBuilder routes)
@@ -66,15 +63,13 @@ public static class ConsoleApi
         new RazorComponentResult<MessagePage>(new Dictionary<string, object?> { ["Model"] = message, ["Title"] = title }) { StatusCode = statusCode };
 
     private static async Task<IResult> OverviewAsync(
-        ConsoleMrrCache mrr, RevenueQuery revenue, ConsoleQueries queries, AlertStore alerts, BillingRunStore runs, TimeProvider time, CancellationToken cancellationToken)
+        ConsoleFiguresCache figures, ConsoleQueries queries, AlertStore alerts, BillingRunStore runs, TimeProvider time, CancellationToken cancellationToken)
     {
         var now = Instant.FromDateTimeOffset(time.GetUtcNow());
         var today = now.InUtc().Date;
-        var thisMonth = new YearMonth(today.Year, today.Month);
-        var months = new MonthRange(thisMonth.PlusMonths(-1), thisMonth);
-        // One scan of the plan history serves a year as well as a month: the chart's year it is.
-        var mrrByMonth = MrrResponse.Of(await mrr.GetAsync(new MonthRange(thisMonth.PlusMonths(1 - MrrChartMonths), thisMonth), cancellationToken));
-        var revenueByMonth = RevenueResponse.Of(months, await revenue.RunAsync(months, cancellationToken));
+        var analytics = await figures.GetAsync(new YearMonth(today.Year, today.Month), cancellationToken);
+        var mrrByMonth = MrrResponse.Of(analytics.Mrr);
+        var revenueByMonth = RevenueResponse.Of(analytics.RevenueMonths, analytics.Revenue);
         var recentAlerts = await alerts.ListAsync(new AlertQuery(null, now - AlertsWindow, OverviewAlerts), cancellationToken);
         var lastRun = (await runs.RecentAsync(1, cancellationToken)).FirstOrDefault();
         return Page<OverviewPage>(new OverviewModel(

@@ -18,7 +18,7 @@ public static class ConsoleServiceCollectionExtensions
         });
         services.AddValidatedOptions<ConsoleOptions>(configuration.GetSection(ConsoleOptions.SectionName), o => o.Validate());
         services.AddSingleton<ConsoleQueries>();
-        services.AddSingleton<ConsoleMrrCache>();
+        services.AddSingleton<ConsoleFiguresCache>();
         return services;
     }
 }
