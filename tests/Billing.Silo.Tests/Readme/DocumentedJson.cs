@@ -157,6 +157,7 @@ internal static partial class DocumentedJson
     [GeneratedRegex(@",\s*([}\]])")]
     private static partial Regex DanglingComma();
 
-    [GeneratedRegex(@"^[a-z]+_[A-Za-z0-9]{20}$")]
+    // Our ids (kind, underscore, 20 base62 characters) and providers' references such as PayPal's order ids.
+    [GeneratedRegex(@"^(?:[a-z]+_[A-Za-z0-9]{20}|(?=[A-Z0-9]*[0-9])(?=[A-Z0-9]*[A-Z])[A-Z0-9]{12,24})$")]
     private static partial Regex ExampleId();
 }
