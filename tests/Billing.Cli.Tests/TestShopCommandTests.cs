@@ -30,7 +30,7 @@ public sealed class TestShopCommandTests
     {
         await using var silo = Silo("shp_1", Invoiced);
 
-        var run = await TestAsync(silo, "shp_1", "--period", "2025-06");
+        var run = await TestAsync(silo, "shp_1", "--period", "2025-06", "--bill");
 
         Assert.Equal(ExitCodes.Ok, run.ExitCode);
         Assert.Equal(
@@ -69,6 +69,31 @@ public sealed class TestShopCommandTests
         Assert.Equal("Shop shp_1: would_invoice, period 2025-06, 1 attempt.", lines[1]);
         Assert.Equal("Invoice (would be issued): 2025-06-01..2025-06-30, EUR", lines[3]);
         Assert.Equal(["POST /api/billing-scheduler/process-shop-billing/shp_1 {\"dry_run\":true}"], silo.Requests);
+    }
+
+    [Fact]
+    public async Task WithoutBillNothingIsWrittenEvenWithoutDryRun()
+    {
+        var wouldInvoice = Invoiced with { DryRun = true, Results = List(Result("shp_1", "would_invoice", 1, null, Invoice(null, "EUR", "12.34", "2.59", "0.21", "14.93", Lines))) };
+        await using var silo = Silo("shp_1", wouldInvoice);
+
+        var run = await TestAsync(silo, "shp_1", "--period", "2025-06");
+
+        Assert.Equal(ExitCodes.Ok, run.ExitCode);
+        Assert.Equal(["POST /api/billing-scheduler/process-shop-billing/shp_1 {\"period\":\"2025-06\",\"dry_run\":true}"], silo.Requests);
+        Assert.StartsWith("DRY RUN: nothing was written.\n", run.Stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task BillWithDryRunIsAUsageErrorAndSendsNothing()
+    {
+        await using var silo = Silo("shp_1", Invoiced);
+
+        var run = await TestAsync(silo, "shp_1", "--bill", "--dry-run");
+
+        Assert.Equal(ExitCodes.Usage, run.ExitCode);
+        Assert.Contains("--bill and --dry-run contradict each other", run.Stderr, StringComparison.Ordinal);
+        Assert.Empty(silo.Requests);
     }
 
     [Fact]

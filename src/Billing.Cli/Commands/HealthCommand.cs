@@ -21,7 +21,7 @@ internal static class HealthCommand
         {
             var settings = new Settings(parseResult.GetRequiredValue(globals.Url), parseResult.GetValue(timeoutMs), parseResult.GetValue(json));
             var output = parseResult.InvocationConfiguration;
-            return RunAsync(settings, output.Output, output.Error, cancellationToken);
+            return RunAsync(settings, globals.Handler, output.Output, output.Error, cancellationToken);
         });
         return command;
     }
@@ -31,9 +31,9 @@ internal static class HealthCommand
     private static Option<int> TimeoutOption() => RangedOption.Create(
         "--timeout-ms", $"Give up after this many milliseconds (1..{MaxTimeoutMs}).", 1, MaxTimeoutMs, DefaultTimeoutMs, "milliseconds");
 
-    private static async Task<int> RunAsync(Settings settings, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)
+    private static async Task<int> RunAsync(Settings settings, HttpMessageHandler? handler, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)
     {
-        using var client = new SiloClient(settings.Url, TimeSpan.FromMilliseconds(settings.TimeoutMs));
+        using var client = new SiloClient(settings.Url, TimeSpan.FromMilliseconds(settings.TimeoutMs), handler, disposeHandler: handler is null);
         try
         {
             var response = await client.GetAsync("health", cancellationToken);

@@ -33,7 +33,7 @@ internal static class SchedulerOptions
 
     public static Argument<string> ShopId() => new("shop_id")
     {
-        Description = "The shop to bill, e.g. shp_123.",
+        Description = "The shop to bill, e.g. shop_9Xc1Vb2Nm3Aq4Ws5Ed6R.",
         CustomParser = result => Checked(result, result.Tokens[^1].Value),
     };
 

@@ -3,8 +3,8 @@ using Billing.Cli.Commands;
 
 namespace Billing.Cli.Scheduler;
 
-/// <summary>Where and as whom the scheduler commands call the silo.</summary>
-internal sealed record SchedulerTarget(Uri Url, string AdminKey);
+/// <summary>Where and as whom the scheduler commands call the silo; <paramref name="Handler"/>: a test's in-memory silo (null: real HTTP).</summary>
+internal sealed record SchedulerTarget(Uri Url, string AdminKey, HttpMessageHandler? Handler = null);
 
 /// <summary>
 /// Runs one scheduler command against the silo and turns what can go wrong on the way into one stderr line and its
@@ -20,7 +20,7 @@ internal static class SchedulerSession
 
     public static async Task<int> RunAsync(SchedulerTarget target, TextWriter stderr, Func<SchedulerApi, Task<int>> command)
     {
-        using var client = new SiloClient(target.Url, RequestTimeout, maxResponseBytes: MaxReplyBytes);
+        using var client = new SiloClient(target.Url, RequestTimeout, target.Handler, disposeHandler: target.Handler is null, maxResponseBytes: MaxReplyBytes);
         try
         {
             return await command(new SchedulerApi(client, target.AdminKey));
@@ -38,5 +38,5 @@ internal static class SchedulerSession
     }
 
     public static SchedulerTarget Target(ParseResult parseResult, GlobalOptions globals, AdminKeyOption adminKey) =>
-        new(parseResult.GetRequiredValue(globals.Url), adminKey.Value(parseResult));
+        new(parseResult.GetRequiredValue(globals.Url), adminKey.Value(parseResult), globals.Handler);
 }

@@ -2,9 +2,8 @@ extern alias cli;
 using System.Text.Json;
 using Billing.Testing;
 using Billing.Silo.Tests.Catalog;
-using CliApp = cli::Billing.Cli.CliApp;
+using Billing.Silo.Tests.Readme;
 using GenerateRequest = cli::Billing.Cli.Generate.GenerateRequest;
-using GlobalOptions = cli::Billing.Cli.Commands.GlobalOptions;
 using MonthPlan = cli::Billing.Cli.Generate.MonthPlan;
 using MonthPlanner = cli::Billing.Cli.Generate.MonthPlanner;
 using PeriodStatus = cli::Billing.Cli.Generate.PeriodStatus;
@@ -118,16 +117,7 @@ public sealed class PeriodGeneratorTests
         Assert.Equal(0, (await RunAsync(silo, "generate", "periods", "--month", "10", "--year", "2026", "--email", Email, "--seed", "1")).ExitCode);
     }
 
-    private static async Task<(int ExitCode, string Stdout, string Stderr)> RunAsync(CatalogSilo silo, params string[] args)
-    {
-        using var stdout = new StringWriter();
-        using var stderr = new StringWriter();
-        var environment = new Dictionary<string, string> { ["BILLING_ADMIN_KEY"] = CatalogSilo.AdminKey };
-        var globals = new GlobalOptions(name => environment.GetValueOrDefault(name), silo.Time, silo.Server.CreateHandler());
-        using var bound = new CancellationTokenSource(TimeSpan.FromMinutes(2));
-        var exitCode = await CliApp.RunAsync([.. args, "--url", "http://localhost"], stdout, stderr, globals, bound.Token);
-        return (exitCode, stdout.ToString(), stderr.ToString());
-    }
+    private static Task<(int ExitCode, string Stdout, string Stderr)> RunAsync(CatalogSilo silo, params string[] args) => InProcessCli.RunAsync(silo, args);
 
     private static async Task<JsonElement> PeriodAsync(CatalogSilo silo, string shopId, string start) =>
         (await silo.GetAsync(silo.Admin, $"/api/v1/admin/shops/{shopId}/periods")).GetProperty("periods").EnumerateArray()
