@@ -56,6 +56,22 @@ internal static class BenchmarkSilo
 /// <summary>What the benchmarks read back from their database.</summary>
 internal static class BenchmarkSql
 {
+    /// <summary>Bulk-load statements in order, on one connection, each allowed 10 minutes.</summary>
+    public static Task ExecuteAllAsync(this SqlDatabase database, IEnumerable<string> statements) =>
+        database.WriteAsync(
+            async (connection, ct) =>
+            {
+                foreach (var statement in statements)
+                {
+                    await using var command = connection.CreateCommand(statement);
+                    command.CommandTimeout = 600;
+                    await command.ExecuteNonQueryAsync(ct);
+                }
+
+                return 0;
+            },
+            CancellationToken.None);
+
     /// <summary>One number from one query (a count, a maximum); 0 for no row or NULL.</summary>
     public static async Task<long> ScalarAsync(this SqlDatabase database, string sql) =>
         await database.ReadAsync(

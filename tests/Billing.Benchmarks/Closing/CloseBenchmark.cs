@@ -54,39 +54,29 @@ public static class CloseBenchmark
     private static readonly string[] FourZones = ["UTC", "Europe/Amsterdam", "America/New_York", "Asia/Tokyo"];
 
     /// <summary>Customers spread over <paramref name="zones"/>, one shop each created on 2 October, and their October usage.</summary>
-    internal static Task LoadAsync(SqlDatabase database, int shops, int eventsPerShop, string[] zones) =>
-        database.WriteAsync(
-            async (connection, ct) =>
-            {
-                var createdMs = October.ToUnixTimeMilliseconds();
-                foreach (var sql in new[]
-                {
-                    $"""
-                    INSERT INTO customers (id, name, email, currency, time_zone, vat_rate_bp, created_at_ms)
-                    SELECT 'cus_' || lpad(i::text, 20, '0'), 'Customer ' || i, 'c' || i || '@example.com', 'EUR',
-                           (ARRAY['{string.Join("', '", zones)}'])[1 + i % {zones.Length}], 2100, {createdMs}
-                    FROM generate_series(1, {shops}) AS i
-                    """,
-                    $"""
-                    INSERT INTO shops (id, customer_id, name, created_at_ms)
-                    SELECT 'shop_' || lpad(i::text, 20, '0'), 'cus_' || lpad(i::text, 20, '0'), 'Shop ' || i, {createdMs + 86_400_000}
-                    FROM generate_series(1, {shops}) AS i
-                    """,
-                    $"""
-                    INSERT INTO usage_events (usage_id, customer_id, shop_id, key_id, seq, tokens, cost_nanos, currency, endpoint, status_code, occurred_at_ms, remaining_after)
-                    SELECT gen_random_uuid(), 'cus_' || lpad(i::text, 20, '0'), 'shop_' || lpad(i::text, 20, '0'), 'key_bench', e, 1, 10000000, 'EUR',
-                           CASE WHEN e % 3 = 0 THEN '/v1/search' ELSE '/v1/chat' END, 200, {createdMs + 2 * 86_400_000} + e * 60000, 1000000 - e
-                    FROM generate_series(1, {shops}) AS i, generate_series(1, {eventsPerShop}) AS e
-                    """,
-                    "ANALYZE",
-                })
-                {
-                    await using var command = connection.CreateCommand(sql);
-                    command.CommandTimeout = 600;
-                    await command.ExecuteNonQueryAsync(ct);
-                }
-
-                return 0;
-            },
-            CancellationToken.None);
+    internal static Task LoadAsync(SqlDatabase database, int shops, int eventsPerShop, string[] zones)
+    {
+        var createdMs = October.ToUnixTimeMilliseconds();
+        return database.ExecuteAllAsync(
+        [
+            $"""
+            INSERT INTO customers (id, name, email, currency, time_zone, vat_rate_bp, created_at_ms)
+            SELECT 'cus_' || lpad(i::text, 20, '0'), 'Customer ' || i, 'c' || i || '@example.com', 'EUR',
+                   (ARRAY['{string.Join("', '", zones)}'])[1 + i % {zones.Length}], 2100, {createdMs}
+            FROM generate_series(1, {shops}) AS i
+            """,
+            $"""
+            INSERT INTO shops (id, customer_id, name, created_at_ms)
+            SELECT 'shop_' || lpad(i::text, 20, '0'), 'cus_' || lpad(i::text, 20, '0'), 'Shop ' || i, {createdMs + 86_400_000}
+            FROM generate_series(1, {shops}) AS i
+            """,
+            $"""
+            INSERT INTO usage_events (usage_id, customer_id, shop_id, key_id, seq, tokens, cost_nanos, currency, endpoint, status_code, occurred_at_ms, remaining_after)
+            SELECT gen_random_uuid(), 'cus_' || lpad(i::text, 20, '0'), 'shop_' || lpad(i::text, 20, '0'), 'key_bench', e, 1, 10000000, 'EUR',
+                   CASE WHEN e % 3 = 0 THEN '/v1/search' ELSE '/v1/chat' END, 200, {createdMs + 2 * 86_400_000} + e * 60000, 1000000 - e
+            FROM generate_series(1, {shops}) AS i, generate_series(1, {eventsPerShop}) AS e
+            """,
+            "ANALYZE",
+        ]);
+    }
 }

@@ -114,49 +114,39 @@ public static class ConsoleBenchmark
     /// Shops i % 3 == 1 on the first plan, i % 3 == 2 on the second, 1–5 seats, from their creation;
     /// every tenth of those moved to 6 seats on 15 October. The rest stay on the default per-request plan.
     /// </summary>
-    private static Task LoadTermsAsync(SqlDatabase database, int shops, string[] plans) =>
-        database.WriteAsync(
-            async (connection, ct) =>
-            {
-                var createdMs = CloseBenchmark.October.ToUnixTimeMilliseconds() + 86_400_000;
-                var upgradedMs = CloseBenchmark.October.AddDays(14).ToUnixTimeMilliseconds();
-                var plan = $"(ARRAY['{plans[0]}', '{plans[1]}'])[i % 3]";
-                var shop = "'shop_' || lpad(i::text, 20, '0')";
-                foreach (var statement in new[]
-                {
-                    $"""
-                    INSERT INTO shop_billing (shop_id, price_plan_id, cycle, seats, updated_at_ms)
-                    SELECT {shop}, {plan}, 'monthly', CASE WHEN i % 10 = 1 THEN 6 ELSE 1 + i % 5 END,
-                           CASE WHEN i % 10 = 1 THEN {upgradedMs} ELSE {createdMs} END
-                    FROM generate_series(1, {shops}) AS i WHERE i % 3 <> 0
-                    """,
-                    $"""
-                    INSERT INTO shop_terms_history (shop_id, effective_at_ms, price_plan_id, seats, cycle, recorded_at_ms)
-                    SELECT {shop}, {createdMs}, {plan}, 1 + i % 5, 'monthly', {createdMs}
-                    FROM generate_series(1, {shops}) AS i WHERE i % 3 <> 0
-                    UNION ALL
-                    SELECT {shop}, {upgradedMs}, {plan}, 6, 'monthly', {upgradedMs}
-                    FROM generate_series(1, {shops}) AS i WHERE i % 3 <> 0 AND i % 10 = 1
-                    """,
-                    // A subscription of a million tokens before the bulk-loaded usage (CloseBenchmark has none: a
-                    // close never reads it), so the customer page's balance adds up.
-                    $"""
-                    INSERT INTO subscriptions (customer_id, plan_id, seq, tokens_granted, tokens_remaining, tokens_consumed, started_at_ms,
-                                               ends_at_ms, is_active, price_per_token_nanos, currency, updated_at_ms)
-                    SELECT 'cus_' || lpad(i::text, 20, '0'), 'plan_bench', 0, 1000000, 1000000, 0, {createdMs}, NULL, TRUE, 10000000, 'EUR', {createdMs}
-                    FROM generate_series(1, {shops}) AS i
-                    """,
-                    "ANALYZE",
-                })
-                {
-                    await using var command = connection.CreateCommand(statement);
-                    command.CommandTimeout = 600;
-                    await command.ExecuteNonQueryAsync(ct);
-                }
-
-                return 0;
-            },
-            CancellationToken.None);
+    private static Task LoadTermsAsync(SqlDatabase database, int shops, string[] plans)
+    {
+        var createdMs = CloseBenchmark.October.ToUnixTimeMilliseconds() + 86_400_000;
+        var upgradedMs = CloseBenchmark.October.AddDays(14).ToUnixTimeMilliseconds();
+        var plan = $"(ARRAY['{plans[0]}', '{plans[1]}'])[i % 3]";
+        var shop = "'shop_' || lpad(i::text, 20, '0')";
+        return database.ExecuteAllAsync(
+        [
+            $"""
+            INSERT INTO shop_billing (shop_id, price_plan_id, cycle, seats, updated_at_ms)
+            SELECT {shop}, {plan}, 'monthly', CASE WHEN i % 10 = 1 THEN 6 ELSE 1 + i % 5 END,
+                   CASE WHEN i % 10 = 1 THEN {upgradedMs} ELSE {createdMs} END
+            FROM generate_series(1, {shops}) AS i WHERE i % 3 <> 0
+            """,
+            $"""
+            INSERT INTO shop_terms_history (shop_id, effective_at_ms, price_plan_id, seats, cycle, recorded_at_ms)
+            SELECT {shop}, {createdMs}, {plan}, 1 + i % 5, 'monthly', {createdMs}
+            FROM generate_series(1, {shops}) AS i WHERE i % 3 <> 0
+            UNION ALL
+            SELECT {shop}, {upgradedMs}, {plan}, 6, 'monthly', {upgradedMs}
+            FROM generate_series(1, {shops}) AS i WHERE i % 3 <> 0 AND i % 10 = 1
+            """,
+            // A subscription of a million tokens before the bulk-loaded usage (CloseBenchmark has none: a
+            // close never reads it), so the customer page's balance adds up.
+            $"""
+            INSERT INTO subscriptions (customer_id, plan_id, seq, tokens_granted, tokens_remaining, tokens_consumed, started_at_ms,
+                                       ends_at_ms, is_active, price_per_token_nanos, currency, updated_at_ms)
+            SELECT 'cus_' || lpad(i::text, 20, '0'), 'plan_bench', 0, 1000000, 1000000, 0, {createdMs}, NULL, TRUE, 10000000, 'EUR', {createdMs}
+            FROM generate_series(1, {shops}) AS i
+            """,
+            "ANALYZE",
+        ]);
+    }
 
     private static async Task BillOctoberAsync(WebApplication app)
     {
