@@ -4,7 +4,8 @@ namespace Billing.Contracts.Catalog;
 public sealed record PlanResponse(
     string Id, string Name, decimal Price, string Currency, long TokensIncluded, int? DurationDays, bool IsRecurring, string? Description);
 
-public sealed record CustomerResponse(string Id, string Name, string Email, string Currency, string TimeZone, decimal VatRate);
+/// <summary>A customer; <c>test_clock</c> is the clock it lives on (null: real time).</summary>
+public sealed record CustomerResponse(string Id, string Name, string Email, string Currency, string TimeZone, decimal VatRate, string? TestClock = null);
 
 public sealed record ShopResponse(string Id, string CustomerId, string Name);
 

@@ -4,6 +4,7 @@ using Orleans.Concurrency;
 using Billing.Silo.Alerts;
 using Billing.Silo.Metering.Journal;
 using Billing.Silo.Telemetry;
+using Billing.Silo.TestClocks;
 using NodaTime;
 
 namespace Billing.Silo.Grains;
@@ -23,6 +24,7 @@ public sealed partial class SubscriptionGrain(
     AccountSuspensions suspensions,
     TokenAlerts tokenAlerts,
     BillingMetrics metrics,
+    CustomerClocks clocks,
     TimeProvider time,
     ILogger<SubscriptionGrain> logger)
     : Grain, ISubscriptionGrain
@@ -41,11 +43,19 @@ public sealed partial class SubscriptionGrain(
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         var customerId = this.GetPrimaryKeyString();
+        // A customer on a test clock lives in the clock's time: every stamp below comes from it.
+        time = await clocks.ForCustomerAsync(customerId, cancellationToken);
         var load = await store.LoadActivationAsync(customerId, cancellationToken);
         subscription = load.Subscription ?? Subscription.None(customerId);
         journal.Reset(customerId);
         tokenWatch = tokenAlerts.Resume(subscription, load.LatestGrant, Instant.FromDateTimeOffset(time.GetUtcNow()));
         suspendingInvoices = load.Suspensions;
+    }
+
+    public Task MoveClockAsync(string clockId, long atMs)
+    {
+        clocks.Move(clockId, atMs);
+        return Task.CompletedTask;
     }
 
     public async Task<ConsumeResult> ConsumeAsync(ConsumeCommand command)
