@@ -6,7 +6,7 @@ using Microsoft.Extensions.Options;
 namespace Billing.Silo.TestClocks;
 
 /// <summary>What asking a clock to advance did.</summary>
-[GenerateSerializer]
+[GenerateSerializer, Alias("billing.TestClockAdvanceOutcome")]
 public enum TestClockAdvanceOutcome
 {
     /// <summary>The advance runs: the clock shows <c>advancing</c> until it reaches its target.</summary>

@@ -5,7 +5,8 @@ using Billing.Silo.Storage.Sql;
 namespace Billing.Silo.TestClocks;
 
 /// <summary>What deleting a clock removed: its customers, and the prefixes of their API keys (for the key cache).</summary>
-public sealed record TestClockDeleted(int Customers, IReadOnlyList<string> KeyPrefixes);
+[GenerateSerializer, Immutable, Alias("billing.TestClockDeleted")]
+public sealed record TestClockDeleted([property: Id(0)] int Customers, [property: Id(1)] IReadOnlyList<string> KeyPrefixes);
 
 public sealed partial class TestClockStore
 {
