@@ -25,6 +25,14 @@ internal static class TestClockScenario
         return (customerId, shopId, key);
     }
 
+    /// <summary>Seed 003's Standard plan ($10 a seat), and a customer on 3 seats of it on a new clock frozen at <paramref name="frozenTime"/>.</summary>
+    public static async Task<(string PlanId, string ClockId, (string CustomerId, string ShopId, string Key) Customer)> StandardOnClockAsync(CatalogSilo silo, DateTimeOffset frozenTime)
+    {
+        var standard = await PlanScenario.PerSeatPlanAsync(silo, "Standard", 10.00m);
+        var clockId = await ClockAsync(silo, frozenTime);
+        return (standard, clockId, await CustomerAsync(silo, clockId, standard, seats: 3));
+    }
+
     /// <summary>Asks for the advance (202, <c>advancing</c>) and waits until the clock is ready again.</summary>
     public static async Task<JsonElement> AdvanceAsync(CatalogSilo silo, string clockId, DateTimeOffset to)
     {

@@ -30,9 +30,7 @@ public sealed class TestClockTests
     {
         await using var database = await TestDatabase.CreateAsync(dialect);
         await using var silo = CatalogSilo.Start(database, configure: null);
-        var standard = await PlanScenario.PerSeatPlanAsync(silo, "Standard", 10.00m);
-        var clockId = await TestClockScenario.ClockAsync(silo, January20);
-        var (_, shopId, key) = await TestClockScenario.CustomerAsync(silo, clockId, standard, seats: 3);
+        var (_, clockId, (_, shopId, key)) = await TestClockScenario.StandardOnClockAsync(silo, January20);
 
         var clock = await TestClockScenario.AdvanceAsync(silo, clockId, NewYear2026);
 
@@ -67,18 +65,12 @@ public sealed class TestClockTests
         await using var silo = CatalogSilo.Start(database, configure: null);
         var marchTenth = new DateTimeOffset(2026, 3, 10, 10, 0, 0, TimeSpan.Zero);
         var clockId = await TestClockScenario.ClockAsync(silo, marchTenth);
-        var plan = await silo.PostAsync("/api/v1/admin/plans", new { name = "Prepaid", price = 15.00m, currency = "EUR", tokens_included = 1_000_000, duration_days = 365, is_recurring = true });
-        var customer = await silo.PostAsync("/api/v1/admin/customers", new { name = "Acme", email = "billing@acme.com", time_zone = "Europe/Amsterdam", test_clock = clockId });
-        var customerId = customer.GetProperty("id").GetString()!;
-        var shopId = (await silo.PostAsync($"/api/v1/admin/customers/{customerId}/shops", new { name = "Acme shop" })).GetProperty("id").GetString()!;
-        var key = (await silo.PostAsync($"/api/v1/admin/shops/{shopId}/api-keys", new { name = "production" })).GetProperty("key").GetString()!;
-        await silo.PostAsync($"/api/v1/admin/customers/{customerId}/subscription", new { plan_id = plan.GetProperty("id").GetString() }, HttpStatusCode.OK);
+        var (customerId, shopId, key) = await BillingScenario.CustomerAsync(silo, "Europe/Amsterdam", testClock: clockId);
 
         await BillingScenario.ConsumeAsync(silo, key, 3);
         await TestClockScenario.AdvanceAsync(silo, clockId, new DateTimeOffset(2026, 4, 1, 12, 0, 0, TimeSpan.Zero));
         await BillingScenario.ConsumeAsync(silo, key, 2);
 
-        Assert.Equal(clockId, customer.GetProperty("test_clock").GetString());
         Assert.Equal(clockId, (await silo.GetAsync(silo.Admin, $"/api/v1/admin/customers/{customerId}")).GetProperty("test_clock").GetString());
         Assert.Equal(3, await BillingScenario.CountAsync(silo, $"SELECT COUNT(*) FROM usage_events WHERE shop_id = '{shopId}' AND occurred_at_ms = {marchTenth.ToUnixTimeMilliseconds()}"));
         var invoice = Assert.Single(await PlanScenario.InvoicesAsync(silo, key));
@@ -97,10 +89,8 @@ public sealed class TestClockTests
     {
         await using var database = await TestDatabase.CreateAsync(dialect);
         await using var silo = CatalogSilo.Start(database, configure: null);
-        var standard = await PlanScenario.PerSeatPlanAsync(silo, "Standard", 10.00m);
+        var (standard, clockId, simulated) = await TestClockScenario.StandardOnClockAsync(silo, January20);
         var real = await TestClockScenario.CustomerAsync(silo, clockId: null, standard, seats: 2, name: "Real Inc");
-        var clockId = await TestClockScenario.ClockAsync(silo, January20);
-        var simulated = await TestClockScenario.CustomerAsync(silo, clockId, standard, seats: 3);
         await TestClockScenario.AdvanceAsync(silo, clockId, new DateTimeOffset(2025, 4, 15, 0, 0, 0, TimeSpan.Zero));
         Assert.Equal(3, await BillingScenario.CountAsync(silo, $"SELECT COUNT(*) FROM invoices WHERE customer_id = '{simulated.CustomerId}'"));
 
@@ -128,10 +118,8 @@ public sealed class TestClockTests
     {
         await using var database = await TestDatabase.CreateAsync(dialect);
         await using var silo = CatalogSilo.Start(database, configure: null);
-        var standard = await PlanScenario.PerSeatPlanAsync(silo, "Standard", 10.00m);
+        var (standard, clockId, simulated) = await TestClockScenario.StandardOnClockAsync(silo, new DateTimeOffset(2026, 9, 20, 16, 0, 0, TimeSpan.Zero));
         await TestClockScenario.CustomerAsync(silo, clockId: null, standard, seats: 1, name: "Real Inc");
-        var clockId = await TestClockScenario.ClockAsync(silo, new DateTimeOffset(2026, 9, 20, 16, 0, 0, TimeSpan.Zero));
-        var simulated = await TestClockScenario.CustomerAsync(silo, clockId, standard, seats: 3);
         await TestClockScenario.AdvanceAsync(silo, clockId, new DateTimeOffset(2026, 11, 15, 0, 0, 0, TimeSpan.Zero));
         var october = (await PlanScenario.InvoicesAsync(silo, simulated.Key))[1];
 
@@ -157,9 +145,7 @@ public sealed class TestClockTests
     {
         await using var database = await TestDatabase.CreateAsync(StorageOptions.Postgres);
         await using var silo = CatalogSilo.Start(database, configure: null);
-        var standard = await PlanScenario.PerSeatPlanAsync(silo, "Standard", 10.00m);
-        var clockId = await TestClockScenario.ClockAsync(silo, January20);
-        await TestClockScenario.CustomerAsync(silo, clockId, standard, seats: 3);
+        var (_, clockId, _) = await TestClockScenario.StandardOnClockAsync(silo, January20);
         var locked = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         // Closes write billing_periods: while another transaction holds it, the advance waits at its first close.
@@ -208,9 +194,7 @@ public sealed class TestClockTests
         await using var database = await TestDatabase.CreateAsync(StorageOptions.Sqlite);
         var settings = new Dictionary<string, string> { ["Billing:TestClocks:MaxEventsPerAdvance"] = "10" };
         await using var silo = CatalogSilo.Start(database, configure: null, CatalogSilo.DefaultNow, settings);
-        var standard = await PlanScenario.PerSeatPlanAsync(silo, "Standard", 10.00m);
-        var clockId = await TestClockScenario.ClockAsync(silo, January20);
-        await TestClockScenario.CustomerAsync(silo, clockId, standard, seats: 3);
+        var (_, clockId, _) = await TestClockScenario.StandardOnClockAsync(silo, January20);
         var path = $"/api/v1/admin/test-clocks/{clockId}/advance";
 
         var backwards = await silo.PostAsync(path, new { to = January20 }, HttpStatusCode.BadRequest);
