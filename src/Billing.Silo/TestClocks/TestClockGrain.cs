@@ -1,6 +1,7 @@
 using Billing.Domain;
 using Billing.Silo.Grains;
 using Billing.Silo.Invoicing;
+using Billing.Silo.Payments.Collection;
 using Microsoft.Extensions.Options;
 
 namespace Billing.Silo.TestClocks;
@@ -33,10 +34,10 @@ public interface ITestClockGrain : IGrainWithStringKey
 }
 
 /// <summary>
-/// Advances a test clock. Its customers' shops register no reminders; instead the advance walks
-/// their due periods in time order (earliest due first, across all the clock's shops), moves the
-/// clock to each one's due instant and calls the shop's grain as its reminder would, until the
-/// target; then it tells every grain of the clock the target. The walk runs after the call has
+/// Advances a test clock. Its customers' shops and collections register no reminders; instead the
+/// advance walks their due periods and collection attempts in time order (earliest due first, across
+/// all the clock's customers), moves the clock to each one's due instant and calls the grain as its
+/// reminder would, until the target; then it tells every grain of the clock the target. The walk runs after the call has
 /// answered (on this activation), so the clock's status is readable while it runs.
 /// </summary>
 [GrainType("test-clock")]
@@ -126,7 +127,7 @@ public sealed partial class TestClockGrain(
         }
     }
 
-    /// <summary>Closes the clock's due periods in time order up to <paramref name="toMs"/>; returns the instant reached.</summary>
+    /// <summary>Runs the clock's due closes and collection attempts in time order up to <paramref name="toMs"/>; returns the instant reached.</summary>
     private async Task<long> CloseDueAsync(long reachedMs, long toMs)
     {
         var graceMs = (long)periods.GracePeriod.TotalMilliseconds;
@@ -140,12 +141,21 @@ public sealed partial class TestClockGrain(
 
             if (next == last)
             {
-                throw new InvariantViolationException($"Test clock {ClockId}: shop {next.ShopId}'s period due at {next.DueAtMs} did not close.");
+                throw new InvariantViolationException($"Test clock {ClockId}: {next.Kind} of {next.Id} due at {next.DueAtMs} did not run.");
             }
 
             reachedMs = Math.Max(reachedMs, next.DueAtMs);
+            // Stored first: the collection's attempt reads its customer's clock from storage.
             await store.MoveAsync(ClockId, reachedMs, CancellationToken.None);
-            await GrainFactory.Shop(next.ShopId).CloseOnClockAsync(ClockId, reachedMs);
+            if (next.Kind == ClockEvent.Close)
+            {
+                await GrainFactory.Shop(next.Id).CloseOnClockAsync(ClockId, reachedMs);
+            }
+            else
+            {
+                await GrainFactory.GetGrain<IInvoiceCollectionGrain>(next.Id).CollectDueAsync();
+            }
+
             last = next;
         }
 

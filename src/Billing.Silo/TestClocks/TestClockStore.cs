@@ -10,8 +10,15 @@ public sealed record StoredTestClock(string Id, string Name, long FrozenAtMs, st
     public const string Advancing = "advancing";
 }
 
-/// <summary>The next thing due on a clock: a shop's open period, due at its end plus the grace.</summary>
-public sealed record ClockEvent(string ShopId, long DueAtMs);
+/// <summary>
+/// The next thing due on a clock: a shop's open period (<see cref="Close"/>, <c>Id</c> the shop's),
+/// due at its end plus the grace, or an invoice's next collection attempt (<see cref="Collect"/>, the invoice's).
+/// </summary>
+public sealed record ClockEvent(string Kind, string Id, long DueAtMs)
+{
+    public const string Close = "close";
+    public const string Collect = "collect";
+}
 
 /// <summary>
 /// The <c>test_clocks</c> table and what an advance walks: the open periods of the clock's
@@ -75,11 +82,22 @@ public sealed partial class TestClockStore(SqlDatabase database, TimeProvider ti
             "UPDATE test_clocks SET status = 'ready', advancing_to_ms = NULL, frozen_at_ms = CASE WHEN frozen_at_ms < @at_ms THEN @at_ms ELSE frozen_at_ms END WHERE id = @id",
             c => c.With("id", id).With("at_ms", atMs), cancellationToken);
 
-    /// <summary>The clock's earliest-due open period, its due instant being its end plus <paramref name="graceMs"/>.</summary>
+    /// <summary>
+    /// The clock's earliest-due event: an open period (due at its end plus <paramref name="graceMs"/>)
+    /// or a collection attempt; at one instant closes come first, as an invoice comes before its collection.
+    /// </summary>
     public Task<ClockEvent?> NextEventAsync(string id, long graceMs, CancellationToken cancellationToken) =>
         database.QueryFirstAsync(
-            $"SELECT o.shop_id, o.end_ms + @grace_ms {OpenPeriodsOfClock} ORDER BY o.end_ms, o.shop_id LIMIT 1",
-            c => c.With("clock", id).With("grace_ms", graceMs), r => new ClockEvent(r.GetString(0), r.GetInt64(1)), cancellationToken);
+            $"""
+            SELECT kind, id, due_ms FROM (
+                SELECT 'close' AS kind, o.shop_id AS id, o.end_ms + @grace_ms AS due_ms {OpenPeriodsOfClock}
+                UNION ALL
+                SELECT 'collect', ic.invoice_id, ic.next_attempt_at_ms
+                FROM invoice_collections ic JOIN customers c ON c.id = ic.customer_id
+                WHERE c.test_clock_id = @clock AND ic.status = 'collecting') AS events
+            ORDER BY due_ms, kind, id LIMIT 1
+            """,
+            c => c.With("clock", id).With("grace_ms", graceMs), r => new ClockEvent(r.GetString(0), r.GetString(1), r.GetInt64(2)), cancellationToken);
 
     /// <summary>Open shops on the clock: what bounds the closes an advance can run.</summary>
     public async Task<long> OpenShopsAsync(string id, CancellationToken cancellationToken) =>

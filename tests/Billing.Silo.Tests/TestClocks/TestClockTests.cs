@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Http.Json;
 using Billing.Silo.Grains;
 using Billing.Silo.Storage.Sql;
 using Billing.Silo.Tests.Catalog;
@@ -81,6 +82,31 @@ public sealed class TestClockTests
         using var client = BillingScenario.Client(silo, key);
         var april = await silo.GetAsync(client, "/api/v1/usage");
         Assert.Equal(("2026-04-01", 2L), (april.GetProperty("period_start").GetString(), april.GetProperty("totals").GetProperty("requests").GetInt64()));
+    }
+
+    [Theory]
+    [MemberData(nameof(Dialects))]
+    public async Task ACardThatDeclinesIsRetriedOnTheDunningDaysOfTheClockAndTheCustomerSuspendedAfterTheLast(string dialect)
+    {
+        await using var database = await TestDatabase.CreateAsync(dialect);
+        await using var silo = CatalogSilo.Start(database, configure: null);
+        var clockId = await TestClockScenario.ClockAsync(silo, new DateTimeOffset(2026, 3, 10, 10, 0, 0, TimeSpan.Zero));
+        var (_, _, key) = await BillingScenario.CustomerAsync(silo, "Europe/Amsterdam", testClock: clockId);
+        using var client = BillingScenario.Client(silo, key);
+        await CatalogSilo.ReadAsync(await client.PostAsJsonAsync("/api/v1/billing/payment-methods", Payments.CollectionScenario.Card("4000000000000341")), HttpStatusCode.Created);
+        await BillingScenario.ConsumeAsync(silo, key, 3);
+
+        await TestClockScenario.AdvanceAsync(silo, clockId, new DateTimeOffset(2026, 4, 25, 0, 0, 0, TimeSpan.Zero));
+
+        var invoice = Assert.Single(await PlanScenario.InvoicesAsync(silo, key));
+        var invoiceId = invoice.GetProperty("id").GetString()!;
+        var collection = await Payments.CollectionScenario.CollectionAsync(silo, invoiceId);
+        // March closed at 1 April 01:00 in Amsterdam (23:00 UTC): tried then, and on days 1, 3, 5 and 7 after, on the clock.
+        var firstFailed = new DateTimeOffset(2026, 3, 31, 23, 0, 0, TimeSpan.Zero);
+        Assert.Equal(("suspended", 5, firstFailed), (collection.GetProperty("status").GetString(), collection.GetProperty("attempts").GetInt32(), collection.GetProperty("first_failed_at").GetDateTimeOffset()));
+        Assert.Null(await silo.Services.GetRequiredService<IReminderTable>().ReadRow(GrainId.Create("invoice-collection", invoiceId), "collect"));
+        using var consume = await client.PostAsJsonAsync("/api/v1/billing/tokens/consume", new { tokens = 1, endpoint = "/v1/search" });
+        Assert.Equal(HttpStatusCode.PaymentRequired, consume.StatusCode);
     }
 
     [Theory]
