@@ -45,6 +45,8 @@ public sealed partial class TestClockGrain(
     TestClockStore store, CustomerClocks clocks, ShopPeriods periods, IOptions<TestClockOptions> options, ILogger<TestClockGrain> logger)
     : Grain, ITestClockGrain
 {
+    private static readonly TimeSpan MaxWalkDuration = TimeSpan.FromHours(1);
+
     // The advance running on this activation, if any.
     private Task? walk;
 
@@ -99,6 +101,8 @@ public sealed partial class TestClockGrain(
 
     private async Task WalkAsync(long toMs)
     {
+        // The walk is no incoming call: without this, an idle-looking activation could be collected mid-way.
+        this.DelayDeactivation(MaxWalkDuration);
         var reachedMs = (await store.GetAsync(ClockId, CancellationToken.None))?.FrozenAtMs ?? toMs;
         try
         {
