@@ -2,6 +2,7 @@ using Billing.Domain;
 using Billing.Silo.Grains;
 using Billing.Silo.Invoicing;
 using Billing.Silo.Payments.Collection;
+using Billing.Silo.Payments.Renewals;
 using Microsoft.Extensions.Options;
 
 namespace Billing.Silo.TestClocks;
@@ -34,8 +35,8 @@ public interface ITestClockGrain : IGrainWithStringKey
 }
 
 /// <summary>
-/// Advances a test clock. Its customers' shops and collections register no reminders; instead the
-/// advance walks their due periods and collection attempts in time order (earliest due first, across
+/// Advances a test clock. Its customers' shops, collections and renewals register no reminders;
+/// instead the advance walks their due periods, collection and renewal attempts in time order (earliest due first, across
 /// all the clock's customers), moves the clock to each one's due instant and calls the grain as its
 /// reminder would, until the target; then it tells every grain of the clock the target. The walk runs after the call has
 /// answered (on this activation), so the clock's status is readable while it runs.
@@ -151,20 +152,22 @@ public sealed partial class TestClockGrain(
             reachedMs = Math.Max(reachedMs, next.DueAtMs);
             // Stored first: the collection's attempt reads its customer's clock from storage.
             await store.MoveAsync(ClockId, reachedMs, CancellationToken.None);
-            if (next.Kind == ClockEvent.Close)
-            {
-                await GrainFactory.Shop(next.Id).CloseOnClockAsync(ClockId, reachedMs);
-            }
-            else
-            {
-                await GrainFactory.GetGrain<IInvoiceCollectionGrain>(next.Id).CollectDueAsync();
-            }
+            await RunAsync(next, reachedMs);
 
             last = next;
         }
 
         throw new InvariantViolationException($"Test clock {ClockId}: more than {options.Value.MaxEventsPerAdvance} closes in one advance.");
     }
+
+    /// <summary>Calls the grain the event's reminder would call (the clock already stands at its instant).</summary>
+    private Task RunAsync(ClockEvent due, long atMs) => due.Kind switch
+    {
+        ClockEvent.Close => GrainFactory.Shop(due.Id).CloseOnClockAsync(ClockId, atMs),
+        ClockEvent.Collect => GrainFactory.GetGrain<IInvoiceCollectionGrain>(due.Id).CollectDueAsync(),
+        ClockEvent.Renew => GrainFactory.GetGrain<IPlanRenewalGrain>(due.Id).RenewDueAsync(),
+        _ => throw new InvariantViolationException($"Test clock {ClockId}: no event kind '{due.Kind}'."),
+    };
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Test clock {ClockId} advanced to {ToMs} (Unix ms)")]
     private static partial void LogAdvanced(ILogger logger, string clockId, long toMs);

@@ -12,12 +12,14 @@ public sealed record StoredTestClock(string Id, string Name, long FrozenAtMs, st
 
 /// <summary>
 /// The next thing due on a clock: a shop's open period (<see cref="Close"/>, <c>Id</c> the shop's),
-/// due at its end plus the grace, or an invoice's next collection attempt (<see cref="Collect"/>, the invoice's).
+/// due at its end plus the grace, an invoice's next collection attempt (<see cref="Collect"/>, the
+/// invoice's), or a token plan's next renewal attempt (<see cref="Renew"/>, the customer's).
 /// </summary>
 public sealed record ClockEvent(string Kind, string Id, long DueAtMs)
 {
     public const string Close = "close";
     public const string Collect = "collect";
+    public const string Renew = "renew";
 }
 
 /// <summary>
@@ -84,7 +86,7 @@ public sealed partial class TestClockStore(SqlDatabase database, TimeProvider ti
 
     /// <summary>
     /// The clock's earliest-due event: an open period (due at its end plus <paramref name="graceMs"/>)
-    /// or a collection attempt; at one instant closes come first, as an invoice comes before its collection.
+    /// a collection or a renewal attempt; at one instant closes come first, as an invoice comes before its collection.
     /// </summary>
     public Task<ClockEvent?> NextEventAsync(string id, long graceMs, CancellationToken cancellationToken) =>
         database.QueryFirstAsync(
@@ -94,7 +96,11 @@ public sealed partial class TestClockStore(SqlDatabase database, TimeProvider ti
                 UNION ALL
                 SELECT 'collect', ic.invoice_id, ic.next_attempt_at_ms
                 FROM invoice_collections ic JOIN customers c ON c.id = ic.customer_id
-                WHERE c.test_clock_id = @clock AND ic.status = 'collecting') AS events
+                WHERE c.test_clock_id = @clock AND ic.status = 'collecting'
+                UNION ALL
+                SELECT 'renew', r.customer_id, r.next_attempt_at_ms
+                FROM plan_renewals r JOIN customers c ON c.id = r.customer_id
+                WHERE c.test_clock_id = @clock AND r.status = 'scheduled') AS events
             ORDER BY due_ms, kind, id LIMIT 1
             """,
             c => c.With("clock", id).With("grace_ms", graceMs), r => new ClockEvent(r.GetString(0), r.GetString(1), r.GetInt64(2)), cancellationToken);

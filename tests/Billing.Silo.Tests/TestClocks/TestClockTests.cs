@@ -111,6 +111,36 @@ public sealed class TestClockTests
 
     [Theory]
     [MemberData(nameof(Dialects))]
+    public async Task ARecurringTokenPlanRenewsAtTheEndOfEachPeriodOnTheClock(string dialect)
+    {
+        await using var database = await TestDatabase.CreateAsync(dialect);
+        await using var silo = CatalogSilo.Start(database, configure: null);
+        var bought = new DateTimeOffset(2026, 3, 10, 10, 0, 0, TimeSpan.Zero);
+        var clockId = await TestClockScenario.ClockAsync(silo, bought);
+        var planId = (await silo.PostAsync("/api/v1/admin/plans", new { name = "Monthly", price = 15.00m, currency = "EUR", tokens_included = 1_000, duration_days = 30, is_recurring = true }))
+            .GetProperty("id").GetString()!;
+        var customerId = (await silo.PostAsync("/api/v1/admin/customers", new { name = "Acme", email = "billing@acme.com", test_clock = clockId })).GetProperty("id").GetString()!;
+        var shopId = (await silo.PostAsync($"/api/v1/admin/customers/{customerId}/shops", new { name = "Acme shop" })).GetProperty("id").GetString()!;
+        var key = (await silo.PostAsync($"/api/v1/admin/shops/{shopId}/api-keys", new { name = "production" })).GetProperty("key").GetString()!;
+        using var client = BillingScenario.Client(silo, key);
+        await CatalogSilo.ReadAsync(await client.PostAsJsonAsync("/api/v1/billing/payment-methods", Payments.CollectionScenario.Card("4242424242424242")), HttpStatusCode.Created);
+        await Payments.PurchaseApiTests.PurchaseAsync(silo, key, planId, "4242424242424242", HttpStatusCode.OK);
+
+        await TestClockScenario.AdvanceAsync(silo, clockId, new DateTimeOffset(2026, 5, 20, 0, 0, 0, TimeSpan.Zero));
+
+        // Bought on 10 March: renewed on 9 April and 9 May, at the clock's instants; next on 8 June.
+        var renewal = await silo.GetAsync(silo.Admin, $"/api/v1/admin/customers/{customerId}/renewal");
+        Assert.Equal(("scheduled", bought.AddDays(90)), (renewal.GetProperty("status").GetString(), renewal.GetProperty("renews_at").GetDateTimeOffset()));
+        var renewedAt = await silo.Services.GetRequiredService<SqlDatabase>().QueryListAsync(
+            $"SELECT created_at_ms FROM payments WHERE customer_id = '{customerId}' AND purpose = 'plan_renewal' ORDER BY created_at_ms", c => c, r => r.GetInt64(0), CancellationToken.None);
+        Assert.Equal([bought.AddDays(30).ToUnixTimeMilliseconds(), bought.AddDays(60).ToUnixTimeMilliseconds()], renewedAt);
+        var subscription = await silo.GetAsync(client, "/api/v1/billing/subscription");
+        Assert.Equal((3_000L, bought.AddDays(90)), (subscription.GetProperty("tokens_granted").GetInt64(), subscription.GetProperty("end_date").GetDateTimeOffset()));
+        Assert.Null(await silo.Services.GetRequiredService<IReminderTable>().ReadRow(GrainId.Create("plan-renewal", customerId), "renew"));
+    }
+
+    [Theory]
+    [MemberData(nameof(Dialects))]
     public async Task DeletingAClockRemovesItsCustomersAndAllTheirDataAndLeavesRealCustomersAlone(string dialect)
     {
         await using var database = await TestDatabase.CreateAsync(dialect);
