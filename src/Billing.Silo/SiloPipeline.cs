@@ -53,6 +53,7 @@ public static class SiloPipeline
         app.MapAlertsApi();
         app.MapEmailApi();
         app.MapAnalyticsApi();
+        app.MapTestClockApi();
         if (app.HostsSilo())
         {
             // The Orleans dashboard reads each silo's counters through a grain service on it: silos only;

@@ -8,7 +8,8 @@ public sealed record PlanRequest(
     string? Name, decimal? Price, string? Currency, long? TokensIncluded, int? DurationDays, bool? IsRecurring, string? Description);
 
 /// <summary>Body of <c>POST /api/v1/admin/customers</c>; absent time zone and VAT rate take the silo's defaults.</summary>
-public sealed record CustomerRequest(string? Name, string? Email, string? Currency, string? TimeZone, decimal? VatRate = null);
+/// <remarks><c>test_clock</c> (optional): the id of the test clock the customer lives on; it is created at the clock's instant.</remarks>
+public sealed record CustomerRequest(string? Name, string? Email, string? Currency, string? TimeZone, decimal? VatRate = null, string? TestClock = null);
 
 /// <summary>Body of the requests that only name something (a shop, an API key).</summary>
 public sealed record NameRequest(string? Name);

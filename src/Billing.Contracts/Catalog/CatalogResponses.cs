@@ -1,10 +1,15 @@
+using System.Text.Json.Serialization;
+
 namespace Billing.Contracts.Catalog;
 
 /// <summary>A plan as the API shows it: price as a decimal in its currency's minor-unit scale ("15.00").</summary>
 public sealed record PlanResponse(
     string Id, string Name, decimal Price, string Currency, long TokensIncluded, int? DurationDays, bool IsRecurring, string? Description);
 
-public sealed record CustomerResponse(string Id, string Name, string Email, string Currency, string TimeZone, decimal VatRate);
+/// <summary>A customer; <c>test_clock</c> is the clock it lives on, shown only for a customer on one.</summary>
+public sealed record CustomerResponse(
+    string Id, string Name, string Email, string Currency, string TimeZone, decimal VatRate,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? TestClock = null);
 
 public sealed record ShopResponse(string Id, string CustomerId, string Name);
 

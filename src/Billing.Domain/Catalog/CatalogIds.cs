@@ -27,10 +27,13 @@ public static class CatalogIds
     /// <summary>An operator's key for the admin API (a role, a name, a hash).</summary>
     public const string OperatorKey = "op";
 
+    /// <summary>A test clock: customers created on it live in its time.</summary>
+    public const string TestClock = "clock";
+
     /// <summary>Random characters after the kind and its underscore.</summary>
     public const int RandomLength = 20;
 
-    private static readonly string[] Kinds = [Customer, Shop, ApiKey, Plan, PricePlan, Invoice, BillingRun, Alert, PendingLine, CreditNote, OperatorKey];
+    private static readonly string[] Kinds = [Customer, Shop, ApiKey, Plan, PricePlan, Invoice, BillingRun, Alert, PendingLine, CreditNote, OperatorKey, TestClock];
 
     /// <summary>A fresh id of the given kind (one of the constants of this class).</summary>
     public static string New(string kind) => RequireKnownKind(kind) + "_" + Base62.Random(RandomLength);

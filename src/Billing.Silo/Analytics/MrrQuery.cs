@@ -1,7 +1,9 @@
+using System.Globalization;
 using System.Data.Common;
 using Billing.Domain;
 using Billing.Silo.Invoicing;
 using Billing.Silo.Storage.Sql;
+using Billing.Silo.TestClocks;
 using Microsoft.Extensions.Options;
 using NodaTime;
 
@@ -28,13 +30,14 @@ public sealed class MrrQuery(SqlDatabase database, IOptions<BillingOptions> opti
         FROM shop_terms_history h
         JOIN shops s ON s.id = h.shop_id
         JOIN customers c ON c.id = s.customer_id
-        WHERE h.effective_at_ms < @until_ms
+        WHERE h.effective_at_ms < @until_ms {0}
         ORDER BY s.customer_id, h.shop_id, h.effective_at_ms
         """;
 
     private readonly RoundingPolicy rounding = options.Value.RoundingPolicy;
 
-    public async Task<MrrResult> RunAsync(MonthRange range, CancellationToken cancellationToken)
+    /// <summary>The report over <paramref name="range"/>; test-clock customers only when <paramref name="includeTestClocks"/>.</summary>
+    public async Task<MrrResult> RunAsync(MonthRange range, CancellationToken cancellationToken, bool includeTestClocks = false)
     {
         var plans = await PlansAsync(cancellationToken);
         // Every zone's month has ended two days after it has in UTC; the timelines pick each customer's own end.
@@ -43,7 +46,7 @@ public sealed class MrrQuery(SqlDatabase database, IOptions<BillingOptions> opti
         await database.ReadAsync(
             async (connection, ct) =>
             {
-                await using var command = connection.CreateCommand(History).With("until_ms", until.ToUnixTimeMilliseconds());
+                await using var command = connection.CreateCommand(string.Format(CultureInfo.InvariantCulture, History, includeTestClocks ? string.Empty : TestClockFilter.OfCustomerAlias)).With("until_ms", until.ToUnixTimeMilliseconds());
                 await using var reader = await command.ExecuteReaderAsync(ct);
                 await StreamAsync(reader, plans, report, ct);
                 return 0;

@@ -6,6 +6,7 @@ using Billing.Silo.Auth;
 using Billing.Silo.Catalog;
 using Billing.Silo.Invoicing;
 using Billing.Silo.Metering;
+using Billing.Silo.TestClocks;
 using Microsoft.Extensions.Options;
 using NodaTime;
 
@@ -25,7 +26,8 @@ public static class AdminApi
         admin.MapGet("/plans", CustomerCatalogApi.ListPlansAsync).WithName("AdminListPlans")
             .Produces<PlanPage>().ProducesProblems(StatusCodes.Status400BadRequest, "invalid_query");
         admin.MapPost("/customers", CreateCustomerAsync).WithName("CreateCustomer")
-            .AcceptsJson<CustomerRequest>().Produces<CustomerResponse>(StatusCodes.Status201Created).ProducesProblems(StatusCodes.Status400BadRequest, "invalid_customer");
+            .AcceptsJson<CustomerRequest>().Produces<CustomerResponse>(StatusCodes.Status201Created).ProducesProblems(StatusCodes.Status400BadRequest, "invalid_customer")
+            .ProducesProblems(StatusCodes.Status404NotFound, "test_clock_not_found").ProducesProblems(StatusCodes.Status409Conflict, "test_clock_full");
         admin.MapGet("/customers/{id}", GetCustomerAsync).WithName("GetCustomer")
             .Produces<CustomerResponse>().ProducesProblems(StatusCodes.Status404NotFound, "customer_not_found");
         admin.MapPost("/customers/{id}/shops", CreateShopAsync).WithName("CreateShop")
@@ -55,7 +57,9 @@ public static class AdminApi
         return Results.Created($"/api/v1/admin/plans/{plan.Id}", plan.ToResponse());
     }
 
-    private static async Task<IResult> CreateCustomerAsync(HttpRequest request, CatalogStore store, CancellationToken cancellationToken)
+    /// <summary>With <c>test_clock</c>, the customer lives on that clock and is created at its instant.</summary>
+    private static async Task<IResult> CreateCustomerAsync(
+        HttpRequest request, CatalogStore store, TestClockStore clocks, IOptions<TestClockOptions> clockOptions, CancellationToken cancellationToken)
     {
         var (draft, problem) = await JsonBody.ReadAsync<CustomerRequest>(request, cancellationToken);
         if (problem is not null)
@@ -68,13 +72,29 @@ public static class AdminApi
             return ApiProblem.Invalid("invalid_customer", "The customer is invalid", errors);
         }
 
-        await store.CreateCustomerAsync(customer, cancellationToken);
-        return Results.Created($"/api/v1/admin/customers/{customer.Id}", customer.ToResponse());
+        StoredTestClock? clock = null;
+        if (draft!.TestClock is { } clockId)
+        {
+            clock = CatalogIds.IsWellFormed(clockId, CatalogIds.TestClock) ? await clocks.GetAsync(clockId, cancellationToken) : null;
+            if (clock is null)
+            {
+                return ApiProblem.NotFound("test_clock_not_found", "test clock", clockId);
+            }
+
+            if (clock.Customers >= clockOptions.Value.MaxCustomersPerClock)
+            {
+                return ApiProblem.Create(
+                    StatusCodes.Status409Conflict, "test_clock_full", "The test clock is full", $"A test clock holds at most {clockOptions.Value.MaxCustomersPerClock} customers.");
+            }
+        }
+
+        await store.CreateCustomerAsync(customer, cancellationToken, clock?.Id, clock?.FrozenAtMs);
+        return Results.Created($"/api/v1/admin/customers/{customer.Id}", customer.ToResponse() with { TestClock = clock?.Id });
     }
 
-    private static async Task<IResult> GetCustomerAsync(string id, CatalogStore store, CancellationToken cancellationToken) =>
+    private static async Task<IResult> GetCustomerAsync(string id, CatalogStore store, CustomerClocks clocks, CancellationToken cancellationToken) =>
         await store.GetCustomerAsync(id, cancellationToken) is { } customer
-            ? Results.Ok(customer.ToResponse())
+            ? Results.Ok(customer.ToResponse() with { TestClock = (await clocks.ClockOfAsync(id, cancellationToken))?.Id })
             : ApiProblem.NotFound("customer_not_found", "customer", id);
 
     /// <summary>
@@ -83,7 +103,8 @@ public static class AdminApi
     /// closing the shop), so its history can be loaded before anything is invoiced.
     /// </summary>
     private static async Task<IResult> CreateShopAsync(
-        string id, HttpRequest request, CatalogStore store, IGrainFactory grains, ShopPeriods periods, TimeProvider time, IOptions<BillingOptions> options,
+        string id, HttpRequest request, CatalogStore store, IGrainFactory grains, ShopPeriods periods, CustomerClocks clocks, TimeProvider time,
+        IOptions<BillingOptions> options,
         CancellationToken cancellationToken)
     {
         var (body, problem) = await JsonBody.ReadAsync<ShopRequest>(request, cancellationToken);
@@ -104,12 +125,16 @@ public static class AdminApi
             return ApiProblem.NotFound("customer_not_found", "customer", id);
         }
 
-        var now = Instant.FromDateTimeOffset(time.GetUtcNow());
+        // The customer's now: a test clock's customer opens its shops at the clock's instant.
+        var clock = await clocks.ClockOfAsync(id, cancellationToken);
+        var now = clock is null ? Instant.FromDateTimeOffset(time.GetUtcNow()) : Instant.FromUnixTimeMilliseconds(clock.FrozenAtMs);
         var (openedAt, refusal) = body.OpenedOn is { } openedOn ? await OpenedAtAsync(id, openedOn, store, now, options.Value.MaxBackdateDays, cancellationToken) : (null, null);
         if (refusal is not null)
         {
             return refusal;
         }
+
+        openedAt ??= clock is null ? null : now;
 
         var shop = new Shop(CatalogIds.New(CatalogIds.Shop), id, name!);
         if (!await store.CreateShopAsync(shop, cancellationToken, openedAt?.ToUnixTimeMilliseconds()))

@@ -27,26 +27,28 @@ public static class AnalyticsApi
         return routes;
     }
 
-    /// <summary><c>from</c>, <c>to</c>: YYYY-MM, both included.</summary>
-    private static async Task<IResult> MrrAsync(string? from, string? to, MrrQuery query, CancellationToken cancellationToken)
+    /// <summary><c>from</c>, <c>to</c>: YYYY-MM, both included; <c>include_test_clocks=true</c> adds test-clock customers.</summary>
+    private static async Task<IResult> MrrAsync(
+        string? from, string? to, [Microsoft.AspNetCore.Mvc.FromQuery(Name = "include_test_clocks")] bool? includeTestClocks, MrrQuery query, CancellationToken cancellationToken)
     {
         if (MonthRange.TryParse(from, to, out var problem) is not { } range)
         {
             return Refused(problem!);
         }
 
-        return Results.Ok(MrrResponse.Of(await query.RunAsync(range, cancellationToken)));
+        return Results.Ok(MrrResponse.Of(await query.RunAsync(range, cancellationToken, includeTestClocks ?? false)));
     }
 
-    /// <summary><c>from</c>, <c>to</c>: YYYY-MM, both included; months in UTC.</summary>
-    private static async Task<IResult> RevenueAsync(string? from, string? to, RevenueQuery query, CancellationToken cancellationToken)
+    /// <summary><c>from</c>, <c>to</c>: YYYY-MM, both included; months in UTC; <c>include_test_clocks=true</c> adds test-clock customers.</summary>
+    private static async Task<IResult> RevenueAsync(
+        string? from, string? to, [Microsoft.AspNetCore.Mvc.FromQuery(Name = "include_test_clocks")] bool? includeTestClocks, RevenueQuery query, CancellationToken cancellationToken)
     {
         if (MonthRange.TryParse(from, to, out var problem) is not { } range)
         {
             return Refused(problem!);
         }
 
-        return Results.Ok(RevenueResponse.Of(range, await query.RunAsync(range, cancellationToken)));
+        return Results.Ok(RevenueResponse.Of(range, await query.RunAsync(range, cancellationToken, includeTestClocks ?? false)));
     }
 
     /// <summary><c>customer_id</c> (required), <c>from</c>, <c>to</c>: YYYY-MM-DD, both included, in the customer's zone.</summary>

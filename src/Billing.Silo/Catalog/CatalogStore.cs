@@ -42,13 +42,14 @@ public sealed partial class CatalogStore(SqlDatabase database, TimeProvider time
         return database.QueryListAsync(sql, c => afterPlanId is null ? c.With("limit", limit) : c.With("limit", limit).With("after", afterPlanId), ReadPlan, cancellationToken);
     }
 
-    public Task CreateCustomerAsync(CustomerProfile customer, CancellationToken cancellationToken) =>
+    /// <summary>Creates the customer; on test clock <paramref name="testClockId"/> when given, created at the clock's <paramref name="createdAtMs"/>.</summary>
+    public Task CreateCustomerAsync(CustomerProfile customer, CancellationToken cancellationToken, string? testClockId = null, long? createdAtMs = null) =>
         ExecuteAsync(
             """
-            INSERT INTO customers (id, name, email, currency, time_zone, vat_rate_bp, created_at_ms, name_key, email_key)
-            VALUES (@id, @name, @email, @currency, @time_zone, @vat_rate_bp, @now_ms, @name_key, @email_key)
+            INSERT INTO customers (id, name, email, currency, time_zone, vat_rate_bp, created_at_ms, name_key, email_key, test_clock_id)
+            VALUES (@id, @name, @email, @currency, @time_zone, @vat_rate_bp, @created_at_ms, @name_key, @email_key, @test_clock_id)
             """,
-            command => BindProfile(command, customer).With("currency", customer.Currency.Code),
+            command => BindProfile(command, customer).With("currency", customer.Currency.Code).With("test_clock_id", testClockId).With("created_at_ms", createdAtMs ?? NowMs()),
             cancellationToken);
 
     public Task<CustomerProfile?> GetCustomerAsync(string customerId, CancellationToken cancellationToken) =>

@@ -58,6 +58,10 @@ public interface IShopGrain : IGrainWithStringKey
     [Alias("bill")]
     Task<ShopBillingResult> BillAsync([Immutable] CloseRequest request);
 
+    /// <summary>A test clock's advance reached <paramref name="atMs"/> (Unix ms): closes what is due by then.</summary>
+    [Alias("close-on-clock")]
+    Task<ShopBillingResult> CloseOnClockAsync(string clockId, long atMs);
+
     /// <summary>Changes plan, seats or cycle: an upgrade at once (prorated), a downgrade or a cycle change at the period end.</summary>
     [Alias("change-terms")]
     Task<TermsChangeResult> ChangeTermsAsync([Immutable] TermsChangeRequest request);

@@ -37,6 +37,7 @@ public sealed partial class ShopGrain
 
     public async Task EnsureBillingAsync()
     {
+        await ProfileAsync(CancellationToken.None);
         var terms = await periods.TermsAsync(ShopId, CancellationToken.None);
         var open = await periods.EnsureOpenPeriodAsync(terms, CancellationToken.None);
         TrackOpenPeriod(open.Period);
@@ -45,6 +46,7 @@ public sealed partial class ShopGrain
 
     public async Task<ShopBillingResult> BillAsync(CloseRequest request)
     {
+        await ProfileAsync(CancellationToken.None);
         var (result, open) = await periods.CloseDueAsync(ShopId, request, Now(), CancellationToken.None);
         if (request.DryRun)
         {
@@ -120,9 +122,23 @@ public sealed partial class ShopGrain
         return TimeSpan.FromMinutes(Math.Min(minutes, MaxBackoff.TotalMinutes));
     }
 
+    /// <summary>A test clock's advance: its instant moves to <paramref name="atMs"/> and the periods due by then close, as the reminder would close them.</summary>
+    public async Task<ShopBillingResult> CloseOnClockAsync(string clockId, long atMs)
+    {
+        clocks.Move(clockId, atMs);
+        await ProfileAsync(CancellationToken.None);
+        if (testClockId != clockId)
+        {
+            throw new InvariantViolationException($"Shop {ShopId} is not on test clock {clockId}.");
+        }
+
+        return await BillAsync(new CloseRequest(null, DryRun: false));
+    }
+
     private async Task EnsureReminderAsync(BillingPeriod open)
     {
-        if (!periods.ClosesOnReminders)
+        // A test clock's shop closes when its clock is advanced, never on real time.
+        if (!periods.ClosesOnReminders || testClockId is not null)
         {
             if (!reminderRemoved)
             {

@@ -9,6 +9,7 @@ public sealed partial class ShopGrain
 {
     public async Task<TermsChangeResult> ChangeTermsAsync(TermsChangeRequest request)
     {
+        await ProfileAsync(CancellationToken.None);
         var result = await termsChanges.ApplyAsync(ShopId, request, Now(), CancellationToken.None);
         if (result.Change is not { } change)
         {

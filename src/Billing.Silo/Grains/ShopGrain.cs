@@ -2,6 +2,7 @@ using Billing.Silo.Metering;
 using Billing.Domain;
 using Billing.Silo.Invoicing;
 using Billing.Silo.Metering.Journal;
+using Billing.Silo.TestClocks;
 using NodaTime;
 
 namespace Billing.Silo.Grains;
@@ -19,6 +20,7 @@ public sealed partial class ShopGrain(
     ShopPeriods periods,
     ShopTermsChanges termsChanges,
     ReminderCloseQueue reminderCloses,
+    CustomerClocks clocks,
     TimeProvider time,
     ILogger<ShopGrain> logger)
     : Grain, IShopGrain, IRemindable
@@ -35,6 +37,10 @@ public sealed partial class ShopGrain(
     private PeriodUsage? current;
     private long aggregatedUpToSequence;
 
+    // The customer's time, known with the profile: the silo's, or its test clock's (which registers no reminders).
+    private TimeProvider? customerTime;
+    private string? testClockId;
+
     private string ShopId => shopId ??= this.GetPrimaryKeyString();
 
     private async ValueTask<ShopProfile> ProfileAsync(CancellationToken cancellationToken)
@@ -46,6 +52,8 @@ public sealed partial class ShopGrain(
             var terms = await periods.TermsAsync(ShopId, cancellationToken);
             cycle = BillingCycles.Parse(terms.Cycle);
             openPeriod = terms.Open?.Period;
+            testClockId = terms.TestClockId;
+            customerTime = clocks.Of(terms.TestClockId, terms.ClockFrozenAtMs ?? 0);
             profile = new ShopProfile(terms.Shop.Id, terms.Customer.Id, terms.Customer.TimeZoneId, terms.Customer.Currency);
         }
 
@@ -54,6 +62,7 @@ public sealed partial class ShopGrain(
 
     public async Task RecordAsync(IReadOnlyList<UsageRecord> usage)
     {
+        await ProfileAsync(CancellationToken.None);
         var period = await CurrentAsync(Now());
         foreach (var record in usage.Where(r => r.Sequence > aggregatedUpToSequence))
         {
@@ -77,7 +86,11 @@ public sealed partial class ShopGrain(
         }
     }
 
-    public async Task<ShopUsageView> GetCurrentPeriodAsync() => View(await CurrentAsync(Now()));
+    public async Task<ShopUsageView> GetCurrentPeriodAsync()
+    {
+        await ProfileAsync(CancellationToken.None);
+        return View(await CurrentAsync(Now()));
+    }
 
     private async Task<PeriodUsage> CurrentAsync(Instant now) =>
         current is { } usage && now < usage.Period.EndInstant ? usage : await LoadPeriodAsync(now, CancellationToken.None);
@@ -118,7 +131,8 @@ public sealed partial class ShopGrain(
         return next.Contains(at) ? next : BillingPeriod.Containing(at, cycle, zoneId);
     }
 
-    private Instant Now() => Instant.FromDateTimeOffset(time.GetUtcNow());
+    /// <summary>The customer's now: call <see cref="ProfileAsync"/> first, or a test-clock shop reads the silo's time.</summary>
+    private Instant Now() => Instant.FromDateTimeOffset((customerTime ?? time).GetUtcNow());
 
     private ShopUsageView View(PeriodUsage usage) => new(
         ShopId,

@@ -57,6 +57,10 @@ public sealed record SubscriptionView(
 [Alias("billing.ISubscriptionGrain")]
 public interface ISubscriptionGrain : IGrainWithStringKey
 {
+    /// <summary>The customer's test clock was advanced to <paramref name="atMs"/> (Unix ms): its consumes are stamped from then on.</summary>
+    [Alias("move-clock")]
+    Task MoveClockAsync(string clockId, long atMs);
+
     [Alias("consume")]
     Task<ConsumeResult> ConsumeAsync([Immutable] ConsumeCommand command);
 

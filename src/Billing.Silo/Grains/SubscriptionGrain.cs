@@ -4,6 +4,7 @@ using Orleans.Concurrency;
 using Billing.Silo.Alerts;
 using Billing.Silo.Metering.Journal;
 using Billing.Silo.Telemetry;
+using Billing.Silo.TestClocks;
 using NodaTime;
 
 namespace Billing.Silo.Grains;
@@ -23,6 +24,7 @@ public sealed partial class SubscriptionGrain(
     AccountSuspensions suspensions,
     TokenAlerts tokenAlerts,
     BillingMetrics metrics,
+    CustomerClocks clocks,
     TimeProvider time,
     ILogger<SubscriptionGrain> logger)
     : Grain, ISubscriptionGrain
@@ -42,28 +44,31 @@ public sealed partial class SubscriptionGrain(
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         var customerId = this.GetPrimaryKeyString();
-        var load = await LoadAsync(customerId, cancellationToken);
+        SubscriptionLoad load;
+        try
+        {
+            // A customer on a test clock lives in the clock's time: every stamp below comes from it.
+            time = await clocks.ForCustomerAsync(customerId, cancellationToken);
+            load = await store.LoadActivationAsync(customerId, cancellationToken);
+        }
+        catch (System.Data.Common.DbException error)
+        {
+            // The call filter (StorageFailureFilter) does not see activation: a load that fails in an
+            // outage reaches the callers waiting for it, on any silo, as the same exception a grain call
+            // would throw (503 storage_unavailable), not as a driver exception Orleans cannot serialize.
+            throw StorageFailureFilter.Crossing(error);
+        }
+
         subscription = load.Subscription ?? Subscription.None(customerId);
         journal.Reset(customerId);
         tokenWatch = tokenAlerts.Resume(subscription, load.LatestGrant, Instant.FromDateTimeOffset(time.GetUtcNow()));
         suspendingInvoices = load.Suspensions;
     }
 
-    /// <summary>
-    /// The call filter (<see cref="StorageFailureFilter"/>) does not see activation: a load that fails
-    /// in an outage reaches the callers waiting for it, on any silo, as the same exception a grain call
-    /// would throw (503 <c>storage_unavailable</c>), not as a driver exception Orleans cannot serialize.
-    /// </summary>
-    private async Task<SubscriptionLoad> LoadAsync(string customerId, CancellationToken cancellationToken)
+    public Task MoveClockAsync(string clockId, long atMs)
     {
-        try
-        {
-            return await store.LoadActivationAsync(customerId, cancellationToken);
-        }
-        catch (System.Data.Common.DbException error)
-        {
-            throw StorageFailureFilter.Crossing(error);
-        }
+        clocks.Move(clockId, atMs);
+        return Task.CompletedTask;
     }
 
     public async Task<ConsumeResult> ConsumeAsync(ConsumeCommand command)

@@ -15,6 +15,7 @@ using Billing.Silo.Payments;
 using Billing.Silo.Privacy;
 using Billing.Silo.Storage.Sql;
 using Billing.Silo.Telemetry;
+using Billing.Silo.TestClocks;
 using Microsoft.Extensions.Options;
 using Billing.Silo.Security;
 
@@ -59,6 +60,7 @@ public static class SiloHostingExtensions
         // What the HTTP API needs in either role: the stores it reads and writes directly, and
         // billing runs, which close shops through the shop grains wherever those live.
         builder.Services.AddCatalog();
+        builder.Services.AddTestClocks(builder.Configuration);
         builder.Services.AddPrivacy();
         builder.Services.AddAuth(builder.Configuration);
         builder.Services.AddOperatorSecurity();

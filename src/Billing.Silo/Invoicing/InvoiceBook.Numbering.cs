@@ -57,8 +57,8 @@ public sealed partial class InvoiceBook
     {
         if (database.DialectName != StorageOptions.Postgres)
         {
-            var number = await NextNumberAsync(connection, transaction, CounterYear(close), ct);
-            var document = close.Document with { Number = numberFormat.Format(close.InvoiceYear, number) };
+            var number = await NextNumberAsync(connection, transaction, IssuerOf(close), CounterYear(close), ct);
+            var document = close.Document with { Number = FormatOf(close).Format(close.InvoiceYear, number) };
             // The domain invoice checks that it adds up; a breach rolls the whole close back.
             _ = InvoiceDocuments.ToDomain(document);
             await InsertInvoiceAsync(connection, transaction, close, document, number, nowMs, ct);
@@ -68,7 +68,8 @@ public sealed partial class InvoiceBook
 
         var draft = close.Document with { Number = NumberPlaceholder };
         _ = InvoiceDocuments.ToDomain(draft);
-        var (before, width, after) = numberFormat.Around(close.InvoiceYear);
+        var format = FormatOf(close);
+        var (before, width, after) = format.Around(close.InvoiceYear);
         await using var command = InvoiceInsert(connection, transaction, InsertNumberedInvoice, close, draft, nowMs)
             .With("before", before).With("width", width).With("after", after).With("placeholder", NumberPlaceholderJson);
         await using var reader = await command.ExecuteReaderAsync(ct);
@@ -86,9 +87,9 @@ public sealed partial class InvoiceBook
 
         // Checked after the fact: the format allows 999,999,999,999 invoices a year, and the
         // spelling is SQL's; a mismatch means the invoice just committed carries a wrong number.
-        if (drawn > InvoiceNumberFormat.MaxNumber || spelled != numberFormat.Format(close.InvoiceYear, drawn))
+        if (drawn > InvoiceNumberFormat.MaxNumber || spelled != format.Format(close.InvoiceYear, drawn))
         {
-            throw new InvariantViolationException($"Invoice number {drawn} was spelled '{spelled}', expected '{numberFormat.Format(close.InvoiceYear, Math.Min(drawn, InvoiceNumberFormat.MaxNumber))}'.");
+            throw new InvariantViolationException($"Invoice number {drawn} was spelled '{spelled}', expected '{format.Format(close.InvoiceYear, Math.Min(drawn, InvoiceNumberFormat.MaxNumber))}'.");
         }
 
         return draft with { Number = spelled };

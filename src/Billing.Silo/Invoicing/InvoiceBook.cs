@@ -21,6 +21,8 @@ public sealed partial class InvoiceBook(
     internal static readonly JsonSerializerOptions DocumentJson = new(JsonSerializerDefaults.Web);
 
     private readonly BillingOptions settings = options.Value;
+    private static readonly InvoiceNumberFormat TestClockNumberFormat = InvoiceNumberFormat.Parse("TEST-{year}-{number:06}");
+
     private readonly InvoiceNumberFormat numberFormat = options.Value.ParsedNumberFormat;
     private readonly IInvoiceIssueParticipant[] issueParticipants = [.. participants];
 
@@ -162,9 +164,9 @@ public sealed partial class InvoiceBook(
         return await command.ExecuteNonQueryAsync(ct) == 1;
     }
 
-    private async Task<long> NextNumberAsync(DbConnection connection, DbTransaction transaction, int year, CancellationToken ct)
+    private async Task<long> NextNumberAsync(DbConnection connection, DbTransaction transaction, string issuer, int year, CancellationToken ct)
     {
-        await using var command = connection.CreateCommand(DrawNumber, transaction).With("issuer", settings.IssuerName).With("year", year);
+        await using var command = connection.CreateCommand(DrawNumber, transaction).With("issuer", issuer).With("year", year);
         return await command.ScalarInt64Async(ct) ?? throw new InvariantViolationException("The invoice counter returned no number.");
     }
 
@@ -190,13 +192,21 @@ public sealed partial class InvoiceBook(
         var currency = Currency.Parse(document.Currency);
         return connection.CreateCommand(sql, transaction)
             .With("id", document.Id).With("shop", document.ShopId).With("customer", document.CustomerId).With("start", Iso(close.Period.Start.ToDateOnly()))
-            .With("issuer", settings.IssuerName).With("year", CounterYear(close))
+            .With("issuer", IssuerOf(close)).With("year", CounterYear(close))
             .With("currency", document.Currency).With("subtotal", MinorUnits(document.Subtotal, currency)).With("vat", MinorUnits(document.Vat, currency))
             .With("total", MinorUnits(document.Total, currency)).With("now_ms", nowMs).With("document", JsonSerializer.Serialize(document, DocumentJson));
     }
 
     /// <summary>A format without {year} numbers one sequence for all years: it must not restart in January.</summary>
-    private int CounterYear(PeriodClose close) => numberFormat.IncludesYear ? close.InvoiceYear : 0;
+    private int CounterYear(PeriodClose close) => FormatOf(close).IncludesYear ? close.InvoiceYear : 0;
+
+    /// <summary>
+    /// Test-clock invoices are numbered in a series of their own (TEST-2026-000001…, counted under
+    /// their own issuer key): deleting a clock deletes its invoices, and the real series keeps no gap.
+    /// </summary>
+    private InvoiceNumberFormat FormatOf(PeriodClose close) => close.OnTestClock ? TestClockNumberFormat : numberFormat;
+
+    private string IssuerOf(PeriodClose close) => close.OnTestClock ? $"{settings.IssuerName} (test clocks)" : settings.IssuerName;
 
     internal static string Iso(DateOnly date) => date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
 

@@ -20,6 +20,9 @@ public sealed record PeriodClose(
 {
     /// <summary>The shop's last period (it was closed): no period opens after it.</summary>
     public bool IsFinal { get; init; }
+
+    /// <summary>The customer lives on a test clock: the invoice takes its number from the test clocks' own series.</summary>
+    public bool OnTestClock { get; init; }
 }
 
 /// <summary>What a period opens with: its cycle, and the plan (null: the default) and seats its fixed charges bill from.</summary>

@@ -73,7 +73,7 @@ public sealed class ShopPeriods(ShopTermsReader terms, InvoiceBook book, PeriodP
             var last = LastPeriod(shop, walk.Open);
             ended = last is not null;
             var closing = last is null ? walk : walk with { Open = walk.Open with { Period = last } };
-            var close = await pricer.PrepareAsync(shop, closing, now, cancellationToken) with { IsFinal = ended };
+            var close = await pricer.PrepareAsync(shop, closing, now, cancellationToken) with { IsFinal = ended, OnTestClock = shop.TestClockId is not null };
             metrics.PeriodClosed(request.DryRun);
             if (request.DryRun)
             {

@@ -10,6 +10,7 @@ namespace Billing.Silo.Invoicing;
 /// A shop's terms as stored: its price plan (null: the default), seats and any downgrade scheduled
 /// for the period end; <paramref name="Cycle"/> is the cycle of the periods to come, which differs
 /// from <paramref name="Open"/>'s while a cycle change waits for the period end.
+/// <paramref name="TestClockId"/>: the customer lives on that test clock, frozen at <paramref name="ClockFrozenAtMs"/>.
 /// </summary>
 public sealed record ShopTermsRow(
     Shop Shop,
@@ -21,7 +22,9 @@ public sealed record ShopTermsRow(
     string? NextPricePlanId,
     int? NextSeats,
     OpenPeriodRow? Open,
-    Instant? ClosedAt = null);
+    Instant? ClosedAt = null,
+    string? TestClockId = null,
+    long? ClockFrozenAtMs = null);
 
 /// <summary>
 /// The shop's open period, the cycle it was opened in (a bridge to a new cycle's first boundary has
@@ -65,9 +68,11 @@ public sealed class ShopTermsReader(SqlDatabase database)
                        c.name, c.email, c.currency, c.time_zone, c.vat_rate_bp,
                        b.cycle, b.seats, b.next_price_plan_id, b.next_seats,
                        p.id, p.name, p.currency, p.charges_json,
-                       o.period_start, o.period_end, o.zone, o.cycle, o.price_plan_id, o.seats, o.start_ms, s.closed_at_ms
+                       o.period_start, o.period_end, o.zone, o.cycle, o.price_plan_id, o.seats, o.start_ms, s.closed_at_ms,
+                       c.test_clock_id, t.frozen_at_ms
                 FROM shops s
                 JOIN customers c ON c.id = s.customer_id
+                LEFT JOIN test_clocks t ON t.id = c.test_clock_id
                 LEFT JOIN shop_billing b ON b.shop_id = s.id
                 LEFT JOIN price_plans p ON p.id = b.price_plan_id
                 LEFT JOIN billing_periods o ON o.shop_id = s.id AND o.is_current = TRUE
@@ -89,6 +94,7 @@ public sealed class ShopTermsReader(SqlDatabase database)
             shop, customer, Instant.FromUnixTimeMilliseconds(r.GetInt64(3)),
             r.IsDBNull(9) ? DefaultCycle : r.GetString(9), r.IsDBNull(10) ? DefaultSeats : r.GetInt32(10),
             plan, r.IsDBNull(11) ? null : r.GetString(11), r.IsDBNull(12) ? null : r.GetInt32(12), open,
-            r.IsDBNull(24) ? null : Instant.FromUnixTimeMilliseconds(r.GetInt64(24)));
+            r.IsDBNull(24) ? null : Instant.FromUnixTimeMilliseconds(r.GetInt64(24)),
+            r.IsDBNull(25) ? null : r.GetString(25), r.IsDBNull(26) ? null : r.GetInt64(26));
     }
 }

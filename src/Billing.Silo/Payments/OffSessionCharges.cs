@@ -1,6 +1,7 @@
 using Billing.Domain;
 using Billing.Domain.Payments;
 using Billing.Silo.Payments.Methods;
+using Billing.Silo.TestClocks;
 
 namespace Billing.Silo.Payments;
 
@@ -10,7 +11,8 @@ namespace Billing.Silo.Payments;
 /// payment is asked again under the same key until it has an answer, so a crash or an outage between
 /// the provider's success and its recording neither loses the payment nor charges twice.
 /// </summary>
-public sealed class OffSessionCharges(PaymentStore payments, PaymentMethodStore methods, IPaymentProvider provider, TimeProvider time)
+/// <remarks>A test-clock customer's payments are stamped at its clock's instant.</remarks>
+public sealed class OffSessionCharges(PaymentStore payments, PaymentMethodStore methods, IPaymentProvider provider, CustomerClocks clocks)
 {
     public const string NoPaymentMethod = "no_payment_method";
 
@@ -21,6 +23,7 @@ public sealed class OffSessionCharges(PaymentStore payments, PaymentMethodStore 
     public async Task<StoredPayment> ChargeAsync(
         string customerId, string purpose, Money amount, PaymentIdempotencyKey key, string? planId, string? invoiceId, CancellationToken cancellationToken)
     {
+        var time = await clocks.ForCustomerAsync(customerId, cancellationToken);
         var payment = await payments.FindByIdempotencyKeyAsync(customerId, key.Value, cancellationToken);
         if (payment is null)
         {
@@ -36,7 +39,7 @@ public sealed class OffSessionCharges(PaymentStore payments, PaymentMethodStore 
             }
         }
 
-        return payment.Status == StoredPaymentStatus.Pending ? await AskAsync(payment, key, cancellationToken) : payment;
+        return payment.Status == StoredPaymentStatus.Pending ? await AskAsync(payment, key, time, cancellationToken) : payment;
     }
 
     /// <summary>
@@ -55,7 +58,7 @@ public sealed class OffSessionCharges(PaymentStore payments, PaymentMethodStore 
     public Task<StoredPayment?> FindAsync(string customerId, PaymentIdempotencyKey key, CancellationToken cancellationToken) =>
         payments.FindByIdempotencyKeyAsync(customerId, key.Value, cancellationToken);
 
-    private async Task<StoredPayment> AskAsync(StoredPayment payment, PaymentIdempotencyKey key, CancellationToken cancellationToken)
+    private async Task<StoredPayment> AskAsync(StoredPayment payment, PaymentIdempotencyKey key, TimeProvider time, CancellationToken cancellationToken)
     {
         ChargeOutcome outcome;
         if (payment.MethodId is not { } methodId)

@@ -20,10 +20,11 @@ internal static class BillingScenario
     /// <summary>Settings of a silo whose periods close through billing runs only, not on the shops' reminders.</summary>
     public static readonly IReadOnlyDictionary<string, string> RunsOnly = new Dictionary<string, string> { ["Billing:Invoicing:CloseOnReminders"] = "false" };
 
-    public static async Task<(string CustomerId, string ShopId, string Key)> CustomerAsync(CatalogSilo silo, string timeZone, string name = "Acme")
+    /// <summary>A euro customer in <paramref name="timeZone"/> on a prepaid plan, with a shop and its key; on <paramref name="testClock"/> when given.</summary>
+    public static async Task<(string CustomerId, string ShopId, string Key)> CustomerAsync(CatalogSilo silo, string timeZone, string name = "Acme", string? testClock = null)
     {
         var plan = await silo.PostAsync("/api/v1/admin/plans", new { name = "Prepaid", price = 15.00m, currency = "EUR", tokens_included = 1_000_000, duration_days = 365, is_recurring = true });
-        var customer = await silo.PostAsync("/api/v1/admin/customers", new { name, email = "billing@acme.com", time_zone = timeZone });
+        var customer = await silo.PostAsync("/api/v1/admin/customers", new { name, email = "billing@acme.com", time_zone = timeZone, test_clock = testClock });
         var customerId = customer.GetProperty("id").GetString()!;
         var shopId = (await silo.PostAsync($"/api/v1/admin/customers/{customerId}/shops", new { name = $"{name} shop" })).GetProperty("id").GetString()!;
         var key = (await silo.PostAsync($"/api/v1/admin/shops/{shopId}/api-keys", new { name = "production" })).GetProperty("key").GetString()!;

@@ -2,6 +2,7 @@ using System.Data.Common;
 using System.Text.Json;
 using Billing.Contracts.Runs;
 using Billing.Silo.Storage.Sql;
+using Billing.Silo.TestClocks;
 
 namespace Billing.Silo.Invoicing.Runs;
 
@@ -77,14 +78,14 @@ public sealed class BillingRunStore(SqlDatabase database)
             },
             cancellationToken);
 
-    /// <summary>Every shop id in id order, a page at a time, so a run over 100,000 shops never holds them all.</summary>
+    /// <summary>Every shop id in id order, a page at a time, so a run over 100,000 shops never holds them all; test-clock shops close when their clock is advanced, never in a run.</summary>
     public async IAsyncEnumerable<string> AllShopIdsAsync([System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var after = string.Empty;
         while (true)
         {
             var page = await ReadListAsync(
-                "SELECT id FROM shops WHERE id > @after ORDER BY id LIMIT @limit", ShopPageSize, r => r.GetString(0), cancellationToken, ("after", after));
+                $"SELECT id FROM shops WHERE id > @after {TestClockFilter.OfShops} ORDER BY id LIMIT @limit", ShopPageSize, r => r.GetString(0), cancellationToken, ("after", after));
             foreach (var id in page)
             {
                 yield return id;

@@ -2,13 +2,17 @@ using Billing.Domain;
 using Billing.Domain.Payments;
 using Billing.Silo.Grains;
 using Billing.Silo.Invoicing;
+using Billing.Silo.TestClocks;
 using Microsoft.Extensions.Options;
 using NodaTime;
 
 namespace Billing.Silo.Payments.Collection;
 
-/// <summary>Where a collection stands after an attempt, and when its grain should come back (null: never).</summary>
-public sealed record AttemptResult(CollectionStatus Status, DateTimeOffset? ComeBackAt);
+/// <summary>
+/// Where a collection stands after an attempt, and when its grain should come back (null: never);
+/// for a test-clock customer, its clock's advance comes back instead of a reminder.
+/// </summary>
+public sealed record AttemptResult(CollectionStatus Status, DateTimeOffset? ComeBackAt, bool OnTestClock = false);
 
 /// <summary>
 /// One collection attempt. Attempt n is a payment keyed <c>billing:invoice:{id}:attempt:{n}</c>,
@@ -25,6 +29,7 @@ public sealed partial class CollectionAttempts(
     CollectionNotices notices,
     CollectionMails mails,
     IOptions<DunningOptions> options,
+    CustomerClocks clocks,
     TimeProvider time,
     ILogger<CollectionAttempts> logger)
 {
@@ -42,7 +47,15 @@ public sealed partial class CollectionAttempts(
             return new AttemptResult(CollectionStatus.Settled, null);
         }
 
-        var now = time.GetUtcNow();
+        // A test-clock customer is collected and dunned at its clock's instant, as its clock's advance reaches each attempt.
+        var clock = await clocks.ClockOfAsync(collection.CustomerId, cancellationToken);
+        var result = await RunDueAtAsync(collection, clock is null ? time.GetUtcNow() : clocks.Move(clock.Id, clock.FrozenAtMs).GetUtcNow(), evenIfNotDue, cancellationToken);
+        return result with { OnTestClock = clock is not null };
+    }
+
+    private async Task<AttemptResult> RunDueAtAsync(StoredCollection collection, DateTimeOffset now, bool evenIfNotDue, CancellationToken cancellationToken)
+    {
+        var invoiceId = collection.InvoiceId;
         var canAttempt = collection.Status == CollectionStatus.Collecting || (evenIfNotDue && collection.Status == CollectionStatus.Suspended);
         if (!canAttempt || (!evenIfNotDue && collection.NextAttemptAt > now))
         {

@@ -3,6 +3,7 @@ using Billing.Domain;
 using Billing.Silo.Email;
 using Billing.Silo.Metering;
 using Billing.Silo.Storage.Sql;
+using Billing.Silo.TestClocks;
 
 namespace Billing.Silo.Payments.Collection;
 
@@ -59,9 +60,10 @@ public sealed class InvoiceCollectionStore(SqlDatabase database, EmailOutbox ema
         database.QueryFirstAsync($"SELECT {Columns} FROM invoice_collections WHERE invoice_id = @invoice_id", c => c.With("invoice_id", invoiceId), Read, cancellationToken);
 
     /// <summary>Collections whose next attempt is due, oldest first: for the sweep, after a lost reminder.</summary>
+    /// <remarks>Test-clock customers' collections are left to their clock's advance.</remarks>
     public Task<IReadOnlyList<string>> DueAsync(long nowMs, int limit, CancellationToken cancellationToken) =>
         database.QueryListAsync(
-            "SELECT invoice_id FROM invoice_collections WHERE status = 'collecting' AND next_attempt_at_ms <= @now_ms ORDER BY next_attempt_at_ms LIMIT @limit",
+            $"SELECT invoice_id FROM invoice_collections ic WHERE status = 'collecting' AND next_attempt_at_ms <= @now_ms {TestClockFilter.NotOnClock("ic")} ORDER BY next_attempt_at_ms LIMIT @limit",
             c => c.With("now_ms", nowMs).With("limit", Math.Clamp(limit, 1, MaxBatchSize)), r => r.GetString(0), cancellationToken);
 
     /// <summary>Suspended collections whose invoice was settled meanwhile (a crash before the reinstatement): for the sweep.</summary>

@@ -1,6 +1,7 @@
 using System.Data.Common;
 using Billing.Silo.Email;
 using Billing.Silo.Storage.Sql;
+using Billing.Silo.TestClocks;
 
 namespace Billing.Silo.Payments.Renewals;
 
@@ -43,10 +44,10 @@ public sealed class PlanRenewalStore(SqlDatabase database, EmailOutbox emails)
     public Task<StoredRenewal?> GetAsync(string customerId, CancellationToken cancellationToken) =>
         database.QueryFirstAsync($"SELECT {Columns} FROM plan_renewals WHERE customer_id = @customer_id", c => c.With("customer_id", customerId), Read, cancellationToken);
 
-    /// <summary>Renewals whose attempt is due, oldest first: for the sweep, after a lost reminder.</summary>
+    /// <summary>Renewals whose attempt is due, oldest first: for the sweep, after a lost reminder; test-clock customers' are their clock's.</summary>
     public Task<IReadOnlyList<string>> DueAsync(long nowMs, int limit, CancellationToken cancellationToken) =>
         database.QueryListAsync(
-            "SELECT customer_id FROM plan_renewals WHERE status = 'scheduled' AND next_attempt_at_ms <= @now_ms ORDER BY next_attempt_at_ms LIMIT @limit",
+            $"SELECT customer_id FROM plan_renewals r WHERE status = 'scheduled' AND next_attempt_at_ms <= @now_ms {TestClockFilter.NotOnClock("r")} ORDER BY next_attempt_at_ms LIMIT @limit",
             c => c.With("now_ms", nowMs).With("limit", Math.Clamp(limit, 1, MaxBatchSize)), r => r.GetString(0), cancellationToken);
 
     /// <summary>A failed attempt: the count, the first failure, and when the next is due.</summary>

@@ -3,13 +3,17 @@ using Billing.Domain.Payments;
 using Billing.Silo.Catalog;
 using Billing.Silo.Grains;
 using Billing.Silo.Payments.Collection;
+using Billing.Silo.TestClocks;
 using Microsoft.Extensions.Options;
 using NodaTime;
 
 namespace Billing.Silo.Payments.Renewals;
 
-/// <summary>Where a renewal stands after an attempt, and when its grain should come back (null: never).</summary>
-public sealed record RenewalResult(RenewalStatus Status, DateTimeOffset? ComeBackAt);
+/// <summary>
+/// Where a renewal stands after an attempt, and when its grain should come back (null: never);
+/// for a test-clock customer, its clock's advance comes back instead of a reminder.
+/// </summary>
+public sealed record RenewalResult(RenewalStatus Status, DateTimeOffset? ComeBackAt, bool OnTestClock = false);
 
 /// <summary>
 /// Renews recurring plans at the end of their period by charging the customer's default saved
@@ -26,6 +30,7 @@ public sealed partial class RenewalAttempts(
     RenewalMails mails,
     IGrainFactory grains,
     IOptions<DunningOptions> options,
+    CustomerClocks clocks,
     TimeProvider time,
     ILogger<RenewalAttempts> logger)
 {
@@ -48,7 +53,14 @@ public sealed partial class RenewalAttempts(
     /// <summary>Runs the renewal's due attempt, if any; an outage leaves it due and answers when to come back.</summary>
     public async Task<RenewalResult> RunDueAsync(string customerId, CancellationToken cancellationToken)
     {
-        var now = time.GetUtcNow();
+        // A test-clock customer renews at its clock's instant, as its clock's advance reaches the period end.
+        var clock = await clocks.ClockOfAsync(customerId, cancellationToken);
+        var result = await RunDueAtAsync(customerId, clock is null ? time.GetUtcNow() : clocks.Move(clock.Id, clock.FrozenAtMs).GetUtcNow(), cancellationToken);
+        return result with { OnTestClock = clock is not null };
+    }
+
+    private async Task<RenewalResult> RunDueAtAsync(string customerId, DateTimeOffset now, CancellationToken cancellationToken)
+    {
         if (await renewals.GetAsync(customerId, cancellationToken) is not { Status: RenewalStatus.Scheduled } renewal)
         {
             return new RenewalResult(RenewalStatus.Cancelled, null);
