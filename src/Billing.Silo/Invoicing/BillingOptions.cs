@@ -69,6 +69,12 @@ public sealed class BillingOptions
     /// <summary>The parsed <see cref="NumberFormat"/>; valid once the options have been validated.</summary>
     public InvoiceNumberFormat ParsedNumberFormat => InvoiceNumberFormat.Parse(NumberFormat);
 
+    /// <summary>
+    /// The issuer key test-clock invoices and credit notes are counted under: a series of their own, so
+    /// deleting a clock (and its documents) leaves no gap in the real numbering.
+    /// </summary>
+    public string TestClockIssuer => $"{IssuerName} (test clocks)";
+
     /// <summary>The parsed <see cref="CreditNotePrefix"/>; valid once the options have been validated.</summary>
     public Domain.Payments.CreditNoteNumberFormat ParsedCreditNotePrefix => Domain.Payments.CreditNoteNumberFormat.Create(CreditNotePrefix);
 

@@ -50,6 +50,8 @@ public sealed partial class CreditNoteBook(SqlDatabase database, AuditLog audit,
     private const string AuditResource = "invoices";
 
     private readonly BillingOptions settings = options.Value;
+    private static readonly CreditNoteNumberFormat TestClockNumberFormat = CreditNoteNumberFormat.Create("TEST-CN-");
+
     private readonly CreditNoteNumberFormat numberFormat = options.Value.ParsedCreditNotePrefix;
 
     public Task<CreditNoteResult> IssueAsync(CreditNoteRequest request, Instant now, CancellationToken cancellationToken) =>
@@ -102,11 +104,12 @@ public sealed partial class CreditNoteBook(SqlDatabase database, AuditLog audit,
         var issueDate = now.InZone(DateTimeZoneProviders.Tzdb[invoice.TimeZone]).Date.ToDateOnly();
         var draft = CreditNoteDocument.Draft(invoice, CatalogIds.New(CatalogIds.CreditNote), issueDate, request.Reason, amounts);
         var year = now.InZone(DateTimeZoneProviders.Tzdb[settings.IssuerTimeZone]).Year;
-        var sequence = await NextNumberAsync(connection, transaction, year, ct);
-        var document = draft with { Number = numberFormat.Format(year, sequence) };
+        var issuer = await OnTestClockAsync(connection, transaction, invoice.CustomerId, ct) ? settings.TestClockIssuer : settings.IssuerName;
+        var sequence = await NextNumberAsync(connection, transaction, issuer, year, ct);
+        var document = draft with { Number = (issuer == settings.IssuerName ? numberFormat : TestClockNumberFormat).Format(year, sequence) };
         // The domain's credit note checks that it adds up; a breach rolls the refund back.
         _ = document.ToDomain();
-        await InsertNoteAsync(connection, transaction, document, year, sequence, request, now, ct);
+        await InsertNoteAsync(connection, transaction, document, issuer, year, sequence, request, now, ct);
         var refund = RefundRow.Issued(document, request.Method, now.ToUnixTimeMilliseconds());
         await InsertRefundAsync(connection, transaction, refund, ct);
         await audit.AppendAsync(connection, transaction, new AuditRecord("CreditNoteIssued", AuditResource, document.InvoiceId, null, AuditState(document, refund)), ct);
@@ -139,8 +142,19 @@ public sealed partial class CreditNoteBook(SqlDatabase database, AuditLog audit,
             : CreditNoteAmounts.Zero(currency);
     }
 
+    /// <summary>
+    /// Whether the invoice's customer lives on a test clock: its notes are numbered in a series of their
+    /// own (TEST-CN-2026-000001…), as its invoices are, so deleting the clock leaves no gap in the real one.
+    /// </summary>
+    private static async Task<bool> OnTestClockAsync(DbConnection connection, DbTransaction transaction, string customerId, CancellationToken ct)
+    {
+        await using var command = connection.CreateCommand("SELECT COUNT(*) FROM customers WHERE id = @id AND test_clock_id IS NOT NULL", transaction)
+            .With("id", customerId);
+        return await command.ScalarInt64Async(ct) > 0;
+    }
+
     // The next number of the issuer's year; the counter row stays locked until the commit.
-    private async Task<long> NextNumberAsync(DbConnection connection, DbTransaction transaction, int year, CancellationToken ct)
+    private async Task<long> NextNumberAsync(DbConnection connection, DbTransaction transaction, string issuer, int year, CancellationToken ct)
     {
         await using var command = connection.CreateCommand(
             """
@@ -148,7 +162,7 @@ public sealed partial class CreditNoteBook(SqlDatabase database, AuditLog audit,
             ON CONFLICT (issuer, year) DO UPDATE SET last_number = credit_note_counters.last_number + 1
             RETURNING last_number
             """,
-            transaction).With("issuer", settings.IssuerName).With("year", year);
+            transaction).With("issuer", issuer).With("year", year);
         var number = await command.ScalarInt64Async(ct) ?? throw new InvariantViolationException("The credit note counter returned no number.");
         return number <= CreditNoteNumberFormat.MaxSequence
             ? number
@@ -156,7 +170,8 @@ public sealed partial class CreditNoteBook(SqlDatabase database, AuditLog audit,
     }
 
     private async Task InsertNoteAsync(
-        DbConnection connection, DbTransaction transaction, CreditNoteDocument document, int year, long sequence, CreditNoteRequest request, Instant now, CancellationToken ct)
+        DbConnection connection, DbTransaction transaction, CreditNoteDocument document, string issuer, int year, long sequence, CreditNoteRequest request, Instant now,
+        CancellationToken ct)
     {
         var currency = Currency.Parse(document.Currency);
         await using var command = connection.CreateCommand(
@@ -167,7 +182,7 @@ public sealed partial class CreditNoteBook(SqlDatabase database, AuditLog audit,
             """,
             transaction)
             .With("id", document.Id).With("invoice", document.InvoiceId).With("shop", document.ShopId).With("customer", document.CustomerId)
-            .With("issuer", settings.IssuerName).With("year", year).With("seq", sequence).With("number", document.Number).With("currency", document.Currency)
+            .With("issuer", issuer).With("year", year).With("seq", sequence).With("number", document.Number).With("currency", document.Currency)
             .With("subtotal", new Money(document.Subtotal, currency).ToMinorUnits()).With("vat", new Money(document.Vat, currency).ToMinorUnits())
             .With("total", new Money(document.Total, currency).ToMinorUnits()).With("key", request.IdempotencyKey).With("hash", request.RequestHash)
             .With("now_ms", now.ToUnixTimeMilliseconds()).With("document", JsonSerializer.Serialize(document, InvoiceBook.DocumentJson));

@@ -206,7 +206,7 @@ public sealed partial class InvoiceBook(
     /// </summary>
     private InvoiceNumberFormat FormatOf(PeriodClose close) => close.OnTestClock ? TestClockNumberFormat : numberFormat;
 
-    private string IssuerOf(PeriodClose close) => close.OnTestClock ? $"{settings.IssuerName} (test clocks)" : settings.IssuerName;
+    private string IssuerOf(PeriodClose close) => close.OnTestClock ? settings.TestClockIssuer : settings.IssuerName;
 
     internal static string Iso(DateOnly date) => date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
 

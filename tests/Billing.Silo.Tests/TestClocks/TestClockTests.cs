@@ -81,6 +81,13 @@ public sealed class TestClockTests
         using var client = BillingScenario.Client(silo, key);
         var april = await silo.GetAsync(client, "/api/v1/usage");
         Assert.Equal(("2026-04-01", 2L), (april.GetProperty("period_start").GetString(), april.GetProperty("totals").GetProperty("requests").GetInt64()));
+
+        // Its credit notes too are numbered in the clock's own series, so deleting the clock leaves the real one whole.
+        var invoiceId = invoice.GetProperty("id").GetString()!;
+        await silo.PostAsync($"/api/v1/admin/invoices/{invoiceId}/pay", new { reference = "SEPA-CLOCK" }, HttpStatusCode.OK);
+        var note = await silo.PostAsync($"/api/v1/admin/invoices/{invoiceId}/refunds", new { reason = "Test refund" });
+        Assert.Equal(("TEST-CN-2026-000001", 0.04m), (note.GetProperty("number").GetString(), note.GetProperty("total").GetDecimal()));
+        Assert.Equal(0, await BillingScenario.CountAsync(silo, "SELECT COUNT(*) FROM credit_note_counters WHERE issuer NOT LIKE '% (test clocks)'"));
     }
 
     [Theory]
