@@ -37,6 +37,7 @@ internal static class CliApp
         root.Add(HealthCommand.Create(globals));
         root.Add(LoadTestCommand.Create(globals));
         root.Add(ProcessCommand.Create(globals));
+        root.Add(SimulateCommand.Create(globals));
         root.Add(StatusCommand.Create(globals));
         root.Add(TestShopCommand.Create(globals));
         root.Add(VerifyCommand.Create(globals));

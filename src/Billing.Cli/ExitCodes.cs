@@ -29,6 +29,9 @@ internal static class ExitCodes
     /// <summary><c>billing process</c> stopped waiting (<c>--timeout-s</c> or Ctrl+C) while the run goes on in the silo.</summary>
     public const int StillRunning = 6;
 
+    /// <summary><c>billing simulate lifecycle</c> ran, but the MRR of its snapshots differs from the analytics API's.</summary>
+    public const int MrrMismatch = 7;
+
     /// <summary>Bad command line (sysexits.h EX_USAGE), kept apart from 1 so a typo never reads as "unhealthy".</summary>
     public const int Usage = 64;
 }

@@ -29,6 +29,13 @@ internal sealed class GeneratorApi(SiloClient client, string adminKey)
     public async Task<JsonElement> PatchAsync<T>(string path, T body, JsonTypeInfo<T> type, CancellationToken cancellationToken) =>
         Read(await admin.SendAsync(HttpMethod.Patch, path, AdminCalls.Json(body, type), cancellationToken), path);
 
+    public async Task<JsonElement> PutAsync<T>(string path, T body, JsonTypeInfo<T> type, CancellationToken cancellationToken) =>
+        Read(await admin.SendAsync(HttpMethod.Put, path, AdminCalls.Json(body, type), cancellationToken), path);
+
+    /// <summary>A call as the shop whose key is <paramref name="apiKey"/> (the metering API).</summary>
+    public async Task<JsonElement> GetAsShopAsync(string apiKey, string path, CancellationToken cancellationToken) =>
+        Read(await new AdminCalls(client, apiKey, Refused).SendAsync(HttpMethod.Get, path, null, cancellationToken), path);
+
     /// <summary>A call as the shop whose key is <paramref name="apiKey"/> (the metering API).</summary>
     public async Task<JsonElement> PostAsShopAsync<T>(string apiKey, string path, T body, JsonTypeInfo<T> type, CancellationToken cancellationToken) =>
         Read(await new AdminCalls(client, apiKey, Refused).SendAsync(HttpMethod.Post, path, AdminCalls.Json(body, type), cancellationToken), path);
