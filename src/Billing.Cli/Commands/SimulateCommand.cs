@@ -17,12 +17,13 @@ internal static class SimulateCommand
             "--customers", $"Customers to simulate ({LifecycleRules.MinCustomers}..{LifecycleRules.MaxCustomers}).", LifecycleRules.MinCustomers, LifecycleRules.MaxCustomers, LifecycleRules.DefaultCustomers);
         var months = RangedOption.Create("--months", $"Months to advance the clocks (1..{LifecycleRules.MaxMonths}).", 1, LifecycleRules.MaxMonths, LifecycleRules.DefaultMonths);
         var seed = RangedOption.WithoutDefault(RangedOption.Create("--seed", "Seed of the simulation (0..2147483647): the same seed gives the same customers and changes.", 0, int.MaxValue, 0));
+        var snapshots = new Option<string?>("--snapshots") { Description = "Write every month's snapshot of every subscription to this JSON file.", HelpName = "file" };
         var command = new Command(
             "lifecycle",
             "Seed 003: customers on five per-screen plans on test clocks, advanced a month at a time with upgrades, downgrades, cancellations and "
             + "declined cards; a snapshot of every subscription each month, and their MRR checked against the analytics API.")
         {
-            customers, months, seed, adminKey.Option,
+            customers, months, seed, snapshots, adminKey.Option,
         };
         command.Validators.Add(result => adminKey.Require(result, "simulate lifecycle"));
         command.SetAction((parseResult, cancellationToken) =>
@@ -33,7 +34,7 @@ internal static class SimulateCommand
             var plan = LifecyclePlanner.Plan(chosenSeed, parseResult.GetValue(customers), parseResult.GetValue(months));
             var instants = LifecycleRules.Instants(globals.Time.GetUtcNow(), plan.Months);
             return GeneratorSession.RunAsync(parseResult, globals, adminKey, (api, console) =>
-                new LifecycleSimulator(api, console, output.Output, output.Error).RunAsync(plan, instants, cancellationToken));
+                new LifecycleSimulator(api, console, output.Output, output.Error).RunAsync(plan, instants, parseResult.GetValue(snapshots), cancellationToken));
         });
         return command;
     }

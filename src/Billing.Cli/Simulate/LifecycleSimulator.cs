@@ -23,12 +23,14 @@ internal sealed class LifecycleSimulator(GeneratorApi api, IAnsiConsole console,
     private const int MaxPolls = 6_000;
 
     /// <summary>Runs the plan at <paramref name="instants"/> (the start, then one instant per month); exit code.</summary>
-    public async Task<int> RunAsync(LifecyclePlan plan, IReadOnlyList<DateTimeOffset> instants, CancellationToken cancellationToken)
+    public async Task<int> RunAsync(LifecyclePlan plan, IReadOnlyList<DateTimeOffset> instants, string? snapshotsPath, CancellationToken cancellationToken)
     {
         var planIds = await PricePlansAsync(plan.Seed, cancellationToken);
         var customers = await CustomersAsync(plan, instants[0], planIds, cancellationToken);
         var snapshots = new LifecycleSnapshots(api, planIds);
-        var taken = new List<MonthSnapshot> { await snapshots.TakeAsync(instants[0], customers, cancellationToken) };
+        // No snapshot at the start: a first plan that costs nothing (Free) is a downgrade from the default per-request
+        // terms, so it takes effect when the first period closes, as a month on the clocks has passed.
+        var taken = new List<MonthSnapshot>(plan.Months);
         for (var month = 1; month <= plan.Months; month++)
         {
             var changes = plan.Changes.Where(c => c.Month == month).ToList();
@@ -51,7 +53,12 @@ internal sealed class LifecycleSimulator(GeneratorApi api, IAnsiConsole console,
         }
 
         console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"Changes: {plan.Count(ChangeKind.Upgrade)} upgrades, {plan.Count(ChangeKind.Downgrade)} downgrades, {plan.Count(ChangeKind.Cancellation)} cancellations; past due: {taken[^1].Subscriptions.Count(s => s.Status == "past_due")} customers"));
+            $"Changes: {plan.Count(ChangeKind.Upgrade)} upgrades, {plan.Count(ChangeKind.Downgrade)} downgrades, {plan.Count(ChangeKind.Cancellation)} cancellations; {taken[^1].Subscriptions.Count(s => s.Status == "past_due")} past due (card declined)"));
+        if (snapshotsPath is not null && !await WriteAsync(snapshotsPath, SnapshotFile.Of(plan.Seed, taken), cancellationToken))
+        {
+            return ExitCodes.Usage;
+        }
+
         return await new MrrCheck(api, console, stderr, planIds).RunAsync(taken, cancellationToken);
     }
 
@@ -100,9 +107,9 @@ internal sealed class LifecycleSimulator(GeneratorApi api, IAnsiConsole console,
         var email = string.Create(CultureInfo.InvariantCulture, $"customer{planned.Index + 1:000}.{clockId}@simulation.example");
         // Dollars at no VAT, in UTC: a month's MRR is the screens times the price, months end at midnight UTC.
         var customerId = Id(await api.PostAsync(
-            "api/v1/admin/customers", new CustomerRequest(name, email, LifecycleRules.Currency, "UTC", 0m, clockId), SimulateJson.Default.CustomerRequest, cancellationToken));
-        var shopId = Id(await api.PostAsync($"api/v1/admin/customers/{customerId}/shops", new ShopRequest($"{name} screens"), SimulateJson.Default.ShopRequest, cancellationToken));
-        var key = (await api.PostAsync($"api/v1/admin/shops/{shopId}/api-keys", new NameRequest($"simulation {seed}"), SimulateJson.Default.NameRequest, cancellationToken))
+            "api/v1/admin/customers", new CustomerRequest(name, email, LifecycleRules.Currency, "UTC", 0m, clockId), SiloJson.Default.CustomerRequest, cancellationToken));
+        var shopId = Id(await api.PostAsync($"api/v1/admin/customers/{customerId}/shops", new ShopRequest($"{name} screens"), GenerateJson.Default.ShopRequest, cancellationToken));
+        var key = (await api.PostAsync($"api/v1/admin/shops/{shopId}/api-keys", new NameRequest($"simulation {seed}"), SiloJson.Default.NameRequest, cancellationToken))
             .GetProperty("key").GetString()!;
         await api.PutAsync(
             $"api/v1/admin/shops/{shopId}/billing", new ShopTermsBody(planIds[planned.Tier], planned.Screens), SimulateJson.Default.ShopTermsBody, cancellationToken);
@@ -141,6 +148,21 @@ internal sealed class LifecycleSimulator(GeneratorApi api, IAnsiConsole console,
 
                 await Task.Delay(PollInterval, cancellationToken);
             }
+        }
+    }
+
+    private async Task<bool> WriteAsync(string path, SnapshotFile snapshots, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await File.WriteAllBytesAsync(path, JsonSerializer.SerializeToUtf8Bytes(snapshots, SnapshotJson.Default.SnapshotFile), cancellationToken);
+            console.WriteLine($"Snapshots: {path}");
+            return true;
+        }
+        catch (Exception error) when (error is IOException or UnauthorizedAccessException)
+        {
+            await stderr.WriteLineAsync($"billing: cannot write --snapshots {path}: {error.Message}");
+            return false;
         }
     }
 

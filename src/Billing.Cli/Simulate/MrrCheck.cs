@@ -42,16 +42,16 @@ internal sealed class MrrCheck(GeneratorApi api, IAnsiConsole console, TextWrite
         var report = SnapshotMrr.Of(snapshots);
         var reply = await api.GetAsync($"api/v1/admin/analytics/mrr?from={report[0].Month}&to={report[^1].Month}&include_test_clocks=true", cancellationToken);
         var months = reply.GetProperty("months").EnumerateArray().ToDictionary(m => m.GetProperty("month").GetString()!, StringComparer.Ordinal);
-        console.WriteLine($"MRR ({LifecycleRules.Currency}) from the snapshots, checked against the analytics API (include_test_clocks=true):");
-        console.WriteLine("  Month          MRR  Paying  " + string.Join("  ", LifecycleRules.Tiers.Select(t => t.Name)) + "  New  Expansion  Contraction  Churn  API");
+        console.WriteLine($"MRR ({LifecycleRules.Currency}) from the snapshots, customers per plan and moving, against the analytics API:");
+        console.WriteLine("  Month" + "MRR".PadLeft(16) + "  Free   Std  Pro+   Eng   Ent   New   Exp   Con  Churn  API");
         var differences = new List<string>();
         foreach (var month in report)
         {
             var found = Differences(month, months.GetValueOrDefault(month.Month));
             differences.AddRange(found);
-            var plans = string.Join("  ", month.Plans.Select((p, tier) => p.Customers.ToString(CultureInfo.InvariantCulture).PadLeft(LifecycleRules.Tiers[tier].Name.Length)));
+            var plans = string.Concat(month.Plans.Select(p => p.Customers.ToString(CultureInfo.InvariantCulture).PadLeft(6)));
             console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"  {month.Month}  {Dollars(month.Mrr),11}  {month.Paying,6}  {plans}  {month.New,3}  {month.Expansion,9}  {month.Contraction,11}  {month.Churn,5}  {(found.Count == 0 ? "equal" : "DIFFERS")}"));
+                $"  {month.Month}  {Dollars(month.Mrr),12}{plans}{month.New,6}{month.Expansion,6}{month.Contraction,6}{month.Churn,7}  {(found.Count == 0 ? "equal" : "DIFFERS")}"));
         }
 
         if (differences.Count > 0)

@@ -1,5 +1,4 @@
 using System.Text.Json.Serialization;
-using Billing.Contracts.Catalog;
 
 namespace Billing.Cli.Simulate;
 
@@ -27,7 +26,21 @@ internal sealed record CardBody(CardDetails Card);
 [JsonSerializable(typeof(AdvanceBody))]
 [JsonSerializable(typeof(ShopTermsBody))]
 [JsonSerializable(typeof(CardBody))]
-[JsonSerializable(typeof(CustomerRequest))]
-[JsonSerializable(typeof(ShopRequest))]
-[JsonSerializable(typeof(NameRequest))]
 internal sealed partial class SimulateJson : JsonSerializerContext;
+
+/// <summary>One subscription of <c>--snapshots FILE</c>: <c>plan</c> is null once cancelled.</summary>
+internal sealed record SnapshotFileSubscription(string CustomerId, string? Plan, int Screens, decimal MonthlyAmount, string Status);
+
+internal sealed record SnapshotFileMonth(string Month, DateTimeOffset At, IReadOnlyList<SnapshotFileSubscription> Subscriptions);
+
+/// <summary>What <c>--snapshots FILE</c> holds: the seed and every month's snapshot, as seed 003's <c>sub_snapshots.json</c>.</summary>
+internal sealed record SnapshotFile(int Seed, IReadOnlyList<SnapshotFileMonth> Months)
+{
+    public static SnapshotFile Of(int seed, IEnumerable<MonthSnapshot> snapshots) =>
+        new(seed, [.. snapshots.Select(m => new SnapshotFileMonth(m.Month, m.At, [.. m.Subscriptions.Select(s =>
+            new SnapshotFileSubscription(s.CustomerId, s.Tier is { } tier ? LifecycleRules.Tiers[tier].Name : null, s.Screens, s.MonthlyAmount, s.Status))]))]);
+}
+
+[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower, WriteIndented = true)]
+[JsonSerializable(typeof(SnapshotFile))]
+internal sealed partial class SnapshotJson : JsonSerializerContext;
