@@ -96,14 +96,16 @@ public sealed class LifecyclePlannerTests
     }
 
     [Fact]
-    public async Task TooFewCustomersOrTooManyMonthsAreUsageErrorsBeforeAnythingIsSent()
+    public async Task TooFewCustomersTooManyMonthsOrASnapshotFileWithNoFolderAreUsageErrorsBeforeAnythingIsSent()
     {
         var few = await CliRunner.RunAsync("simulate", "lifecycle", "--customers", "5", "--admin-key", "k");
         var long_ = await CliRunner.RunAsync("simulate", "lifecycle", "--months", "25", "--admin-key", "k");
         var keyless = await CliRunner.RunAsync("simulate", "lifecycle");
+        var nowhere = await CliRunner.RunAsync("simulate", "lifecycle", "--snapshots", "/nonexistent-folder/snapshots.json", "--admin-key", "k");
 
         CliAssert.UsageError(few, "--customers must be a whole number from 10 to 1000, got '5'.");
         CliAssert.UsageError(long_, "--months must be a whole number from 1 to 24, got '25'.");
         CliAssert.UsageError(keyless, "simulate lifecycle needs the silo's admin key");
+        CliAssert.UsageError(nowhere, "--snapshots /nonexistent-folder/snapshots.json: its folder does not exist.");
     }
 }

@@ -25,7 +25,15 @@ internal static class SimulateCommand
         {
             customers, months, seed, snapshots, adminKey.Option,
         };
-        command.Validators.Add(result => adminKey.Require(result, "simulate lifecycle"));
+        command.Validators.Add(result =>
+        {
+            adminKey.Require(result, "simulate lifecycle");
+            // Checked before anything is sent: the file is written only after the months have run.
+            if (result.GetResult(snapshots)?.Tokens is [.., var file] && !Directory.Exists(Path.GetDirectoryName(Path.GetFullPath(file.Value))))
+            {
+                result.AddError($"--snapshots {file.Value}: its folder does not exist.");
+            }
+        });
         command.SetAction((parseResult, cancellationToken) =>
         {
             var output = parseResult.InvocationConfiguration;

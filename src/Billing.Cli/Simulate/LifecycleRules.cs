@@ -31,11 +31,11 @@ internal static class LifecycleRules
     /// <summary>Free, Standard, Pro Plus, Engage, Enterprise; changes are weighted 4:4:1:1:1 towards Free and Standard.</summary>
     public static readonly IReadOnlyList<PlanTier> Tiers =
     [
-        new("Free", 0m, 25, 1, 3, 4),
-        new("Standard", 10m, 18, 2, 8, 4),
-        new("Pro Plus", 15m, 32, 5, 20, 1),
-        new("Engage", 30m, 15, 8, 30, 1),
-        new("Enterprise", 45m, 10, 25, 100, 1),
+        new("Free", 0.00m, 25, 1, 3, 4),
+        new("Standard", 10.00m, 18, 2, 8, 4),
+        new("Pro Plus", 15.00m, 32, 5, 20, 1),
+        new("Engage", 30.00m, 15, 8, 30, 1),
+        new("Enterprise", 45.00m, 10, 25, 100, 1),
     ];
 
     /// <summary>

@@ -1,5 +1,7 @@
 extern alias cli;
+using System.Text;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using Billing.Silo.Tests.Catalog;
 using Billing.Silo.Tests.Readme;
 using Billing.Testing;
@@ -72,6 +74,40 @@ public sealed class LifecycleSimulatorTests
 
         // Seed 003's shares of 20 customers as created: 5 Free, 4 Standard, 6 Pro Plus, 3 Engage, 2 Enterprise.
         Assert.Equal([5, 4, 6, 3, 2], Expected(plan, 0).Select(e => e.Customers));
+    }
+
+    [Fact]
+    public async Task AnAnalyticsApiWhoseMrrDiffersFromTheSnapshotsFailsTheRunWithExit7AndSaysWhere()
+    {
+        await using var database = await TestDatabase.CreateAsync(StorageOptions.Sqlite);
+        await using var silo = CatalogSilo.Start(database, configure: null, Now);
+        using var tampered = new TamperedMrr(silo.Server.CreateHandler());
+
+        var run = await InProcessCli.RunThroughAsync(silo, tampered, "simulate", "lifecycle", "--customers", "10", "--months", "1", "--seed", $"{Seed}");
+
+        Assert.Equal(7, run.ExitCode);
+        Assert.Contains("  2026-11 ", run.Stdout, StringComparison.Ordinal);
+        Assert.Contains("DIFFERS", run.Stdout, StringComparison.Ordinal);
+        Assert.Matches(@"^billing: the MRR from the snapshots differs from the analytics API's: 2026-11 [A-Za-z ]+: \d+ customers \$[\d,.]+ here, \d+ customers \$[\d,.]+ in the API\.\n$", run.Stderr);
+    }
+
+    /// <summary>The silo's answers, but the first paying plan of the MRR report's first month shows $10.00 more.</summary>
+    private sealed class TamperedMrr(HttpMessageHandler silo) : DelegatingHandler(silo)
+    {
+        protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            var response = await base.SendAsync(request, cancellationToken);
+            if (!request.RequestUri!.AbsolutePath.EndsWith("/analytics/mrr", StringComparison.Ordinal))
+            {
+                return response;
+            }
+
+            var body = JsonNode.Parse(await response.Content.ReadAsStringAsync(cancellationToken))!;
+            var plan = body["months"]![0]!["currencies"]![0]!["plans"]!.AsArray().First(p => p!["mrr"]!.GetValue<decimal>() > 0)!;
+            plan["mrr"] = plan["mrr"]!.GetValue<decimal>() + 10m;
+            response.Content = new StringContent(body.ToJsonString(), Encoding.UTF8, "application/json");
+            return response;
+        }
     }
 
     /// <summary>

@@ -11,7 +11,11 @@ internal static class InProcessCli
     private static readonly TimeSpan Bound = TimeSpan.FromMinutes(2);
 
     /// <summary>Runs <paramref name="args"/> (a <c>--url</c> among them is replaced by the silo's server); exit code, stdout, stderr.</summary>
-    public static async Task<(int ExitCode, string Stdout, string Stderr)> RunAsync(CatalogSilo silo, params string[] args)
+    public static Task<(int ExitCode, string Stdout, string Stderr)> RunAsync(CatalogSilo silo, params string[] args) =>
+        RunThroughAsync(silo, silo.Server.CreateHandler(), args);
+
+    /// <summary>As <see cref="RunAsync"/>, its requests sent through <paramref name="handler"/> (the silo's server, wrapped by the test).</summary>
+    public static async Task<(int ExitCode, string Stdout, string Stderr)> RunThroughAsync(CatalogSilo silo, HttpMessageHandler handler, params string[] args)
     {
         var words = new List<string>(args);
         var url = words.IndexOf("--url");
@@ -23,7 +27,7 @@ internal static class InProcessCli
         using var stdout = new StringWriter();
         using var stderr = new StringWriter();
         var environment = new Dictionary<string, string>(StringComparer.Ordinal) { ["BILLING_ADMIN_KEY"] = CatalogSilo.AdminKey };
-        var globals = new GlobalOptions(name => environment.GetValueOrDefault(name), silo.Time, silo.Server.CreateHandler());
+        var globals = new GlobalOptions(name => environment.GetValueOrDefault(name), silo.Time, handler);
         using var bound = new CancellationTokenSource(Bound);
         var exitCode = await CliApp.RunAsync([.. words, "--url", "http://localhost"], stdout, stderr, globals, bound.Token);
         return (exitCode, stdout.ToString(), stderr.ToString());
