@@ -26,10 +26,13 @@ public sealed class LifecycleSimulatorTests
     // A snapshot after each month's advance and changes.
     private static readonly string[] Months = ["2026-09", "2026-10", "2026-11"];
 
-    [Fact]
-    public async Task TwentyCustomersOverThreeMonthsHaveSeed003sSharesAndChangesAndTheirMrrEqualsTheAnalyticsApis()
+    public static TheoryData<string> Dialects => new() { StorageOptions.Sqlite, StorageOptions.Postgres };
+
+    [Theory]
+    [MemberData(nameof(Dialects))]
+    public async Task TwentyCustomersOverThreeMonthsHaveSeed003sSharesAndChangesAndTheirMrrEqualsTheAnalyticsApis(string dialect)
     {
-        await using var database = await TestDatabase.CreateAsync(StorageOptions.Sqlite);
+        await using var database = await TestDatabase.CreateAsync(dialect);
         await using var silo = CatalogSilo.Start(database, configure: null, Now);
 
         var file = Path.Combine(Path.GetTempPath(), $"snapshots-{Guid.NewGuid():N}.json");
