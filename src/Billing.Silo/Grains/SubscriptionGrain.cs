@@ -47,8 +47,6 @@ public sealed partial class SubscriptionGrain(
         SubscriptionLoad load;
         try
         {
-            // A customer on a test clock lives in the clock's time: every stamp below comes from it.
-            time = await clocks.ForCustomerAsync(customerId, cancellationToken);
             load = await store.LoadActivationAsync(customerId, cancellationToken);
         }
         catch (System.Data.Common.DbException error)
@@ -59,6 +57,8 @@ public sealed partial class SubscriptionGrain(
             throw StorageFailureFilter.Crossing(error);
         }
 
+        // A customer on a test clock lives in the clock's time: every stamp below comes from it.
+        time = clocks.Of(load.TestClock?.Id, load.TestClock?.FrozenAtMs ?? 0);
         subscription = load.Subscription ?? Subscription.None(customerId);
         journal.Reset(customerId);
         tokenWatch = tokenAlerts.Resume(subscription, load.LatestGrant, Instant.FromDateTimeOffset(time.GetUtcNow()));

@@ -24,8 +24,8 @@ public sealed class MeteringStore(SqlDatabase database)
         (await LoadActivationAsync(customerId, cancellationToken)).Subscription;
 
     /// <summary>
-    /// <see cref="LoadSubscriptionAsync"/> the latest grant (for token alerts) and whether the account is suspended, in one command
-    /// of five statements: an activation's only round trip when traffic meets cold grains.
+    /// <see cref="LoadSubscriptionAsync"/> the latest grant (for token alerts), whether the account is suspended and the
+    /// customer's test clock, in one command of six statements: an activation's only round trip when traffic meets cold grains.
     /// </summary>
     public Task<SubscriptionLoad> LoadActivationAsync(string customerId, CancellationToken cancellationToken) =>
         database.ReadSnapshotAsync(
@@ -55,7 +55,9 @@ public sealed class MeteringStore(SqlDatabase database)
                 await NextResultAsync(reader, ct);
                 await reader.ReadAsync(ct);
                 var suspensions = Convert.ToInt32(reader.GetValue(0), CultureInfo.InvariantCulture);
-                return new SubscriptionLoad(SubscriptionReplay.Apply(customerId, snapshot, grants, usedAfter, lastUsageSeq), latest, suspensions);
+                await NextResultAsync(reader, ct);
+                var clock = await reader.ReadAsync(ct) ? (reader.GetString(0), reader.GetInt64(1)) : ((string, long)?)null;
+                return new SubscriptionLoad(SubscriptionReplay.Apply(customerId, snapshot, grants, usedAfter, lastUsageSeq), latest, suspensions, clock);
             },
             cancellationToken);
 
@@ -72,7 +74,8 @@ public sealed class MeteringStore(SqlDatabase database)
         WHERE g.customer_id = @customer_id
         ORDER BY g.seq DESC
         LIMIT 1;
-        SELECT COUNT(*) FROM account_suspensions WHERE customer_id = @customer_id
+        SELECT COUNT(*) FROM account_suspensions WHERE customer_id = @customer_id;
+        SELECT t.id, t.frozen_at_ms FROM customers c JOIN test_clocks t ON t.id = c.test_clock_id WHERE c.id = @customer_id
         """;
 
     private static async Task NextResultAsync(DbDataReader reader, CancellationToken cancellationToken)

@@ -12,6 +12,7 @@ public sealed record CurrentGrant(long Sequence, long? AllowanceTokens);
 
 /// <summary>
 /// What a subscription grain reads on activation, in one round trip: its subscription (null if it
-/// has none yet), its latest grant, and how many unpaid invoices suspend the account (0: not suspended).
+/// has none yet), its latest grant, how many unpaid invoices suspend the account (0: not suspended),
+/// and the test clock the customer lives on with its instant in Unix ms (null: a real customer).
 /// </summary>
-public sealed record SubscriptionLoad(Subscription? Subscription, CurrentGrant? LatestGrant, int Suspensions);
+public sealed record SubscriptionLoad(Subscription? Subscription, CurrentGrant? LatestGrant, int Suspensions, (string Id, long FrozenAtMs)? TestClock);
