@@ -28,12 +28,12 @@ public sealed class CustomerClocks(SqlDatabase database, TimeProvider time)
     /// <summary>A deleted clock: its customers are gone, so nothing reads it any more.</summary>
     public void Forget(string testClockId) => clocks.TryRemove(testClockId, out _);
 
-    /// <summary>The customer's time, read from storage (one indexed read): for a grain's activation and the admin API.</summary>
-    public async Task<TimeProvider> ForCustomerAsync(string customerId, CancellationToken cancellationToken)
-    {
-        var clock = await ClockOfAsync(customerId, cancellationToken);
-        return clock is null ? time : Move(clock.Id, clock.FrozenAtMs);
-    }
+    /// <summary>The silo's time for a real customer (null), else the clock's, moved to at least its stored instant.</summary>
+    public TimeProvider Of(ClockOfCustomer? clock) => clock is null ? time : Move(clock.Id, clock.FrozenAtMs);
+
+    /// <summary>The customer's time, read from storage (one indexed read): for an off-session charge.</summary>
+    public async Task<TimeProvider> ForCustomerAsync(string customerId, CancellationToken cancellationToken) =>
+        Of(await ClockOfAsync(customerId, cancellationToken));
 
     /// <summary>The customer's clock and its instant, or null for a real customer (or an unknown one).</summary>
     public Task<ClockOfCustomer?> ClockOfAsync(string customerId, CancellationToken cancellationToken) =>

@@ -49,7 +49,7 @@ public sealed partial class CollectionAttempts(
 
         // A test-clock customer is collected and dunned at its clock's instant, as its clock's advance reaches each attempt.
         var clock = await clocks.ClockOfAsync(collection.CustomerId, cancellationToken);
-        var result = await RunDueAtAsync(collection, clock is null ? time.GetUtcNow() : clocks.Move(clock.Id, clock.FrozenAtMs).GetUtcNow(), evenIfNotDue, cancellationToken);
+        var result = await RunDueAtAsync(collection, clocks.Of(clock).GetUtcNow(), evenIfNotDue, cancellationToken);
         return result with { OnTestClock = clock is not null };
     }
 

@@ -55,7 +55,7 @@ public sealed partial class RenewalAttempts(
     {
         // A test-clock customer renews at its clock's instant, as its clock's advance reaches the period end.
         var clock = await clocks.ClockOfAsync(customerId, cancellationToken);
-        var result = await RunDueAtAsync(customerId, clock is null ? time.GetUtcNow() : clocks.Move(clock.Id, clock.FrozenAtMs).GetUtcNow(), cancellationToken);
+        var result = await RunDueAtAsync(customerId, clocks.Of(clock).GetUtcNow(), cancellationToken);
         return result with { OnTestClock = clock is not null };
     }
 
